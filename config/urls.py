@@ -1,0 +1,8 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("sweetspot.web.urls")),
+    path("", include("sweetspot.core.urls")),
+    path("clients/", include("sweetspot.clients.urls")),
+    path("api/v1/", include("sweetspot.api.urls")),
+]

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+
+from .auth import auth
+from .clients import router as clients_router
+
+api = NinjaAPI(
+    title="Sweetspot API",
+    version="1",
+    urls_namespace="api",
+    auth=auth,
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+@api.exception_handler(ValidationError)
+def model_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """Model-level validation (services' full_clean) answers 422 with field errors."""
+    if hasattr(exc, "error_dict"):
+        detail = [
+            {"loc": ["body", "payload", field], "msg": " ".join(m for e in errs for m in e.messages),
+             "type": "value_error"}
+            for field, errs in exc.error_dict.items()
+        ]
+    else:
+        detail = [{"loc": ["body"], "msg": " ".join(exc.messages), "type": "value_error"}]
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+api.add_router("/", clients_router)

@@ -1,0 +1,142 @@
+"""API schemas. Money is Decimal (serialised as strings); enums are validated strictly."""
+
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from ninja import Schema
+from pydantic import ConfigDict, EmailStr, Field
+
+StatusT = Literal["prospect", "client", "former"]
+SegmentT = Literal["micro", "sweet_spot", "upper", ""]
+NetworkT = Literal["none", "peer_to_peer", "client_server"]
+SupportT = Literal[
+    "nobody", "owner", "volunteer", "relative", "friend", "moonlighter", "provider", "in_house_it"
+]
+Money = Decimal
+
+
+class Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CompanyIn(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    status: StatusT = "prospect"
+    industry: str = Field("", max_length=100)
+    pcs: int = Field(0, ge=0)
+    servers: int = Field(0, ge=0)
+    site_count: int = Field(1, ge=0)
+    network: NetworkT = "none"
+    current_support: SupportT = "nobody"
+    annual_revenue: Money | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    downtime_cost_per_hour: Money | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    monthly_it_budget: Money | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    segment: SegmentT = ""
+    segment_pinned: bool = False
+    notes: str = ""
+
+
+class CompanyPatch(Strict):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    status: StatusT | None = None
+    industry: str | None = Field(None, max_length=100)
+    pcs: int | None = Field(None, ge=0)
+    servers: int | None = Field(None, ge=0)
+    site_count: int | None = Field(None, ge=0)
+    network: NetworkT | None = None
+    current_support: SupportT | None = None
+    annual_revenue: Money | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    downtime_cost_per_hour: Money | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    monthly_it_budget: Money | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    segment: SegmentT | None = None
+    segment_pinned: bool | None = None
+    notes: str | None = None
+
+
+class CompanyOut(Schema):
+    id: int
+    name: str
+    status: str
+    segment: str
+    segment_pinned: bool
+    industry: str
+    pcs: int
+    servers: int
+    site_count: int
+    network: str
+    current_support: str
+    annual_revenue: Money | None
+    downtime_cost_per_hour: Money | None
+    monthly_it_budget: Money | None
+    notes: str
+    archived_at: dt.datetime | None
+    updated_at: dt.datetime
+
+
+class SiteIn(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    street: str = Field("", max_length=200)
+    city: str = Field("", max_length=100)
+    region: str = Field("", max_length=100)
+    postal_code: str = Field("", max_length=20)
+    pcs: int = Field(0, ge=0)
+
+
+class SitePatch(Strict):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    street: str | None = Field(None, max_length=200)
+    city: str | None = Field(None, max_length=100)
+    region: str | None = Field(None, max_length=100)
+    postal_code: str | None = Field(None, max_length=20)
+    pcs: int | None = Field(None, ge=0)
+
+
+class SiteOut(Schema):
+    id: int
+    company_id: int
+    name: str
+    street: str
+    city: str
+    region: str
+    postal_code: str
+    pcs: int
+    archived_at: dt.datetime | None
+
+
+class ContactIn(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    email: EmailStr | Literal[""] = ""
+    phone: str = Field("", max_length=40)
+    role: str = Field("", max_length=100)
+    site_id: int | None = None
+    is_primary: bool = False
+    portal_access: bool = False
+
+
+class ContactPatch(Strict):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    email: EmailStr | Literal[""] | None = None
+    phone: str | None = Field(None, max_length=40)
+    role: str | None = Field(None, max_length=100)
+    site_id: int | None = None
+    is_primary: bool | None = None
+    portal_access: bool | None = None
+
+
+class ContactOut(Schema):
+    id: int
+    company_id: int
+    site_id: int | None
+    name: str
+    email: str
+    phone: str
+    role: str
+    is_primary: bool
+    portal_access: bool
+    archived_at: dt.datetime | None
+
+
+class ErrorOut(Schema):
+    detail: str

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from .models import ENVIRONMENT_ITEMS, Application, Company, Contact, EnvironmentProfile, Site
+
+
+class CompanyForm(forms.ModelForm):
+    class Meta:
+        model = Company
+        fields = [
+            "name", "status", "industry", "pcs", "servers", "site_count", "network",
+            "current_support", "annual_revenue", "downtime_cost_per_hour", "monthly_it_budget",
+            "segment", "segment_pinned", "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"segment": "Set from the PC count unless pinned."}
+
+
+class SiteForm(forms.ModelForm):
+    class Meta:
+        model = Site
+        fields = ["name", "street", "city", "region", "postal_code", "pcs"]
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["name", "email", "phone", "role", "site", "is_primary", "portal_access"]
+
+    def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = Site.objects.filter(  # type: ignore[attr-defined]
+            company=company, archived_at__isnull=True
+        )
+
+
+class EnvironmentForm(forms.ModelForm):
+    applications = forms.MultipleChoiceField(
+        choices=Application.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = EnvironmentProfile
+        fields = [key for key, _ in ENVIRONMENT_ITEMS] + ["applications", "other_applications"]

@@ -1,0 +1,86 @@
+"""Read-side helpers for the client book: filtering, sorting, annotations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from .models import Company, Contact, Site
+
+# Whitelisted sort keys: request value -> order_by fields.
+COMPANY_SORTS: dict[str, list[str]] = {
+    "name": ["name", "pk"],
+    "-name": ["-name", "-pk"],
+    "pcs": ["pcs", "name", "pk"],
+    "-pcs": ["-pcs", "name", "pk"],
+    "status": ["status", "name", "pk"],
+    "-status": ["-status", "name", "pk"],
+    "segment": ["segment", "name", "pk"],
+    "-segment": ["-segment", "name", "pk"],
+    "updated": ["updated_at", "pk"],
+    "-updated": ["-updated_at", "-pk"],
+}
+DEFAULT_COMPANY_SORT = "name"
+
+
+def _count_subquery(model: Any, field: str = "company") -> Coalesce:
+    sub = (
+        model.objects.filter(**{field: OuterRef("pk")}, archived_at__isnull=True)
+        .order_by()
+        .values(field)
+        .annotate(c=Count("pk"))
+        .values("c")
+    )
+    return Coalesce(Subquery(sub, output_field=IntegerField()), Value(0))
+
+
+def filter_companies(qs: QuerySet[Company], params: Any) -> QuerySet[Company]:
+    """Apply whitelisted filters from a QueryDict-like mapping."""
+    q = (params.get("q") or "").strip()
+    if q:
+        qs = qs.filter(
+            Q(name__icontains=q)
+            | Q(industry__icontains=q)
+            | Q(contacts__name__icontains=q)
+            | Q(contacts__email__icontains=q)
+        ).distinct()
+    status = params.get("status") or ""
+    if status in {"prospect", "client", "former"}:
+        qs = qs.filter(status=status)
+    segment = params.get("segment") or ""
+    if segment in {"micro", "sweet_spot", "upper"}:
+        qs = qs.filter(segment=segment)
+    industry = (params.get("industry") or "").strip()
+    if industry:
+        qs = qs.filter(industry__iexact=industry)
+    archived = params.get("archived") or ""
+    if archived == "only":
+        qs = qs.filter(archived_at__isnull=False)
+    elif archived != "all":
+        qs = qs.filter(archived_at__isnull=True)
+    return qs
+
+
+def sort_companies(qs: QuerySet[Company], sort: str | None) -> tuple[QuerySet[Company], str]:
+    key = sort if sort in COMPANY_SORTS else DEFAULT_COMPANY_SORT
+    return qs.order_by(*COMPANY_SORTS[key]), key
+
+
+def with_list_counts(qs: QuerySet[Company]) -> QuerySet[Company]:
+    return qs.annotate(
+        num_sites=_count_subquery(Site), num_contacts=_count_subquery(Contact)
+    )
+
+
+def company_detail(qs: QuerySet[Company]) -> QuerySet[Company]:
+    from django.db.models import Prefetch
+
+    return qs.select_related("environment").prefetch_related(
+        Prefetch("sites", queryset=Site.objects.filter(archived_at__isnull=True)),
+        Prefetch(
+            "contacts",
+            queryset=Contact.objects.filter(archived_at__isnull=True).select_related("site"),
+        ),
+    )

@@ -1,0 +1,267 @@
+"""Client book pages. Every read starts from the scoping helpers in sweetspot.core.scoping."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from sweetspot.core.access import any_role_required, client_editor_required
+from sweetspot.core.scoping import (
+    companies_visible_to,
+    get_company_for,
+    get_contact_for,
+    get_site_for,
+)
+
+from . import queries, services
+from .forms import CompanyForm, ContactForm, EnvironmentForm, SiteForm
+from .io_views import (  # noqa: F401  (re-exported for urls.py)
+    company_export,
+    company_record_export,
+    import_apply,
+    import_status,
+    import_upload,
+)
+from .models import CompanyStatus, EnvironmentProfile, Segment
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _save_form(form: Any, save: Any) -> Any:
+    """Run a service with a valid form; turn model validation errors into form errors."""
+    try:
+        with transaction.atomic():
+            return save(form.cleaned_data)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc)
+        return None
+
+
+@any_role_required
+def company_list(request: HttpRequest) -> HttpResponse:
+    qs = queries.filter_companies(companies_visible_to(request.user), request.GET)
+    qs, sort = queries.sort_companies(qs, request.GET.get("sort"))
+    qs = queries.with_list_counts(qs)
+    page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    sort_params = params.copy()
+    sort_params.pop("sort", None)
+    context = {
+        "sort_params": sort_params.urlencode(),
+        "page": page,
+        "sort": sort,
+        "params": params.urlencode(),
+        "filters": request.GET,
+        "statuses": CompanyStatus.choices,
+        "segments": Segment.choices,
+    }
+    template = "clients/_company_rows.html" if _is_htmx(request) else "clients/company_list.html"
+    return render(request, template, context)
+
+
+@any_role_required
+def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    company = get_company_for(request.user, pk)
+    company = queries.company_detail(companies_visible_to(request.user)).get(pk=company.pk)
+    try:
+        environment = company.environment
+    except EnvironmentProfile.DoesNotExist:
+        environment = EnvironmentProfile(company=company)
+    return render(
+        request,
+        "clients/company_detail.html",
+        {
+            "company": company,
+            "environment": environment,
+            "sites": list(company.sites.all()),
+            "contacts": list(company.contacts.all()),
+        },
+    )
+
+
+@client_editor_required
+@require_http_methods(["GET", "POST"])
+def company_create(request: HttpRequest) -> HttpResponse:
+    form = CompanyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        company = _save_form(form, lambda data: services.create_company(request.user, data))
+        if company is not None:
+            messages.success(request, f"{company.name} created.")
+            return redirect("clients:company_detail", pk=company.pk)
+    return render(request, "clients/company_form.html", {"form": form, "company": None})
+
+
+@client_editor_required
+@require_http_methods(["GET", "POST"])
+def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    company = get_company_for(request.user, pk)
+    form = CompanyForm(request.POST or None, instance=company)
+    if request.method == "POST" and form.is_valid():
+        saved = _save_form(
+            form, lambda data: services.update_company(request.user, company, data)
+        )
+        if saved is not None:
+            messages.success(request, f"{company.name} saved.")
+            return redirect("clients:company_detail", pk=company.pk)
+    return render(request, "clients/company_form.html", {"form": form, "company": company})
+
+
+@client_editor_required
+@require_POST
+def company_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    company = get_company_for(request.user, pk)
+    services.archive_company(request.user, company)
+    messages.success(request, f"{company.name} archived. Its history is kept.")
+    return redirect("clients:company_detail", pk=company.pk)
+
+
+@client_editor_required
+@require_POST
+def company_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    company = get_company_for(request.user, pk)
+    services.restore_company(request.user, company)
+    messages.success(request, f"{company.name} restored.")
+    return redirect("clients:company_detail", pk=company.pk)
+
+
+def _section(request: HttpRequest, company_pk: int, name: str) -> HttpResponse:
+    company = queries.company_detail(companies_visible_to(request.user)).get(pk=company_pk)
+    try:
+        environment = company.environment
+    except EnvironmentProfile.DoesNotExist:
+        environment = EnvironmentProfile(company=company)
+    return render(
+        request,
+        f"clients/_{name}.html",
+        {
+            "company": company,
+            "environment": environment,
+            "sites": list(company.sites.all()),
+            "contacts": list(company.contacts.all()),
+        },
+    )
+
+
+def _inline_form(
+    request: HttpRequest,
+    form: Any,
+    save: Any,
+    company_pk: int,
+    section: str,
+    action: str,
+    title: str,
+) -> HttpResponse:
+    if request.method == "POST" and form.is_valid() and _save_form(form, save) is not None:
+        if _is_htmx(request):
+            return _section(request, company_pk, section)
+        return redirect("clients:company_detail", pk=company_pk)
+    template = "clients/_inline_form.html" if _is_htmx(request) else "clients/inline_page.html"
+    return render(
+        request,
+        template,
+        {"form": form, "action": action, "title": title, "section": section,
+         "company_pk": company_pk},
+    )
+
+
+@client_editor_required
+@require_http_methods(["GET", "POST"])
+def environment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    company = get_company_for(request.user, pk)
+    instance = EnvironmentProfile.objects.filter(company=company).first()
+    form = EnvironmentForm(request.POST or None, instance=instance)
+    return _inline_form(
+        request, form, lambda data: services.update_environment(request.user, company, data),
+        company.pk, "environment", request.path, f"Environment of {company.name}",
+    )
+
+
+@client_editor_required
+@require_http_methods(["GET", "POST"])
+def site_create(request: HttpRequest, pk: int) -> HttpResponse:
+    company = get_company_for(request.user, pk)
+    form = SiteForm(request.POST or None)
+    return _inline_form(
+        request, form, lambda data: services.create_site(request.user, company, data),
+        company.pk, "sites", request.path, f"New site for {company.name}",
+    )
+
+
+@any_role_required
+def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    site = get_site_for(request.user, pk)
+    return render(request, "clients/site_detail.html", {"site": site})
+
+
+@client_editor_required
+@require_http_methods(["GET", "POST"])
+def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    site = get_site_for(request.user, pk)
+    form = SiteForm(request.POST or None, instance=site)
+    return _inline_form(
+        request, form, lambda data: services.update_site(request.user, site, data),
+        site.company_id, "sites", request.path, f"Edit site {site.name}",
+    )
+
+
+@client_editor_required
+@require_POST
+def site_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    site = get_site_for(request.user, pk)
+    services.archive_site(request.user, site)
+    if _is_htmx(request):
+        return _section(request, site.company_id, "sites")
+    return redirect("clients:company_detail", pk=site.company_id)
+
+
+@client_editor_required
+@require_http_methods(["GET", "POST"])
+def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
+    company = get_company_for(request.user, pk)
+    form = ContactForm(request.POST or None, company=company)
+    return _inline_form(
+        request, form, lambda data: services.create_contact(request.user, company, data),
+        company.pk, "contacts", request.path, f"New contact at {company.name}",
+    )
+
+
+@any_role_required
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_contact_for(request.user, pk)
+    return render(request, "clients/contact_detail.html", {"contact": contact})
+
+
+@client_editor_required
+@require_http_methods(["GET", "POST"])
+def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_contact_for(request.user, pk)
+    form = ContactForm(request.POST or None, instance=contact, company=contact.company)
+    return _inline_form(
+        request, form, lambda data: services.update_contact(request.user, contact, data),
+        contact.company_id, "contacts", request.path, f"Edit contact {contact.name}",
+    )
+
+
+@client_editor_required
+@require_POST
+def contact_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_contact_for(request.user, pk)
+    services.archive_contact(request.user, contact)
+    if _is_htmx(request):
+        return _section(request, contact.company_id, "contacts")
+    return redirect("clients:company_detail", pk=contact.company_id)

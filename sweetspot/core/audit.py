@@ -1,0 +1,62 @@
+"""Audit trail helpers used by every services.py function."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from .models import AuditLog, User
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The audited field values of obj, JSON-ready (FKs by id)."""
+    out: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if field.name in {"id", "created_at", "updated_at"}:
+            continue
+        if fields is not None and field.name not in fields:
+            continue
+        out[field.attname] = _plain(getattr(obj, field.attname))
+    return out
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    keys = sorted(set(before) | set(after))
+    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
+
+
+def record(
+    actor: User | None,
+    action: str,
+    obj: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditLog | None:
+    """Write one audit row; an update that changed nothing writes nothing."""
+    changes = diff(before or {}, after or {})
+    if action == AuditLog.Action.UPDATE and not changes:
+        return None
+    return AuditLog.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=actor.label if actor is not None and actor.pk else "system",
+        action=action,
+        object_type=obj._meta.label,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        changes=changes,
+    )

@@ -1,0 +1,187 @@
+"""The demo firm, Brightline IT, with the personas of CONVENTIONS.md. Idempotent."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from sweetspot.clients import services as client_services
+from sweetspot.clients.models import Company, Contact, EnvironmentProfile, Site
+
+from .models import Firm, Role, User
+
+DEMO_PASSWORD_SUFFIX = "-demo-2026"
+
+STAFF = [
+    # username, first, last, role
+    ("olivia", "Olivia", "Owens", Role.OWNER),
+    ("dan", "Dan", "Dillard", Role.DISPATCHER),
+    ("tara", "Tara", "Tran", Role.TECHNICIAN),
+    ("ravi", "Ravi", "Rao", Role.TECHNICIAN),
+    ("sam", "Sam", "Sutton", Role.SALES),
+]
+
+# name, status, industry, pcs, servers, sites, network, support, revenue, downtime/h, budget,
+# environment (has, needs), applications
+COMPANIES: list[dict[str, Any]] = [
+    dict(name="Harbor Dental", status="client", industry="Dental practice", pcs=22, servers=1,
+         site_count=1, network="client_server", current_support="provider",
+         annual_revenue="3200000", downtime_cost_per_hour="900", monthly_it_budget="1500",
+         has=["server", "firewall", "backup", "antivirus", "ups", "lan_wan"],
+         needs=["offsite_backup", "security"],
+         apps=["office_suite", "quickbooks", "outlook_exchange", "lob_database"]),
+    dict(name="Maple Law", status="client", industry="Law firm", pcs=35, servers=2, site_count=2,
+         network="client_server", current_support="moonlighter", annual_revenue="5400000",
+         downtime_cost_per_hour="1400", monthly_it_budget="1900",
+         has=["server", "firewall", "backup", "antivirus", "lan_wan"],
+         needs=["offsite_backup", "ups", "security"],
+         apps=["office_suite", "outlook_exchange", "act", "lob_database"]),
+    dict(name="Fern Bakery", status="prospect", industry="Bakery", pcs=4, servers=0, site_count=1,
+         network="peer_to_peer", current_support="relative", annual_revenue="600000",
+         downtime_cost_per_hour="80", monthly_it_budget="150", has=["antivirus"],
+         needs=["backup"], apps=["office_suite", "quickbooks"]),
+    dict(name="Northwind Logistics", status="prospect", industry="Logistics", pcs=140, servers=6,
+         site_count=3, network="client_server", current_support="in_house_it",
+         annual_revenue="42000000", downtime_cost_per_hour="6000", monthly_it_budget="9000",
+         has=["server", "firewall", "backup", "offsite_backup", "security", "antivirus", "ups",
+              "lan_wan"], needs=[], apps=["office_suite", "outlook_exchange", "lob_database"]),
+]
+
+_MORE = [
+    ("Cedar Ridge Veterinary", "client", "Veterinary clinic", 18, 1, 1),
+    ("Bluewater Accounting", "client", "Accounting", 26, 1, 1),
+    ("Summit Realty Group", "client", "Real estate", 30, 1, 2),
+    ("Oakline Architects", "client", "Architecture", 14, 1, 1),
+    ("Pinecrest Insurance", "client", "Insurance agency", 40, 2, 2),
+    ("Riverside Chiropractic", "client", "Healthcare", 12, 1, 1),
+    ("Lakeside Manufacturing", "prospect", "Manufacturing", 48, 2, 1),
+    ("Granite Title Co.", "prospect", "Title & escrow", 16, 1, 1),
+    ("Willow Creek Dental", "prospect", "Dental practice", 11, 1, 1),
+    ("Copperleaf Marketing", "prospect", "Marketing agency", 9, 0, 1),
+    ("Ironbridge Engineering", "prospect", "Engineering", 62, 3, 2),
+    ("Sunnyvale Pediatrics", "prospect", "Healthcare", 24, 1, 1),
+    ("Hilltop Auto Repair", "prospect", "Automotive", 6, 0, 1),
+    ("Brookfield Nonprofit Alliance", "prospect", "Nonprofit", 20, 1, 1),
+    ("Tidewater Freight", "prospect", "Logistics", 85, 4, 3),
+    ("Elm Street Florist", "prospect", "Retail", 3, 0, 1),
+    ("Greystone Property Mgmt", "prospect", "Property management", 33, 1, 2),
+    ("Kestrel Financial Advisors", "prospect", "Financial services", 15, 1, 1),
+    ("Redwood Physical Therapy", "former", "Healthcare", 13, 1, 1),
+    ("Silverline Staffing", "prospect", "Staffing", 28, 1, 1),
+    ("Foxglove Books", "former", "Retail", 5, 0, 1),
+    ("Meridian Medical Billing", "prospect", "Healthcare", 44, 2, 1),
+    ("Northgate Church", "prospect", "Religious organisation", 8, 0, 1),
+    ("Atlas Construction", "prospect", "Construction", 37, 1, 2),
+    ("Juniper Wealth Partners", "prospect", "Financial services", 19, 1, 1),
+    ("Quarry Hill School", "prospect", "Private school", 55, 2, 1),
+]
+for _name, _status, _industry, _pcs, _servers, _sites in _MORE:
+    _cs = _pcs >= 10
+    COMPANIES.append(
+        dict(name=_name, status=_status, industry=_industry, pcs=_pcs, servers=_servers,
+             site_count=_sites, network="client_server" if _cs else "peer_to_peer",
+             current_support="provider" if _status == "client" else
+             ("in_house_it" if _pcs > 50 else ("moonlighter" if _cs else "owner")),
+             annual_revenue=str(_pcs * 120000), downtime_cost_per_hour=str(_pcs * 35),
+             monthly_it_budget=str(max(100, _pcs * 50)),
+             has=["antivirus"] + (["server", "lan_wan"] if _servers else []),
+             needs=["backup", "offsite_backup"] + (["firewall"] if _cs else []),
+             apps=["office_suite", "outlook_exchange"] + (["quickbooks"] if _pcs < 30 else []))
+    )
+
+SITES = {
+    "Harbor Dental": [("Harbor Dental — Main office", "12 Wharf Rd", "Portsmouth", "NH", "03801",
+                       22)],
+    "Maple Law": [("Maple Law — Downtown", "400 Elm St", "Manchester", "NH", "03101", 25),
+                  ("Maple Law — Nashua", "9 Main St", "Nashua", "NH", "03060", 10)],
+    "Fern Bakery": [("Fern Bakery", "3 Mill Lane", "Dover", "NH", "03820", 4)],
+    "Northwind Logistics": [("Northwind HQ", "1 Harbor Pkwy", "Boston", "MA", "02110", 90),
+                            ("Northwind Warehouse", "77 Depot Rd", "Worcester", "MA", "01608",
+                             50)],
+}
+
+CONTACTS = {
+    "Harbor Dental": [("Hana Hughes", "hana@harbordental.example", "603-555-0110",
+                       "Office manager", True, True)],
+    "Maple Law": [("Milo Marsh", "milo@maplelaw.example", "603-555-0120", "Managing partner",
+                   True, True)],
+    "Fern Bakery": [("Fiona Fern", "fiona@fernbakery.example", "603-555-0130", "Owner", True,
+                     False)],
+    "Northwind Logistics": [("Nate Norris", "nate@northwind.example", "617-555-0140",
+                             "IT manager", True, False)],
+}
+
+CLIENT_USERS = [
+    ("hana", "Hana", "Hughes", "Harbor Dental"),
+    ("milo", "Milo", "Marsh", "Maple Law"),
+]
+
+
+def password_for(username: str) -> str:
+    return f"{username}{DEMO_PASSWORD_SUFFIX}"
+
+
+def _user(username: str, first: str, last: str, role: str, company: Company | None) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, first_name=first, last_name=last, role=role,
+                    company=company, email=f"{username}@brightline.example")
+        user.set_password(password_for(username))
+        user.save()
+    return user
+
+
+@transaction.atomic
+def seed_demo() -> dict[str, int]:
+    """Create the demo firm; running it again changes nothing."""
+    firm = Firm.current()
+    if firm.name != "Brightline IT":
+        firm.name = "Brightline IT"
+        firm.save(update_fields=["name", "updated_at"])
+    for username, first, last, role in STAFF:
+        _user(username, first, last, role, None)
+    owner = User.objects.get(username="olivia")
+    existing = set(Company.objects.values_list("name", flat=True))
+    for spec in COMPANIES:
+        if spec["name"] in existing:
+            continue
+        data = {k: v for k, v in spec.items() if k not in {"has", "needs", "apps"}}
+        for money_field in ("annual_revenue", "downtime_cost_per_hour", "monthly_it_budget"):
+            data[money_field] = Decimal(data[money_field])
+        env: dict[str, Any] = {k: "has" for k in spec["has"]}
+        env.update({k: "needs" for k in spec["needs"]})
+        env["applications"] = spec["apps"]
+        company = client_services.create_company(owner, data, env, firm=firm)
+        for site in SITES.get(spec["name"], [(f"{spec['name']} — Main office", "", "", "", "",
+                                              spec["pcs"])]):
+            client_services.create_site(
+                owner, company,
+                dict(zip(["name", "street", "city", "region", "postal_code", "pcs"], site,
+                         strict=True)),
+            )
+        first_word = spec["name"].split()[0].lower()
+        default_contact = [(f"Office manager of {spec['name']}", f"office@{first_word}.example",
+                            "555-0100", "Office manager", True, False)]
+        for contact in CONTACTS.get(spec["name"], default_contact):
+            client_services.create_contact(
+                owner, company,
+                dict(zip(["name", "email", "phone", "role", "is_primary", "portal_access"],
+                         contact, strict=True)),
+            )
+    for username, first, last, company_name in CLIENT_USERS:
+        _user(username, first, last, Role.CLIENT, Company.objects.get(name=company_name))
+    return {
+        "users": User.objects.count(),
+        "companies": Company.objects.count(),
+        "sites": Site.objects.count(),
+        "contacts": Contact.objects.count(),
+        "environments": EnvironmentProfile.objects.count(),
+    }
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    rows = [(u, password_for(u), str(r.label)) for u, _, _, r in STAFF]
+    rows += [(u, password_for(u), f"Client contact, {c}") for u, _, _, c in CLIENT_USERS]
+    return rows

@@ -1,0 +1,175 @@
+"""Firm settings row, users and roles, audit log, background job records."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    DISPATCHER = "dispatcher", "Dispatcher"
+    TECHNICIAN = "technician", "Technician"
+    SALES = "sales", "Sales"
+    CLIENT = "client", "Client contact"
+
+
+STAFF_ROLES = frozenset({Role.OWNER, Role.DISPATCHER, Role.TECHNICIAN, Role.SALES})
+CLIENT_EDITOR_ROLES = frozenset({Role.OWNER, Role.DISPATCHER, Role.SALES})
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.TECHNICIAN)
+    # Set for client contacts only: the one company whose data they may see.
+    company = models.ForeignKey(
+        "clients.Company",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="portal_users",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="client") | models.Q(company__isnull=False),
+                name="client_user_has_company",
+            )
+        ]
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == Role.OWNER
+
+    @property
+    def is_firm_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_client_contact(self) -> bool:
+        return self.role == Role.CLIENT
+
+    @property
+    def can_edit_clients(self) -> bool:
+        return self.role in CLIENT_EDITOR_ROLES
+
+    @property
+    def can_see_costs(self) -> bool:
+        """Cost rates and margins are the owner's alone (DOMAIN.md §8)."""
+        return self.role == Role.OWNER
+
+    @property
+    def label(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Firm(models.Model):
+    """The firm's settings row: thresholds and weights with defaults from DOMAIN.md."""
+
+    name = models.CharField(max_length=200, default="My IT firm")
+    micro_max_pcs = models.PositiveIntegerField(
+        default=9, help_text="Companies with at most this many PCs are micro."
+    )
+    sweet_spot_max_pcs = models.PositiveIntegerField(
+        default=50, help_text="Companies above the micro bound and up to this are sweet spot."
+    )
+    time_zone = models.CharField(max_length=64, default="America/New_York")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls) -> Firm:
+        firm = cls.objects.order_by("pk").first()
+        if firm is None:
+            firm = cls.objects.create()
+        return firm
+
+    def segment_for(self, pcs: int | None) -> str:
+        if pcs is None:
+            return ""
+        if pcs <= self.micro_max_pcs:
+            return "micro"
+        if pcs <= self.sweet_spot_max_pcs:
+            return "sweet_spot"
+        return "upper"
+
+
+class AuditLog(models.Model):
+    class Action(models.TextChoices):
+        CREATE = "create", "Created"
+        UPDATE = "update", "Updated"
+        DELETE = "delete", "Deleted"
+        ARCHIVE = "archive", "Archived"
+        RESTORE = "restore", "Restored"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    object_type = models.CharField(max_length=100, db_index=True)
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=300)
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+
+class Job(models.Model):
+    """A background job's progress, polled by the page that started it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=50)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    message = models.CharField(max_length=500, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="jobs")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} {self.status}"
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 100 if self.status == self.Status.DONE else 0
+        return min(100, round(100 * self.progress / self.total))
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only a SHA-256 hash of the secret is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import tokens
+from .access import any_role_required, owner_required
+from .forms import AuditFilterForm, TokenForm
+from .models import AuditLog, Job
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "core/password_change.html"
+    success_url = reverse_lazy("profile")
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        messages.success(self.request, "Password changed.")
+        return super().form_valid(form)
+
+
+@any_role_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        _, new_key = tokens.create_token(
+            request.user, form.cleaned_data["name"], form.cleaned_data["days"]  # type: ignore[arg-type]
+        )
+        form = TokenForm()
+    user_tokens = request.user.api_tokens.all()  # type: ignore[union-attr]
+    return render(
+        request,
+        "core/profile.html",
+        {"form": form, "tokens": user_tokens, "new_key": new_key, "now": timezone.now()},
+    )
+
+
+@any_role_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(request.user.api_tokens, pk=pk)  # type: ignore[union-attr]
+    tokens.revoke_token(request.user, token)  # type: ignore[arg-type]
+    messages.success(request, f"Token {token.name} revoked.")
+    return redirect("profile")
+
+
+@owner_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    qs = AuditLog.objects.all()
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            qs = qs.filter(object_repr__icontains=data["q"])
+        if data["actor"]:
+            qs = qs.filter(actor_label__icontains=data["actor"])
+        if data["action"]:
+            qs = qs.filter(action=data["action"])
+        if data["object_type"]:
+            qs = qs.filter(object_type__icontains=data["object_type"])
+        tz = timezone.get_current_timezone()
+        if data["since"]:
+            qs = qs.filter(at__gte=dt.datetime.combine(data["since"], dt.time.min, tzinfo=tz))
+        if data["until"]:
+            qs = qs.filter(at__lte=dt.datetime.combine(data["until"], dt.time.max, tzinfo=tz))
+    page = Paginator(qs, settings.PAGE_SIZE * 2).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request, "core/audit_log.html", {"form": form, "page": page, "params": params.urlencode()}
+    )
+
+
+@any_role_required
+def job_status(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(Job, pk=pk, created_by=request.user)
+    return render(request, "core/_job_status.html", {"job": job})
