@@ -45,7 +45,7 @@ test: system-deps install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy sweetspot config
+	DEBUG=1 $(BIN)/mypy sweetspot config
 
 bench: install
 	$(BIN)/python bench/run.py

@@ -22,8 +22,11 @@ def model_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRe
     """Model-level validation (services' full_clean) answers 422 with field errors."""
     if hasattr(exc, "error_dict"):
         detail = [
-            {"loc": ["body", "payload", field], "msg": " ".join(m for e in errs for m in e.messages),
-             "type": "value_error"}
+            {
+                "loc": ["body", "payload", field],
+                "msg": " ".join(m for e in errs for m in e.messages),
+                "type": "value_error",
+            }
             for field, errs in exc.error_dict.items()
         ]
     else:

@@ -1,14 +1,13 @@
 """Companies, sites and contacts: the same scoping as the pages."""
 
-
 from typing import Any
 
-from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema
+from django.http import Http404
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from sweetspot.clients import queries, services
-from sweetspot.clients.models import Company
+from sweetspot.core.access import AuthedHttpRequest
 from sweetspot.core.scoping import (
     companies_visible_to,
     contacts_visible_to,
@@ -31,13 +30,7 @@ from .schemas import (
 )
 
 router = Router(tags=["client book"])
-
-
-class Pages(PageNumberPagination):
-    class Input(Schema):
-        page: int = 1
-
-    page_size = 25
+PAGE_SIZE = 25
 
 
 class CompanyFilters(Schema):
@@ -49,96 +42,95 @@ class CompanyFilters(Schema):
     sort: str = "name"
 
 
-def _require_editor(request: HttpRequest) -> None:
-    if not request.user.can_edit_clients:  # type: ignore[union-attr]
+def _require_editor(request: AuthedHttpRequest) -> None:
+    if not request.user.can_edit_clients:
         raise Http404("Not found")
 
 
-def _site_for_company(user: Any, company: Company, site_id: int | None) -> Any:
-    if site_id is None:
-        return None
-    site = get_site_for(user, site_id)
-    return site
-
-
 @router.get("/companies", response=list[CompanyOut])
-@paginate(Pages)
-def list_companies(request: HttpRequest, filters: Query[CompanyFilters]) -> Any:
+@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+def list_companies(request: AuthedHttpRequest, filters: Query[CompanyFilters]) -> Any:
     qs = queries.filter_companies(companies_visible_to(request.user), filters.dict())
     qs, _ = queries.sort_companies(qs, filters.sort)
     return qs
 
 
 @router.post("/companies", response={201: CompanyOut})
-def create_company(request: HttpRequest, payload: CompanyIn) -> Any:
+def create_company(request: AuthedHttpRequest, payload: CompanyIn) -> Any:
     _require_editor(request)
-    return 201, services.create_company(request.user, payload.dict())  # type: ignore[arg-type]
+    company = services.create_company(request.user, payload.dict())
+    return Status(201, company)
 
 
 @router.get("/companies/{company_id}", response=CompanyOut)
-def get_company(request: HttpRequest, company_id: int) -> Any:
+def get_company(request: AuthedHttpRequest, company_id: int) -> Any:
     return get_company_for(request.user, company_id)
 
 
 @router.patch("/companies/{company_id}", response=CompanyOut)
-def update_company(request: HttpRequest, company_id: int, payload: CompanyPatch) -> Any:
+def update_company(request: AuthedHttpRequest, company_id: int, payload: CompanyPatch) -> Any:
     _require_editor(request)
     company = get_company_for(request.user, company_id)
     return services.update_company(
-        request.user, company, payload.dict(exclude_unset=True)  # type: ignore[arg-type]
+        request.user,
+        company,
+        payload.dict(exclude_unset=True),
     )
 
 
 @router.delete("/companies/{company_id}", response=CompanyOut)
-def archive_company(request: HttpRequest, company_id: int) -> Any:
+def archive_company(request: AuthedHttpRequest, company_id: int) -> Any:
     """Companies are archived, never deleted: their history stays."""
     _require_editor(request)
     company = get_company_for(request.user, company_id)
-    return services.archive_company(request.user, company)  # type: ignore[arg-type]
+    return services.archive_company(request.user, company)
 
 
 @router.get("/companies/{company_id}/sites", response=list[SiteOut])
-@paginate(Pages)
-def list_company_sites(request: HttpRequest, company_id: int) -> Any:
+@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+def list_company_sites(request: AuthedHttpRequest, company_id: int) -> Any:
     company = get_company_for(request.user, company_id)
     return sites_visible_to(request.user).filter(company=company, archived_at__isnull=True)
 
 
 @router.post("/companies/{company_id}/sites", response={201: SiteOut})
-def create_site(request: HttpRequest, company_id: int, payload: SiteIn) -> Any:
+def create_site(request: AuthedHttpRequest, company_id: int, payload: SiteIn) -> Any:
     _require_editor(request)
     company = get_company_for(request.user, company_id)
-    return 201, services.create_site(request.user, company, payload.dict())  # type: ignore[arg-type]
+    site = services.create_site(request.user, company, payload.dict())
+    return Status(201, site)
 
 
 @router.get("/sites/{site_id}", response=SiteOut)
-def get_site(request: HttpRequest, site_id: int) -> Any:
+def get_site(request: AuthedHttpRequest, site_id: int) -> Any:
     return get_site_for(request.user, site_id)
 
 
 @router.patch("/sites/{site_id}", response=SiteOut)
-def update_site(request: HttpRequest, site_id: int, payload: SitePatch) -> Any:
+def update_site(request: AuthedHttpRequest, site_id: int, payload: SitePatch) -> Any:
     _require_editor(request)
     site = get_site_for(request.user, site_id)
     return services.update_site(
-        request.user, site, payload.dict(exclude_unset=True)  # type: ignore[arg-type]
+        request.user,
+        site,
+        payload.dict(exclude_unset=True),
     )
 
 
 @router.delete("/sites/{site_id}", response=SiteOut)
-def archive_site(request: HttpRequest, site_id: int) -> Any:
+def archive_site(request: AuthedHttpRequest, site_id: int) -> Any:
     _require_editor(request)
-    return services.archive_site(request.user, get_site_for(request.user, site_id))  # type: ignore[arg-type]
+    return services.archive_site(request.user, get_site_for(request.user, site_id))
 
 
 @router.get("/companies/{company_id}/contacts", response=list[ContactOut])
-@paginate(Pages)
-def list_company_contacts(request: HttpRequest, company_id: int) -> Any:
+@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+def list_company_contacts(request: AuthedHttpRequest, company_id: int) -> Any:
     company = get_company_for(request.user, company_id)
     return contacts_visible_to(request.user).filter(company=company, archived_at__isnull=True)
 
 
-def _contact_data(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
+def _contact_data(request: AuthedHttpRequest, data: dict[str, Any]) -> dict[str, Any]:
     if "site_id" in data:
         site_id = data.pop("site_id")
         data["site"] = get_site_for(request.user, site_id) if site_id is not None else None
@@ -146,28 +138,29 @@ def _contact_data(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.post("/companies/{company_id}/contacts", response={201: ContactOut})
-def create_contact(request: HttpRequest, company_id: int, payload: ContactIn) -> Any:
+def create_contact(request: AuthedHttpRequest, company_id: int, payload: ContactIn) -> Any:
     _require_editor(request)
     company = get_company_for(request.user, company_id)
     data = _contact_data(request, payload.dict())
-    return 201, services.create_contact(request.user, company, data)  # type: ignore[arg-type]
+    contact = services.create_contact(request.user, company, data)
+    return Status(201, contact)
 
 
 @router.get("/contacts/{contact_id}", response=ContactOut)
-def get_contact(request: HttpRequest, contact_id: int) -> Any:
+def get_contact(request: AuthedHttpRequest, contact_id: int) -> Any:
     return get_contact_for(request.user, contact_id)
 
 
 @router.patch("/contacts/{contact_id}", response=ContactOut)
-def update_contact(request: HttpRequest, contact_id: int, payload: ContactPatch) -> Any:
+def update_contact(request: AuthedHttpRequest, contact_id: int, payload: ContactPatch) -> Any:
     _require_editor(request)
     contact = get_contact_for(request.user, contact_id)
     data = _contact_data(request, payload.dict(exclude_unset=True))
-    return services.update_contact(request.user, contact, data)  # type: ignore[arg-type]
+    return services.update_contact(request.user, contact, data)
 
 
 @router.delete("/contacts/{contact_id}", response=ContactOut)
-def archive_contact(request: HttpRequest, contact_id: int) -> Any:
+def archive_contact(request: AuthedHttpRequest, contact_id: int) -> Any:
     _require_editor(request)
     contact = get_contact_for(request.user, contact_id)
-    return services.archive_contact(request.user, contact)  # type: ignore[arg-type]
+    return services.archive_contact(request.user, contact)

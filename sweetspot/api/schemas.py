@@ -1,12 +1,13 @@
 """API schemas. Money is Decimal (serialised as strings); enums are validated strictly."""
 
-
 import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from ninja import Schema
-from pydantic import ConfigDict, EmailStr, Field
+from pydantic import ConfigDict, Field, field_validator
 
 StatusT = Literal["prospect", "client", "former"]
 SegmentT = Literal["micro", "sweet_spot", "upper", ""]
@@ -105,24 +106,37 @@ class SiteOut(Schema):
     archived_at: dt.datetime | None
 
 
+def _check_email(value: str | None) -> str | None:
+    if value:
+        try:
+            validate_email(value)
+        except DjangoValidationError as exc:
+            raise ValueError("Enter a valid e-mail address.") from exc
+    return value
+
+
 class ContactIn(Strict):
     name: str = Field(min_length=1, max_length=200)
-    email: EmailStr | Literal[""] = ""
+    email: str = Field("", max_length=254)
     phone: str = Field("", max_length=40)
     role: str = Field("", max_length=100)
     site_id: int | None = None
     is_primary: bool = False
     portal_access: bool = False
 
+    _email = field_validator("email")(lambda cls, v: _check_email(v))
+
 
 class ContactPatch(Strict):
     name: str | None = Field(None, min_length=1, max_length=200)
-    email: EmailStr | Literal[""] | None = None
+    email: str | None = Field(None, max_length=254)
     phone: str | None = Field(None, max_length=40)
     role: str | None = Field(None, max_length=100)
     site_id: int | None = None
     is_primary: bool | None = None
     portal_access: bool | None = None
+
+    _email = field_validator("email")(lambda cls, v: _check_email(v))
 
 
 class ContactOut(Schema):

@@ -11,9 +11,20 @@ class CompanyForm(forms.ModelForm):
     class Meta:
         model = Company
         fields = [
-            "name", "status", "industry", "pcs", "servers", "site_count", "network",
-            "current_support", "annual_revenue", "downtime_cost_per_hour", "monthly_it_budget",
-            "segment", "segment_pinned", "notes",
+            "name",
+            "status",
+            "industry",
+            "pcs",
+            "servers",
+            "site_count",
+            "network",
+            "current_support",
+            "annual_revenue",
+            "downtime_cost_per_hour",
+            "monthly_it_budget",
+            "segment",
+            "segment_pinned",
+            "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"segment": "Set from the PC count unless pinned."}

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import tablib
-from django.http import Http404, HttpRequest, HttpResponse
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
 
 from sweetspot.core.access import any_role_required, client_editor_required
+from sweetspot.core.models import Job
 from sweetspot.core.scoping import companies_visible_to, get_company_for
 
-from . import queries
+from . import importer, queries
+from .tasks import apply_import, preview_import
 
 EXPORT_COLUMNS = [
     "id", "name", "status", "segment", "industry", "pcs", "servers", "site_count", "network",
@@ -52,16 +60,91 @@ def company_record_export(request: HttpRequest, pk: int) -> HttpResponse:
     return _respond(company_rows(company), _fmt(request), f"company-{company.pk}")
 
 
+class ImportForm(forms.Form):
+    rows: list[importer.Row]
+    file = forms.FileField(
+        label="CSV or XLSX file",
+        help_text="Header row first; one row per site or contact.",
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        fmt = importer.format_for(upload.name)
+        if fmt is None:
+            raise forms.ValidationError("Upload a .csv or .xlsx file.")
+        if upload.size > importer.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The file is larger than 5 MB; split it up.")
+        try:
+            self.rows = importer.read_file(upload.read(), fmt)
+        except importer.ImportFileError as exc:
+            raise forms.ValidationError(exc.messages) from exc
+        return upload
+
+
+def _import_job(request: HttpRequest, job_id: int) -> Job:
+    """The user's own import job, else 404."""
+    return get_object_or_404(
+        Job, pk=job_id, created_by=request.user, kind=importer.JOB_KIND
+    )
+
+
 @client_editor_required
+@require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
-    raise Http404("Import is not available yet")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = Job.objects.create(
+            kind=importer.JOB_KIND,
+            created_by=request.user,
+            total=len(form.rows),
+            message="Waiting to check the file…",
+            result={"filename": form.cleaned_data["file"].name, "input": form.rows},
+        )
+        preview_import(job.pk)
+        return redirect("clients:import_status", job_id=job.pk)
+    return render(
+        request,
+        "clients/import_upload.html",
+        {"form": form, "columns": importer.IMPORT_COLUMNS},
+    )
 
 
 @client_editor_required
 def import_status(request: HttpRequest, job_id: int) -> HttpResponse:
-    raise Http404("Import is not available yet")
+    job = _import_job(request, job_id)
+    result = job.result or {}
+    summary = result.get("summary")
+    applied = bool(result.get("applied"))
+    context = {
+        "job": job,
+        "filename": result.get("filename", ""),
+        "rows": result.get("rows") or [],
+        "summary": summary,
+        "applied": applied,
+        "can_apply": job.status == Job.Status.DONE
+        and bool(summary)
+        and not summary["errors"]
+        and not applied,
+    }
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "clients/_import_preview.html", context)
+    return render(request, "clients/import_status.html", context)
 
 
 @client_editor_required
+@require_POST
 def import_apply(request: HttpRequest, job_id: int) -> HttpResponse:
-    raise Http404("Import is not available yet")
+    job = _import_job(request, job_id)
+    summary = (job.result or {}).get("summary")
+    if job.result.get("applied"):
+        messages.info(request, "This file has already been imported.")
+    elif job.status != Job.Status.DONE or not summary:
+        messages.error(request, "The preview is not finished; nothing was imported.")
+    elif summary["errors"]:
+        messages.error(request, "The file has errors; nothing will be imported until it is fixed.")
+    # Claim the job: of two clicks on Apply, only one enqueues the import.
+    elif Job.objects.filter(pk=job.pk, status=Job.Status.DONE).update(
+        status=Job.Status.QUEUED, progress=0, message="Waiting to import…", finished_at=None
+    ):
+        apply_import(job.pk)
+    return redirect("clients:import_status", job_id=job.pk)

@@ -62,8 +62,16 @@ class Application(models.TextChoices):
     PHONE_SYNC = "phone_sync", "Phones/PDAs to sync"
 
 
-money = {"max_digits": 12, "decimal_places": 2, "null": True, "blank": True,
-         "validators": [MinValueValidator(0)]}
+def money(verbose_name: str | None = None) -> models.DecimalField:  # type: ignore[type-arg]
+    """Optional, non-negative money: Decimal with 2 places, never float."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
 
 
 class Company(models.Model):
@@ -80,11 +88,13 @@ class Company(models.Model):
     servers = models.PositiveIntegerField(default=0)
     site_count = models.PositiveIntegerField("sites", default=1)
     network = models.CharField(max_length=15, choices=Network.choices, default=Network.NONE)
-    annual_revenue = models.DecimalField(**money)  # type: ignore[call-overload]
-    downtime_cost_per_hour = models.DecimalField(**money)  # type: ignore[call-overload]
-    monthly_it_budget = models.DecimalField("monthly IT budget", **money)  # type: ignore[call-overload]
+    annual_revenue = money()
+    downtime_cost_per_hour = money()
+    monthly_it_budget = money("monthly IT budget")
     current_support = models.CharField(
-        "who supports them now", max_length=15, choices=CurrentSupport.choices,
+        "who supports them now",
+        max_length=15,
+        choices=CurrentSupport.choices,
         default=CurrentSupport.NOBODY,
     )
     notes = models.TextField(blank=True)

@@ -69,9 +69,7 @@ def sort_companies(qs: QuerySet[Company], sort: str | None) -> tuple[QuerySet[Co
 
 
 def with_list_counts(qs: QuerySet[Company]) -> QuerySet[Company]:
-    return qs.annotate(
-        num_sites=_count_subquery(Site), num_contacts=_count_subquery(Contact)
-    )
+    return qs.annotate(num_sites=_count_subquery(Site), num_contacts=_count_subquery(Contact))
 
 
 def company_detail(qs: QuerySet[Company]) -> QuerySet[Company]:

@@ -13,15 +13,34 @@ from sweetspot.core.models import AuditLog, Firm, User
 from .models import Company, Contact, EnvironmentProfile, Site
 
 COMPANY_FIELDS = [
-    "name", "status", "segment", "segment_pinned", "industry", "pcs", "servers", "site_count",
-    "network", "annual_revenue", "downtime_cost_per_hour", "monthly_it_budget",
-    "current_support", "notes",
+    "name",
+    "status",
+    "segment",
+    "segment_pinned",
+    "industry",
+    "pcs",
+    "servers",
+    "site_count",
+    "network",
+    "annual_revenue",
+    "downtime_cost_per_hour",
+    "monthly_it_budget",
+    "current_support",
+    "notes",
 ]
 SITE_FIELDS = ["name", "street", "city", "region", "postal_code", "pcs"]
 CONTACT_FIELDS = ["name", "email", "phone", "role", "is_primary", "portal_access", "site"]
 ENVIRONMENT_FIELDS = [
-    "server", "firewall", "backup", "offsite_backup", "security", "antivirus", "ups", "lan_wan",
-    "applications", "other_applications",
+    "server",
+    "firewall",
+    "backup",
+    "offsite_backup",
+    "security",
+    "antivirus",
+    "ups",
+    "lan_wan",
+    "applications",
+    "other_applications",
 ]
 
 

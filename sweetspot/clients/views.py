@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sweetspot.core.access import any_role_required, client_editor_required
+from sweetspot.core.access import AuthedHttpRequest, any_role_required, client_editor_required
 from sweetspot.core.scoping import (
     companies_visible_to,
     get_company_for,
@@ -33,7 +33,7 @@ from .io_views import (  # noqa: F401  (re-exported for urls.py)
 from .models import CompanyStatus, EnvironmentProfile, Segment
 
 
-def _is_htmx(request: HttpRequest) -> bool:
+def _is_htmx(request: AuthedHttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
@@ -52,7 +52,7 @@ def _save_form(form: Any, save: Any) -> Any:
 
 
 @any_role_required
-def company_list(request: HttpRequest) -> HttpResponse:
+def company_list(request: AuthedHttpRequest) -> HttpResponse:
     qs = queries.filter_companies(companies_visible_to(request.user), request.GET)
     qs, sort = queries.sort_companies(qs, request.GET.get("sort"))
     qs = queries.with_list_counts(qs)
@@ -75,7 +75,7 @@ def company_list(request: HttpRequest) -> HttpResponse:
 
 
 @any_role_required
-def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def company_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     company = get_company_for(request.user, pk)
     company = queries.company_detail(companies_visible_to(request.user)).get(pk=company.pk)
     try:
@@ -96,7 +96,7 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @client_editor_required
 @require_http_methods(["GET", "POST"])
-def company_create(request: HttpRequest) -> HttpResponse:
+def company_create(request: AuthedHttpRequest) -> HttpResponse:
     form = CompanyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         company = _save_form(form, lambda data: services.create_company(request.user, data))
@@ -108,13 +108,11 @@ def company_create(request: HttpRequest) -> HttpResponse:
 
 @client_editor_required
 @require_http_methods(["GET", "POST"])
-def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def company_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     company = get_company_for(request.user, pk)
     form = CompanyForm(request.POST or None, instance=company)
     if request.method == "POST" and form.is_valid():
-        saved = _save_form(
-            form, lambda data: services.update_company(request.user, company, data)
-        )
+        saved = _save_form(form, lambda data: services.update_company(request.user, company, data))
         if saved is not None:
             messages.success(request, f"{company.name} saved.")
             return redirect("clients:company_detail", pk=company.pk)
@@ -123,7 +121,7 @@ def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @client_editor_required
 @require_POST
-def company_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def company_archive(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     company = get_company_for(request.user, pk)
     services.archive_company(request.user, company)
     messages.success(request, f"{company.name} archived. Its history is kept.")
@@ -132,14 +130,14 @@ def company_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @client_editor_required
 @require_POST
-def company_restore(request: HttpRequest, pk: int) -> HttpResponse:
+def company_restore(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     company = get_company_for(request.user, pk)
     services.restore_company(request.user, company)
     messages.success(request, f"{company.name} restored.")
     return redirect("clients:company_detail", pk=company.pk)
 
 
-def _section(request: HttpRequest, company_pk: int, name: str) -> HttpResponse:
+def _section(request: AuthedHttpRequest, company_pk: int, name: str) -> HttpResponse:
     company = queries.company_detail(companies_visible_to(request.user)).get(pk=company_pk)
     try:
         environment = company.environment
@@ -158,7 +156,7 @@ def _section(request: HttpRequest, company_pk: int, name: str) -> HttpResponse:
 
 
 def _inline_form(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     form: Any,
     save: Any,
     company_pk: int,
@@ -174,54 +172,74 @@ def _inline_form(
     return render(
         request,
         template,
-        {"form": form, "action": action, "title": title, "section": section,
-         "company_pk": company_pk},
+        {
+            "form": form,
+            "action": action,
+            "title": title,
+            "section": section,
+            "company_pk": company_pk,
+        },
     )
 
 
 @client_editor_required
 @require_http_methods(["GET", "POST"])
-def environment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def environment_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     company = get_company_for(request.user, pk)
     instance = EnvironmentProfile.objects.filter(company=company).first()
     form = EnvironmentForm(request.POST or None, instance=instance)
     return _inline_form(
-        request, form, lambda data: services.update_environment(request.user, company, data),
-        company.pk, "environment", request.path, f"Environment of {company.name}",
+        request,
+        form,
+        lambda data: services.update_environment(request.user, company, data),
+        company.pk,
+        "environment",
+        request.path,
+        f"Environment of {company.name}",
     )
 
 
 @client_editor_required
 @require_http_methods(["GET", "POST"])
-def site_create(request: HttpRequest, pk: int) -> HttpResponse:
+def site_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     company = get_company_for(request.user, pk)
     form = SiteForm(request.POST or None)
     return _inline_form(
-        request, form, lambda data: services.create_site(request.user, company, data),
-        company.pk, "sites", request.path, f"New site for {company.name}",
+        request,
+        form,
+        lambda data: services.create_site(request.user, company, data),
+        company.pk,
+        "sites",
+        request.path,
+        f"New site for {company.name}",
     )
 
 
 @any_role_required
-def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def site_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     site = get_site_for(request.user, pk)
     return render(request, "clients/site_detail.html", {"site": site})
 
 
 @client_editor_required
 @require_http_methods(["GET", "POST"])
-def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def site_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     site = get_site_for(request.user, pk)
     form = SiteForm(request.POST or None, instance=site)
     return _inline_form(
-        request, form, lambda data: services.update_site(request.user, site, data),
-        site.company_id, "sites", request.path, f"Edit site {site.name}",
+        request,
+        form,
+        lambda data: services.update_site(request.user, site, data),
+        site.company_id,
+        "sites",
+        request.path,
+        f"Edit site {site.name}",
     )
 
 
 @client_editor_required
 @require_POST
-def site_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def site_archive(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     site = get_site_for(request.user, pk)
     services.archive_site(request.user, site)
     if _is_htmx(request):
@@ -231,35 +249,45 @@ def site_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @client_editor_required
 @require_http_methods(["GET", "POST"])
-def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     company = get_company_for(request.user, pk)
     form = ContactForm(request.POST or None, company=company)
     return _inline_form(
-        request, form, lambda data: services.create_contact(request.user, company, data),
-        company.pk, "contacts", request.path, f"New contact at {company.name}",
+        request,
+        form,
+        lambda data: services.create_contact(request.user, company, data),
+        company.pk,
+        "contacts",
+        request.path,
+        f"New contact at {company.name}",
     )
 
 
 @any_role_required
-def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     contact = get_contact_for(request.user, pk)
     return render(request, "clients/contact_detail.html", {"contact": contact})
 
 
 @client_editor_required
 @require_http_methods(["GET", "POST"])
-def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     contact = get_contact_for(request.user, pk)
     form = ContactForm(request.POST or None, instance=contact, company=contact.company)
     return _inline_form(
-        request, form, lambda data: services.update_contact(request.user, contact, data),
-        contact.company_id, "contacts", request.path, f"Edit contact {contact.name}",
+        request,
+        form,
+        lambda data: services.update_contact(request.user, contact, data),
+        contact.company_id,
+        "contacts",
+        request.path,
+        f"Edit contact {contact.name}",
     )
 
 
 @client_editor_required
 @require_POST
-def contact_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_archive(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     contact = get_contact_for(request.user, pk)
     services.archive_contact(request.user, contact)
     if _is_htmx(request):

@@ -9,7 +9,14 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 
-from .models import CLIENT_EDITOR_ROLES, STAFF_ROLES, Role
+from .models import CLIENT_EDITOR_ROLES, STAFF_ROLES, Role, User
+
+
+class AuthedHttpRequest(HttpRequest):
+    """A request behind one of the decorators below: the user is a logged-in User."""
+
+    user: User  # type: ignore[assignment]
+
 
 View = Callable[..., HttpResponse]
 

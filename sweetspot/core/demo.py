@@ -26,27 +26,79 @@ STAFF = [
 # name, status, industry, pcs, servers, sites, network, support, revenue, downtime/h, budget,
 # environment (has, needs), applications
 COMPANIES: list[dict[str, Any]] = [
-    dict(name="Harbor Dental", status="client", industry="Dental practice", pcs=22, servers=1,
-         site_count=1, network="client_server", current_support="provider",
-         annual_revenue="3200000", downtime_cost_per_hour="900", monthly_it_budget="1500",
-         has=["server", "firewall", "backup", "antivirus", "ups", "lan_wan"],
-         needs=["offsite_backup", "security"],
-         apps=["office_suite", "quickbooks", "outlook_exchange", "lob_database"]),
-    dict(name="Maple Law", status="client", industry="Law firm", pcs=35, servers=2, site_count=2,
-         network="client_server", current_support="moonlighter", annual_revenue="5400000",
-         downtime_cost_per_hour="1400", monthly_it_budget="1900",
-         has=["server", "firewall", "backup", "antivirus", "lan_wan"],
-         needs=["offsite_backup", "ups", "security"],
-         apps=["office_suite", "outlook_exchange", "act", "lob_database"]),
-    dict(name="Fern Bakery", status="prospect", industry="Bakery", pcs=4, servers=0, site_count=1,
-         network="peer_to_peer", current_support="relative", annual_revenue="600000",
-         downtime_cost_per_hour="80", monthly_it_budget="150", has=["antivirus"],
-         needs=["backup"], apps=["office_suite", "quickbooks"]),
-    dict(name="Northwind Logistics", status="prospect", industry="Logistics", pcs=140, servers=6,
-         site_count=3, network="client_server", current_support="in_house_it",
-         annual_revenue="42000000", downtime_cost_per_hour="6000", monthly_it_budget="9000",
-         has=["server", "firewall", "backup", "offsite_backup", "security", "antivirus", "ups",
-              "lan_wan"], needs=[], apps=["office_suite", "outlook_exchange", "lob_database"]),
+    dict(
+        name="Harbor Dental",
+        status="client",
+        industry="Dental practice",
+        pcs=22,
+        servers=1,
+        site_count=1,
+        network="client_server",
+        current_support="provider",
+        annual_revenue="3200000",
+        downtime_cost_per_hour="900",
+        monthly_it_budget="1500",
+        has=["server", "firewall", "backup", "antivirus", "ups", "lan_wan"],
+        needs=["offsite_backup", "security"],
+        apps=["office_suite", "quickbooks", "outlook_exchange", "lob_database"],
+    ),
+    dict(
+        name="Maple Law",
+        status="client",
+        industry="Law firm",
+        pcs=35,
+        servers=2,
+        site_count=2,
+        network="client_server",
+        current_support="moonlighter",
+        annual_revenue="5400000",
+        downtime_cost_per_hour="1400",
+        monthly_it_budget="1900",
+        has=["server", "firewall", "backup", "antivirus", "lan_wan"],
+        needs=["offsite_backup", "ups", "security"],
+        apps=["office_suite", "outlook_exchange", "act", "lob_database"],
+    ),
+    dict(
+        name="Fern Bakery",
+        status="prospect",
+        industry="Bakery",
+        pcs=4,
+        servers=0,
+        site_count=1,
+        network="peer_to_peer",
+        current_support="relative",
+        annual_revenue="600000",
+        downtime_cost_per_hour="80",
+        monthly_it_budget="150",
+        has=["antivirus"],
+        needs=["backup"],
+        apps=["office_suite", "quickbooks"],
+    ),
+    dict(
+        name="Northwind Logistics",
+        status="prospect",
+        industry="Logistics",
+        pcs=140,
+        servers=6,
+        site_count=3,
+        network="client_server",
+        current_support="in_house_it",
+        annual_revenue="42000000",
+        downtime_cost_per_hour="6000",
+        monthly_it_budget="9000",
+        has=[
+            "server",
+            "firewall",
+            "backup",
+            "offsite_backup",
+            "security",
+            "antivirus",
+            "ups",
+            "lan_wan",
+        ],
+        needs=[],
+        apps=["office_suite", "outlook_exchange", "lob_database"],
+    ),
 ]
 
 _MORE = [
@@ -80,37 +132,54 @@ _MORE = [
 for _name, _status, _industry, _pcs, _servers, _sites in _MORE:
     _cs = _pcs >= 10
     COMPANIES.append(
-        dict(name=_name, status=_status, industry=_industry, pcs=_pcs, servers=_servers,
-             site_count=_sites, network="client_server" if _cs else "peer_to_peer",
-             current_support="provider" if _status == "client" else
-             ("in_house_it" if _pcs > 50 else ("moonlighter" if _cs else "owner")),
-             annual_revenue=str(_pcs * 120000), downtime_cost_per_hour=str(_pcs * 35),
-             monthly_it_budget=str(max(100, _pcs * 50)),
-             has=["antivirus"] + (["server", "lan_wan"] if _servers else []),
-             needs=["backup", "offsite_backup"] + (["firewall"] if _cs else []),
-             apps=["office_suite", "outlook_exchange"] + (["quickbooks"] if _pcs < 30 else []))
+        dict(
+            name=_name,
+            status=_status,
+            industry=_industry,
+            pcs=_pcs,
+            servers=_servers,
+            site_count=_sites,
+            network="client_server" if _cs else "peer_to_peer",
+            current_support="provider"
+            if _status == "client"
+            else ("in_house_it" if _pcs > 50 else ("moonlighter" if _cs else "owner")),
+            annual_revenue=str(_pcs * 120000),
+            downtime_cost_per_hour=str(_pcs * 35),
+            monthly_it_budget=str(max(100, _pcs * 50)),
+            has=["antivirus"] + (["server", "lan_wan"] if _servers else []),
+            needs=["backup", "offsite_backup"] + (["firewall"] if _cs else []),
+            apps=["office_suite", "outlook_exchange"] + (["quickbooks"] if _pcs < 30 else []),
+        )
     )
 
 SITES = {
-    "Harbor Dental": [("Harbor Dental — Main office", "12 Wharf Rd", "Portsmouth", "NH", "03801",
-                       22)],
-    "Maple Law": [("Maple Law — Downtown", "400 Elm St", "Manchester", "NH", "03101", 25),
-                  ("Maple Law — Nashua", "9 Main St", "Nashua", "NH", "03060", 10)],
+    "Harbor Dental": [
+        ("Harbor Dental — Main office", "12 Wharf Rd", "Portsmouth", "NH", "03801", 22)
+    ],
+    "Maple Law": [
+        ("Maple Law — Downtown", "400 Elm St", "Manchester", "NH", "03101", 25),
+        ("Maple Law — Nashua", "9 Main St", "Nashua", "NH", "03060", 10),
+    ],
     "Fern Bakery": [("Fern Bakery", "3 Mill Lane", "Dover", "NH", "03820", 4)],
-    "Northwind Logistics": [("Northwind HQ", "1 Harbor Pkwy", "Boston", "MA", "02110", 90),
-                            ("Northwind Warehouse", "77 Depot Rd", "Worcester", "MA", "01608",
-                             50)],
+    "Northwind Logistics": [
+        ("Northwind HQ", "1 Harbor Pkwy", "Boston", "MA", "02110", 90),
+        ("Northwind Warehouse", "77 Depot Rd", "Worcester", "MA", "01608", 50),
+    ],
 }
 
 CONTACTS = {
-    "Harbor Dental": [("Hana Hughes", "hana@harbordental.example", "603-555-0110",
-                       "Office manager", True, True)],
-    "Maple Law": [("Milo Marsh", "milo@maplelaw.example", "603-555-0120", "Managing partner",
-                   True, True)],
-    "Fern Bakery": [("Fiona Fern", "fiona@fernbakery.example", "603-555-0130", "Owner", True,
-                     False)],
-    "Northwind Logistics": [("Nate Norris", "nate@northwind.example", "617-555-0140",
-                             "IT manager", True, False)],
+    "Harbor Dental": [
+        ("Hana Hughes", "hana@harbordental.example", "603-555-0110", "Office manager", True, True)
+    ],
+    "Maple Law": [
+        ("Milo Marsh", "milo@maplelaw.example", "603-555-0120", "Managing partner", True, True)
+    ],
+    "Fern Bakery": [
+        ("Fiona Fern", "fiona@fernbakery.example", "603-555-0130", "Owner", True, False)
+    ],
+    "Northwind Logistics": [
+        ("Nate Norris", "nate@northwind.example", "617-555-0140", "IT manager", True, False)
+    ],
 }
 
 CLIENT_USERS = [
@@ -126,8 +195,14 @@ def password_for(username: str) -> str:
 def _user(username: str, first: str, last: str, role: str, company: Company | None) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
-        user = User(username=username, first_name=first, last_name=last, role=role,
-                    company=company, email=f"{username}@brightline.example")
+        user = User(
+            username=username,
+            first_name=first,
+            last_name=last,
+            role=role,
+            company=company,
+            email=f"{username}@brightline.example",
+        )
         user.set_password(password_for(username))
         user.save()
     return user
@@ -154,21 +229,42 @@ def seed_demo() -> dict[str, int]:
         env.update({k: "needs" for k in spec["needs"]})
         env["applications"] = spec["apps"]
         company = client_services.create_company(owner, data, env, firm=firm)
-        for site in SITES.get(spec["name"], [(f"{spec['name']} — Main office", "", "", "", "",
-                                              spec["pcs"])]):
+        for site in SITES.get(
+            spec["name"], [(f"{spec['name']} — Main office", "", "", "", "", spec["pcs"])]
+        ):
             client_services.create_site(
-                owner, company,
-                dict(zip(["name", "street", "city", "region", "postal_code", "pcs"], site,
-                         strict=True)),
+                owner,
+                company,
+                dict(
+                    zip(
+                        ["name", "street", "city", "region", "postal_code", "pcs"],
+                        site,
+                        strict=True,
+                    )
+                ),
             )
         first_word = spec["name"].split()[0].lower()
-        default_contact = [(f"Office manager of {spec['name']}", f"office@{first_word}.example",
-                            "555-0100", "Office manager", True, False)]
+        default_contact = [
+            (
+                f"Office manager of {spec['name']}",
+                f"office@{first_word}.example",
+                "555-0100",
+                "Office manager",
+                True,
+                False,
+            )
+        ]
         for contact in CONTACTS.get(spec["name"], default_contact):
             client_services.create_contact(
-                owner, company,
-                dict(zip(["name", "email", "phone", "role", "is_primary", "portal_access"],
-                         contact, strict=True)),
+                owner,
+                company,
+                dict(
+                    zip(
+                        ["name", "email", "phone", "role", "is_primary", "portal_access"],
+                        contact,
+                        strict=True,
+                    )
+                ),
             )
     for username, first, last, company_name in CLIENT_USERS:
         _user(username, first, last, Role.CLIENT, Company.objects.get(name=company_name))

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import tokens
-from .access import any_role_required, owner_required
+from .access import AuthedHttpRequest, any_role_required, owner_required
 from .forms import AuditFilterForm, TokenForm
 from .models import AuditLog, Job
 
@@ -34,15 +34,17 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @any_role_required
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedHttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
         _, new_key = tokens.create_token(
-            request.user, form.cleaned_data["name"], form.cleaned_data["days"]  # type: ignore[arg-type]
+            request.user,
+            form.cleaned_data["name"],
+            form.cleaned_data["days"],
         )
         form = TokenForm()
-    user_tokens = request.user.api_tokens.all()  # type: ignore[union-attr]
+    user_tokens = request.user.api_tokens.all()
     return render(
         request,
         "core/profile.html",
@@ -52,15 +54,15 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @any_role_required
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(request.user.api_tokens, pk=pk)  # type: ignore[union-attr]
-    tokens.revoke_token(request.user, token)  # type: ignore[arg-type]
+def token_revoke(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(request.user.api_tokens, pk=pk)
+    tokens.revoke_token(request.user, token)
     messages.success(request, f"Token {token.name} revoked.")
     return redirect("profile")
 
 
 @owner_required
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthedHttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     qs = AuditLog.objects.all()
     if form.is_valid():
@@ -87,6 +89,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 
 @any_role_required
-def job_status(request: HttpRequest, pk: int) -> HttpResponse:
+def job_status(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(Job, pk=pk, created_by=request.user)
     return render(request, "core/_job_status.html", {"job": job})

@@ -13,9 +13,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         counts = seed_demo()
-        self.stdout.write(
-            "Demo firm ready: " + ", ".join(f"{v} {k}" for k, v in counts.items())
-        )
+        self.stdout.write("Demo firm ready: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
         if not options["quiet_logins"]:
             self.stdout.write("\nDemo logins (http://127.0.0.1:8000/login/):")
             for username, password, label in demo_logins():

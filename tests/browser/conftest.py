@@ -1,0 +1,77 @@
+"""Real-browser fixtures: Debian's Chromium through pytest-playwright against live_server."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the main thread; Django's ORM (used by the
+# fixtures that seed the demo data) would otherwise refuse to run there.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = Path("/tmp/shots")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    # No skip here on purpose: if Chromium is missing or cannot launch, the tests fail.
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (never `playwright install`)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def demo_live(transactional_db: None, live_server) -> str:  # noqa: ANN001
+    """The demo firm seeded into the live server's database; returns its base URL."""
+    from sweetspot.core.demo import seed_demo
+
+    seed_demo()
+    return live_server.url
+
+
+@pytest.fixture
+def shot():
+    """shot(page, "name") -> full-page screenshot at /tmp/shots/name.png (for humans)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str) -> Path:  # noqa: ANN001
+        path = SHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+def login(page, base_url: str, username: str) -> None:  # noqa: ANN001
+    """Log in through the real form with the persona's demo password."""
+    from playwright.sync_api import expect
+
+    from sweetspot.core.demo import password_for
+
+    page.goto(f"{base_url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password_for(username))
+    page.click("form.stacked button[type=submit]")
+    expect(page.locator("header .who")).to_be_visible()

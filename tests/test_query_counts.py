@@ -1,0 +1,140 @@
+"""Every list view and list endpoint runs the same number of queries for 1 row and 20 rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from sweetspot.clients import services
+from sweetspot.core.models import Role, User
+from sweetspot.core.tokens import create_token
+
+
+@pytest.fixture
+def olivia(db):
+    return User.objects.create_user("olivia", password="x", role=Role.OWNER)
+
+
+def make_companies(actor: User, n: int) -> list[Any]:
+    out = []
+    for i in range(n):
+        company = services.create_company(
+            actor,
+            {"name": f"Acme {i:02d}", "pcs": 10 + i, "status": "client"},
+            {"server": "has", "applications": ["quickbooks"]},
+        )
+        services.create_site(actor, company, {"name": f"Site {i}", "pcs": 5})
+        services.create_contact(
+            actor, company, {"name": f"Person {i}", "email": f"p{i}@x.test", "is_primary": True}
+        )
+        out.append(company)
+    return out
+
+
+def count_queries(client: Client, url: str, **headers: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, headers=headers)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(ctx.captured_queries)
+
+
+def same_for_1_and_20(
+    olivia: User, setup: Callable[[User, int], str], as_api: bool = False
+) -> tuple[int, int]:
+    counts = []
+    for n in (1, 20):
+        url = setup(olivia, n)
+        client = Client()
+        headers = {}
+        if as_api:
+            headers["Authorization"] = f"Bearer {create_token(olivia, f't{n}')[1]}"
+        else:
+            client.force_login(olivia)
+        client.get(url, headers=headers)  # warm: session, firm row, content types
+        counts.append(count_queries(client, url, **headers))
+    return counts[0], counts[1]
+
+
+def _reset(olivia: User) -> None:
+    from sweetspot.clients.models import Company, Contact, EnvironmentProfile, Site
+    from sweetspot.core.models import ApiToken, AuditLog
+
+    Contact.objects.all().delete()
+    Site.objects.all().delete()
+    EnvironmentProfile.objects.all().delete()
+    Company.objects.all().delete()
+    AuditLog.objects.all().delete()
+    ApiToken.objects.all().delete()
+
+
+def companies_url(path: str) -> Callable[[User, int], str]:
+    def setup(olivia: User, n: int) -> str:
+        _reset(olivia)
+        make_companies(olivia, n)
+        return path
+
+    return setup
+
+
+def company_child_url(path: str) -> Callable[[User, int], str]:
+    """A company with n sites and n contacts."""
+
+    def setup(olivia: User, n: int) -> str:
+        _reset(olivia)
+        company = make_companies(olivia, 1)[0]
+        for i in range(1, n):
+            services.create_site(olivia, company, {"name": f"Extra {i}"})
+            services.create_contact(olivia, company, {"name": f"Extra {i}"})
+        return path.format(pk=company.pk)
+
+    return setup
+
+
+@pytest.mark.parametrize(
+    "setup,as_api",
+    [
+        (companies_url("/clients/"), False),
+        (companies_url("/clients/?q=acme&sort=-pcs&status=client"), False),
+        (companies_url("/clients/export/?format=csv"), False),
+        (companies_url("/api/v1/companies"), True),
+        (companies_url("/api/v1/companies?q=acme&sort=-pcs"), True),
+        (company_child_url("/clients/{pk}/"), False),
+        (company_child_url("/api/v1/companies/{pk}/sites"), True),
+        (company_child_url("/api/v1/companies/{pk}/contacts"), True),
+        (companies_url("/audit/"), False),
+    ],
+    ids=[
+        "company-list",
+        "company-list-filtered",
+        "company-export",
+        "api-companies",
+        "api-companies-filtered",
+        "company-detail",
+        "api-sites",
+        "api-contacts",
+        "audit-log",
+    ],
+)
+def test_query_count_is_flat(olivia, setup, as_api):
+    one, twenty = same_for_1_and_20(olivia, setup, as_api)
+    assert one == twenty, f"1 row: {one} queries, 20 rows: {twenty} queries"
+
+
+def test_profile_token_list_is_flat(olivia):
+    counts = []
+    for n in (1, 20):
+        from sweetspot.core.models import ApiToken
+
+        ApiToken.objects.all().delete()
+        for i in range(n):
+            create_token(olivia, f"token {i}")
+        client = Client()
+        client.force_login(olivia)
+        client.get("/profile/")
+        counts.append(count_queries(client, "/profile/"))
+    assert counts[0] == counts[1]
