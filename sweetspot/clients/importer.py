@@ -31,26 +31,56 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 PROGRESS_EVERY = 50
 
 IMPORT_COLUMNS = [
-    "company", "status", "industry", "pcs", "servers", "network", "current_support",
-    "annual_revenue", "downtime_cost_per_hour", "monthly_it_budget",
-    "site_name", "site_street", "site_city", "site_region", "site_postal_code", "site_pcs",
-    "contact_name", "contact_email", "contact_phone", "contact_role", "contact_primary",
+    "company",
+    "status",
+    "industry",
+    "pcs",
+    "servers",
+    "network",
+    "current_support",
+    "annual_revenue",
+    "downtime_cost_per_hour",
+    "monthly_it_budget",
+    "site_name",
+    "site_street",
+    "site_city",
+    "site_region",
+    "site_postal_code",
+    "site_pcs",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "contact_role",
+    "contact_primary",
 ]
 
 # Import column -> model field, per model. The company name column is "company".
 COMPANY_COLUMNS = {
-    "company": "name", "status": "status", "industry": "industry", "pcs": "pcs",
-    "servers": "servers", "network": "network", "current_support": "current_support",
-    "annual_revenue": "annual_revenue", "downtime_cost_per_hour": "downtime_cost_per_hour",
+    "company": "name",
+    "status": "status",
+    "industry": "industry",
+    "pcs": "pcs",
+    "servers": "servers",
+    "network": "network",
+    "current_support": "current_support",
+    "annual_revenue": "annual_revenue",
+    "downtime_cost_per_hour": "downtime_cost_per_hour",
     "monthly_it_budget": "monthly_it_budget",
 }
 SITE_COLUMNS = {
-    "site_name": "name", "site_street": "street", "site_city": "city",
-    "site_region": "region", "site_postal_code": "postal_code", "site_pcs": "pcs",
+    "site_name": "name",
+    "site_street": "street",
+    "site_city": "city",
+    "site_region": "region",
+    "site_postal_code": "postal_code",
+    "site_pcs": "pcs",
 }
 CONTACT_COLUMNS = {
-    "contact_name": "name", "contact_email": "email", "contact_phone": "phone",
-    "contact_role": "role", "contact_primary": "is_primary",
+    "contact_name": "name",
+    "contact_email": "email",
+    "contact_phone": "phone",
+    "contact_role": "role",
+    "contact_primary": "is_primary",
 }
 CHOICES = {"status": CompanyStatus, "network": Network, "current_support": CurrentSupport}
 INTEGER_COLUMNS = {"pcs", "servers", "site_pcs"}
@@ -66,9 +96,15 @@ Error = dict[str, str]  # {"field": column, "message": text}
 def company_rows(company: Company) -> tablib.Dataset:
     data = tablib.Dataset(headers=IMPORT_COLUMNS)
     base = [
-        company.name, company.status, company.industry, company.pcs, company.servers,
-        company.network, company.current_support,
-        company.annual_revenue or "", company.downtime_cost_per_hour or "",
+        company.name,
+        company.status,
+        company.industry,
+        company.pcs,
+        company.servers,
+        company.network,
+        company.current_support,
+        company.annual_revenue or "",
+        company.downtime_cost_per_hour or "",
         company.monthly_it_budget or "",
     ]
     sites = list(company.sites.filter(archived_at__isnull=True))
@@ -78,10 +114,22 @@ def company_rows(company: Company) -> tablib.Dataset:
         contact = contacts[i] if i < len(contacts) else None
         data.append(
             base
-            + ([site.name, site.street, site.city, site.region, site.postal_code, site.pcs]
-               if site else [""] * 6)
-            + ([contact.name, contact.email, contact.phone, contact.role,
-                "yes" if contact.is_primary else "no"] if contact else [""] * 5)
+            + (
+                [site.name, site.street, site.city, site.region, site.postal_code, site.pcs]
+                if site
+                else [""] * 6
+            )
+            + (
+                [
+                    contact.name,
+                    contact.email,
+                    contact.phone,
+                    contact.role,
+                    "yes" if contact.is_primary else "no",
+                ]
+                if contact
+                else [""] * 5
+            )
         )
     return data
 
@@ -98,7 +146,7 @@ class ImportFileError(Exception):
 
 
 def format_for(filename: str) -> str | None:
-    """"csv" or "xlsx" from the file name's extension, else None."""
+    """ "csv" or "xlsx" from the file name's extension, else None."""
     match = re.search(r"\.[^.]+$", filename or "")
     return FORMATS.get(match.group(0).lower()) if match else None
 
@@ -148,9 +196,7 @@ def read_file(content: bytes, fmt: str) -> list[Row]:
     except ImportFileError:
         raise
     except tablib.InvalidDimensions as exc:
-        raise ImportFileError(
-            ["A row has more cells than the header row has columns."]
-        ) from exc
+        raise ImportFileError(["A row has more cells than the header row has columns."]) from exc
     except Exception as exc:  # csv.Error, zip and openpyxl errors: all mean "unreadable".
         raise ImportFileError([f"The file could not be read as {fmt.upper()}."]) from exc
 
@@ -300,9 +346,7 @@ def parse_row(row: Row) -> ParsedRow:
             cleaned[column] = _value(column, text)
         except ValueError as exc:
             parsed.error(column, str(exc))
-    parsed.company = {
-        COMPANY_COLUMNS[c]: cleaned[c] for c in COMPANY_COLUMNS if c in cleaned
-    }
+    parsed.company = {COMPANY_COLUMNS[c]: cleaned[c] for c in COMPANY_COLUMNS if c in cleaned}
     if any(values.get(c) for c in SITE_COLUMNS):
         parsed.site = {SITE_COLUMNS[c]: cleaned[c] for c in SITE_COLUMNS if c in cleaned}
         if not values.get("site_name"):
@@ -310,9 +354,7 @@ def parse_row(row: Row) -> ParsedRow:
     if any(values.get(c) for c in CONTACT_COLUMNS if c != "contact_primary") or cleaned.get(
         "contact_primary"
     ):
-        parsed.contact = {
-            CONTACT_COLUMNS[c]: cleaned[c] for c in CONTACT_COLUMNS if c in cleaned
-        }
+        parsed.contact = {CONTACT_COLUMNS[c]: cleaned[c] for c in CONTACT_COLUMNS if c in cleaned}
         if not values.get("contact_name"):
             parsed.error(
                 "contact_name", "A contact needs a name when other contact columns are filled."
@@ -358,8 +400,8 @@ def _model_errors(exc: ValidationError, columns: dict[str, str]) -> list[Error]:
     errors: list[Error] = []
     if hasattr(exc, "error_dict"):
         for model_field, messages in exc.message_dict.items():
-            column = "row" if model_field == NON_FIELD_ERRORS else by_field.get(
-                model_field, model_field
+            column = (
+                "row" if model_field == NON_FIELD_ERRORS else by_field.get(model_field, model_field)
             )
             errors.extend({"field": column, "message": m} for m in messages)
     else:
@@ -391,7 +433,10 @@ class _Writer:
 
     def row(self, parsed: ParsedRow) -> dict[str, Any]:
         result: dict[str, Any] = {
-            "row": parsed.row, "company": parsed.name, "actions": [], "errors": parsed.errors,
+            "row": parsed.row,
+            "company": parsed.name,
+            "actions": [],
+            "errors": parsed.errors,
         }
         if not parsed.errors:
             try:
@@ -415,23 +460,20 @@ class _Writer:
                 Company.objects.filter(archived_at__isnull=True, name__iexact=parsed.name)[:2]
             )
             if len(matches) > 1:
-                raise _RowFailed([{"field": "company", "message": (
+                message = (
                     f"Several active companies are named “{parsed.name}”; the import cannot "
                     "tell which one to update. Rename or archive one first."
-                )}])
+                )
+                raise _RowFailed([{"field": "company", "message": message}])
             if matches:
                 company = matches[0]
             else:
                 data = {"name": parsed.name, **parsed.company}
                 data["site_count"] = max(1, self.site_counts.get(parsed.key, 0))
-                company = _guard(
-                    COMPANY_COLUMNS, lambda: services.create_company(self.actor, data)
-                )
+                company = _guard(COMPANY_COLUMNS, lambda: services.create_company(self.actor, data))
                 actions.append("create company")
         if not actions:
-            changes = {
-                f: v for f, v in parsed.company.items() if getattr(company, f) != v
-            }
+            changes = {f: v for f, v in parsed.company.items() if getattr(company, f) != v}
             if changes:
                 target = company
                 _guard(
@@ -448,9 +490,7 @@ class _Writer:
                 archived_at__isnull=True, name__iexact=site_data["name"]
             ).exists()
             if not exists:
-                _guard(
-                    SITE_COLUMNS, lambda: services.create_site(self.actor, company, site_data)
-                )
+                _guard(SITE_COLUMNS, lambda: services.create_site(self.actor, company, site_data))
                 actions.append("add site")
 
         if parsed.contact is not None:

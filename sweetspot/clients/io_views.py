@@ -19,8 +19,19 @@ from . import importer, queries
 from .tasks import apply_import, preview_import
 
 EXPORT_COLUMNS = [
-    "id", "name", "status", "segment", "industry", "pcs", "servers", "site_count", "network",
-    "current_support", "annual_revenue", "downtime_cost_per_hour", "monthly_it_budget",
+    "id",
+    "name",
+    "status",
+    "segment",
+    "industry",
+    "pcs",
+    "servers",
+    "site_count",
+    "network",
+    "current_support",
+    "annual_revenue",
+    "downtime_cost_per_hour",
+    "monthly_it_budget",
 ]
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -83,9 +94,7 @@ class ImportForm(forms.Form):
 
 def _import_job(request: HttpRequest, job_id: int) -> Job:
     """The user's own import job, else 404."""
-    return get_object_or_404(
-        Job, pk=job_id, created_by=request.user, kind=importer.JOB_KIND
-    )
+    return get_object_or_404(Job, pk=job_id, created_by=request.user, kind=importer.JOB_KIND)
 
 
 @client_editor_required
@@ -95,7 +104,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         job = Job.objects.create(
             kind=importer.JOB_KIND,
-            created_by=request.user,
+            created_by=request.user,  # type: ignore[misc]  # a logged-in editor
             total=len(form.rows),
             message="Waiting to check the file…",
             result={"filename": form.cleaned_data["file"].name, "input": form.rows},
@@ -113,7 +122,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 def import_status(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _import_job(request, job_id)
     result = job.result or {}
-    summary = result.get("summary")
+    summary: dict[str, int] = result.get("summary") or {}
     applied = bool(result.get("applied"))
     context = {
         "job": job,
@@ -123,7 +132,7 @@ def import_status(request: HttpRequest, job_id: int) -> HttpResponse:
         "applied": applied,
         "can_apply": job.status == Job.Status.DONE
         and bool(summary)
-        and not summary["errors"]
+        and not summary.get("errors")
         and not applied,
     }
     if request.headers.get("HX-Request") == "true":
@@ -135,12 +144,13 @@ def import_status(request: HttpRequest, job_id: int) -> HttpResponse:
 @require_POST
 def import_apply(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _import_job(request, job_id)
-    summary = (job.result or {}).get("summary")
-    if job.result.get("applied"):
+    result = job.result or {}
+    summary: dict[str, int] = result.get("summary") or {}
+    if result.get("applied"):
         messages.info(request, "This file has already been imported.")
     elif job.status != Job.Status.DONE or not summary:
         messages.error(request, "The preview is not finished; nothing was imported.")
-    elif summary["errors"]:
+    elif summary.get("errors"):
         messages.error(request, "The file has errors; nothing will be imported until it is fixed.")
     # Claim the job: of two clicks on Apply, only one enqueues the import.
     elif Job.objects.filter(pk=job.pk, status=Job.Status.DONE).update(

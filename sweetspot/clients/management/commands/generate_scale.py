@@ -226,11 +226,9 @@ class Generator:
         site_count = rng.choices([1, 2, 3][:max_sites], [70, 22, 8][:max_sites])[0]
         # Some prospects have not told us their numbers yet.
         known = status != CompanyStatus.PROSPECT or rng.random() < 0.8
-        money: dict[str, Decimal | None] = {
-            "annual_revenue": _money(pcs * rng.randint(60, 250) * 1000) if known else None,
-            "downtime_cost_per_hour": _money(pcs * rng.randint(20, 70)) if known else None,
-            "monthly_it_budget": _money(max(100, pcs * rng.randint(30, 90))) if known else None,
-        }
+        revenue = _money(pcs * rng.randint(60, 250) * 1000) if known else None
+        downtime = _money(pcs * rng.randint(20, 70)) if known else None
+        budget = _money(max(100, pcs * rng.randint(30, 90))) if known else None
         archived = rng.random() < 0.02
         company = Company(
             name=f"{adjective} {noun} {word} #{self.k}",
@@ -243,7 +241,9 @@ class Generator:
             network=network,
             current_support=_support(rng, status, pcs),
             archived_at=timezone.now() if archived else None,
-            **money,  # a dict: django-stubs types these nullable fields as non-null
+            annual_revenue=revenue,
+            downtime_cost_per_hour=downtime,
+            monthly_it_budget=budget,
         )
         domain = f"{adjective}{noun}{self.k}.example".lower()
         return company, domain
