@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "sweetspot.core",
     "sweetspot.clients",
+    "sweetspot.growth",
     "sweetspot.api",
     "sweetspot.web",
 ]

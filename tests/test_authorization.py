@@ -256,6 +256,35 @@ TABLE: list[Row] = [
 ]
 
 
+# --- growth (#4) -------------------------------------------------------------------------
+ASSESSORS = {"olivia", "sam"}
+TABLE += [
+    Row(
+        "assess",
+        "post",
+        lambda o: "/api/v1/assessments",
+        api(200, ASSESSORS),
+        body=lambda o: {"pcs": 12},
+        json=True,
+    ),
+    Row(
+        "assess_company",
+        "post",
+        lambda o: f"/api/v1/companies/{o['maple'].pk}/assessments",
+        api(201, ASSESSORS),
+        body=lambda o: {"pcs": 35},
+        json=True,
+    ),
+    Row(
+        "list_company_assessments",
+        "get",
+        lambda o: f"/api/v1/companies/{o['maple'].pk}/assessments",
+        api(200, STAFF),
+    ),
+]
+# --- end growth ----------------------------------------------------------------------------
+
+
 def _all_route_names() -> set[str]:
     names: set[str] = set()
 

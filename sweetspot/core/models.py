@@ -74,6 +74,11 @@ class Firm(models.Model):
         default=50, help_text="Companies above the micro bound and up to this are sweet spot."
     )
     time_zone = models.CharField(max_length=64, default="America/New_York")
+    # Qualification weights and thresholds that differ from the engine's defaults
+    # (sweetspot.growth.engine.QualificationSettings); the segment bounds are the fields above.
+    qualification = models.JSONField(default=dict, blank=True)
+    # Pipeline: probability (percent) that an opportunity in each stage is won.
+    stage_probabilities = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -160,7 +160,7 @@ class Assessment:
             "engagement": self.engagement,
             "monthly_fee": None
             if self.monthly_fee is None
-            else {"low": str(self.monthly_fee[0]), "high": str(self.monthly_fee[1])},
+            else {"low": f"{self.monthly_fee[0]:.2f}", "high": f"{self.monthly_fee[1]:.2f}"},
             "certification_posture": self.certification_posture,
             "reasons": [asdict(r) for r in self.reasons],
         }

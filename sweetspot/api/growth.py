@@ -1,0 +1,107 @@
+"""Assessments: the qualification engine's JSON contract over HTTP."""
+
+import json
+from typing import Any
+
+from django.http import Http404, HttpResponse
+from ninja import Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from sweetspot.core.access import AuthedHttpRequest
+from sweetspot.core.models import Firm, Role
+from sweetspot.core.scoping import get_company_for
+from sweetspot.growth import contract, services
+from sweetspot.growth.models import Assessment
+
+router = Router(tags=["growth"])
+
+ASSESSORS = {Role.OWNER, Role.SALES}
+CONTRACT_DOC = {
+    "requestBody": {
+        "content": {
+            "application/json": {
+                "schema": {
+                    "oneOf": [
+                        contract.AssessmentInput.model_json_schema(),
+                        {"type": "array", "items": contract.AssessmentInput.model_json_schema()},
+                    ]
+                }
+            }
+        },
+        "required": True,
+    }
+}
+
+
+class StoredAssessmentOut(Schema):
+    id: int
+    company_id: int
+    created_at: Any
+    inputs: dict[str, Any]
+    result: dict[str, Any]
+    settings_used: dict[str, Any]
+    fit_score: int
+    verdict: str
+    segment: str
+    engagement: str
+
+
+def _json(data: Any, status: int = 200) -> HttpResponse:
+    return HttpResponse(json.dumps(data), status=status, content_type="application/json")
+
+
+def _require_assessor(request: AuthedHttpRequest) -> None:
+    if request.user.role not in ASSESSORS:
+        raise Http404("Not found")
+
+
+@router.post("/assessments", openapi_extra=CONTRACT_DOC)
+def assess(request: AuthedHttpRequest) -> HttpResponse:
+    """Assess one prospect (object) or several (array); nothing is stored."""
+    _require_assessor(request)
+    try:
+        parsed = contract.parse_text(request.body or b"")
+    except contract.ContractError as exc:
+        return _json(exc.body, status=422)
+    return _json(contract.run(parsed, services.qualification_settings(Firm.current())))
+
+
+@router.post(
+    "/companies/{company_id}/assessments",
+    response={201: StoredAssessmentOut},
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/json": {"schema": contract.AssessmentInput.model_json_schema()}
+            },
+            "required": False,
+        }
+    },
+)
+def assess_company(request: AuthedHttpRequest, company_id: int) -> Any:
+    """Assess a company from its record (empty body) or from given inputs, and store it."""
+    _require_assessor(request)
+    company = get_company_for(request.user, company_id)
+    inputs = None
+    if request.body and request.body.strip():
+        try:
+            inputs = json.loads(request.body)
+        except ValueError:
+            return _json(
+                {"detail": [{"field": "(body)", "msg": "Not valid JSON.", "type": "json_invalid"}]},
+                status=422,
+            )
+    try:
+        row = services.assess_company(request.user, company, inputs)
+    except contract.ContractError as exc:
+        return _json(exc.body, status=422)
+    return Status(201, row)
+
+
+@router.get("/companies/{company_id}/assessments", response=list[StoredAssessmentOut])
+@paginate(PageNumberPagination, page_size=25)
+def list_company_assessments(request: AuthedHttpRequest, company_id: int) -> Any:
+    if not request.user.is_firm_staff:
+        raise Http404("Not found")
+    company = get_company_for(request.user, company_id)
+    return Assessment.objects.filter(company=company)
