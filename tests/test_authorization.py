@@ -275,6 +275,21 @@ TABLE += [
         body=lambda o: {"pcs": 35},
         json=True,
     ),
+    Row("prospects", "get", lambda o: "/growth/prospects/", page(200, STAFF)),
+    Row(
+        "company_assessment",
+        "get",
+        lambda o: f"/growth/companies/{o['maple'].pk}/assess/",
+        page(200, STAFF),
+    ),
+    Row("assess_preview", "post", lambda o: "/growth/assess/preview/", page(200, ASSESSORS)),
+    Row(
+        "assessment_detail",
+        "get",
+        lambda o: f"/growth/assessments/{o['assessment'].pk}/",
+        page(200, STAFF),
+    ),
+    Row("settings", "get", lambda o: "/growth/settings/", page(200, {"olivia"})),
     Row(
         "list_company_assessments",
         "get",
@@ -312,6 +327,7 @@ def test_every_route_is_in_the_table() -> None:
 def objects(demo, personas, maple):
     from sweetspot.core.models import Job
     from sweetspot.core.tokens import create_token
+    from sweetspot.growth.services import assess_company
 
     return {
         "maple": maple,
@@ -325,6 +341,7 @@ def objects(demo, personas, maple):
             result={"rows": [], "summary": {}},
         ),
         "dan_key": create_token(personas["dan"], "authz")[1],
+        "assessment": assess_company(None, maple),
     }
 
 

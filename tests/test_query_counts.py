@@ -138,3 +138,22 @@ def test_profile_token_list_is_flat(olivia):
         client.get("/profile/")
         counts.append(count_queries(client, "/profile/"))
     assert counts[0] == counts[1]
+
+
+def test_prospects_list_is_flat(olivia):
+    from sweetspot.growth.services import assess_company
+
+    counts = []
+    for n in (1, 20):
+        from sweetspot.growth.models import Assessment
+
+        Assessment.objects.all().delete()
+        _reset(olivia)
+        for company in make_companies(olivia, n):
+            services.update_company(olivia, company, {"status": "prospect"})
+            assess_company(olivia, company)
+        client = Client()
+        client.force_login(olivia)
+        client.get("/growth/prospects/")
+        counts.append(count_queries(client, "/growth/prospects/?sort=-fit"))
+    assert counts[0] == counts[1]

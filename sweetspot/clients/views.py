@@ -90,6 +90,9 @@ def company_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "environment": environment,
             "sites": list(company.sites.all()),
             "contacts": list(company.contacts.all()),
+            "latest_assessment": company.assessments.first()
+            if request.user.is_firm_staff
+            else None,
         },
     )
 

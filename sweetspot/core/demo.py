@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 
 from sweetspot.clients import services as client_services
 from sweetspot.clients.models import Company, Contact, EnvironmentProfile, Site
@@ -129,8 +129,18 @@ _MORE = [
     ("Juniper Wealth Partners", "prospect", "Financial services", 19, 1, 1),
     ("Quarry Hill School", "prospect", "Private school", 55, 2, 1),
 ]
-for _name, _status, _industry, _pcs, _servers, _sites in _MORE:
-    _cs = _pcs >= 10
+for _i, (_name, _status, _industry, _pcs, _servers, _sites) in enumerate(_MORE):
+    # Vary the signals so the demo book spans ready, nurture and not-a-fit prospects.
+    _cs = _pcs >= 10 and _i % 4 != 3
+    _support = (
+        "provider"
+        if _status == "client"
+        else "in_house_it"
+        if _pcs > 50
+        else ["moonlighter", "volunteer", "owner", "nobody"][_i % 4]
+        if _pcs >= 10
+        else "owner"
+    )
     COMPANIES.append(
         dict(
             name=_name,
@@ -140,15 +150,16 @@ for _name, _status, _industry, _pcs, _servers, _sites in _MORE:
             servers=_servers,
             site_count=_sites,
             network="client_server" if _cs else "peer_to_peer",
-            current_support="provider"
-            if _status == "client"
-            else ("in_house_it" if _pcs > 50 else ("moonlighter" if _cs else "owner")),
-            annual_revenue=str(_pcs * 120000),
-            downtime_cost_per_hour=str(_pcs * 35),
-            monthly_it_budget=str(max(100, _pcs * 50)),
-            has=["antivirus"] + (["server", "lan_wan"] if _servers else []),
-            needs=["backup", "offsite_backup"] + (["firewall"] if _cs else []),
-            apps=["office_suite", "outlook_exchange"] + (["quickbooks"] if _pcs < 30 else []),
+            current_support=_support,
+            annual_revenue=str(_pcs * (120000 if _i % 2 else 45000)),
+            downtime_cost_per_hour=str(_pcs * (35 if _i % 2 == 0 else 6)),
+            monthly_it_budget=str(max(100, _pcs * (50 if _i % 3 == 0 else 12))),
+            has=["antivirus"] + (["server", "lan_wan"] if _servers and _i % 3 else []),
+            needs=(["backup", "offsite_backup"] if _i % 3 != 2 else [])
+            + (["firewall"] if _cs and _i % 2 == 0 else []),
+            apps=["office_suite"]
+            + (["outlook_exchange"] if _i % 2 == 0 else [])
+            + (["quickbooks"] if _pcs < 30 and _i % 3 == 0 else []),
         )
     )
 
@@ -268,6 +279,7 @@ def seed_demo() -> dict[str, int]:
             )
     for username, first, last, company_name in CLIENT_USERS:
         _user(username, first, last, Role.CLIENT, Company.objects.get(name=company_name))
+    _seed_assessments(firm)
     return {
         "users": User.objects.count(),
         "companies": Company.objects.count(),
@@ -275,6 +287,21 @@ def seed_demo() -> dict[str, int]:
         "contacts": Contact.objects.count(),
         "environments": EnvironmentProfile.objects.count(),
     }
+
+
+def _seed_assessments(firm: Firm) -> None:
+    """Every demo prospect (and Harbor Dental) gets an assessment from its record, by Sam."""
+    from sweetspot.growth.services import assess_company
+
+    sam = User.objects.get(username="sam")
+    todo = (
+        Company.objects.filter(archived_at__isnull=True, assessments__isnull=True)
+        .filter(models.Q(status="prospect") | models.Q(name="Harbor Dental"))
+        .select_related("environment")
+        .order_by("pk")
+    )
+    for company in todo:
+        assess_company(sam, company, firm=firm)
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

@@ -113,3 +113,21 @@ def assess_company(
     if not company.segment_pinned and company.segment != result.segment:
         client_services.update_company(actor, company, {"segment": result.segment})
     return row
+
+
+@transaction.atomic
+def update_stage_probabilities(actor: User | None, firm: Firm, stages: dict[str, int]) -> Firm:
+    from .models import DEFAULT_STAGE_PROBABILITIES
+
+    before = {**DEFAULT_STAGE_PROBABILITIES, **(firm.stage_probabilities or {})}
+    after = {**before, **stages}
+    firm.stage_probabilities = after
+    firm.save(update_fields=["stage_probabilities", "updated_at"])
+    audit.record(
+        actor,
+        AuditLog.Action.UPDATE,
+        firm,
+        {f"stage_probability.{k}": v for k, v in before.items()},
+        {f"stage_probability.{k}": v for k, v in after.items()},
+    )
+    return firm
