@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "sweetspot.core",
     "sweetspot.clients",
     "sweetspot.growth",
+    "sweetspot.team",
+    "sweetspot.catalog",
     "sweetspot.api",
     "sweetspot.web",
 ]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 
@@ -79,6 +82,28 @@ class Firm(models.Model):
     qualification = models.JSONField(default=dict, blank=True)
     # Pipeline: probability (percent) that an opportunity in each stage is won.
     stage_probabilities = models.JSONField(default=dict, blank=True)
+    # Team and certification planning (DOMAIN.md §3, §7).
+    target_utilization = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.75"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="Share of a technician's hours that should be billable.",
+    )
+    first_cert_credibility_value = models.DecimalField(
+        "value of a first entry-level certification ($/year)",
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("1500"),
+        validators=[MinValueValidator(0)],
+    )
+    training_spend_warning_share = models.DecimalField(
+        "warn when training spend exceeds this share of trailing billable revenue",
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.10"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
