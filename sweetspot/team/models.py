@@ -93,7 +93,6 @@ class Certification(models.Model):
         "estimates set on", help_text="Fees and hours are editable estimates as of this date."
     )
     source = models.CharField(max_length=300, blank=True, help_text="Where the estimate came from.")
-    skills = models.ManyToManyField(Skill, through="CertificationSkill", related_name="+")
 
     class Meta:
         ordering = ["vendor", "level", "name"]
