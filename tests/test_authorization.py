@@ -299,6 +299,77 @@ TABLE += [
 ]
 # --- end growth ----------------------------------------------------------------------------
 
+# --- BD log and pipeline (#4) -----------------------------------------------------------------
+BD_EDITORS = {"olivia", "sam"}
+
+
+def _bd_activity(o: dict[str, Any]) -> Any:
+    """Sam's open follow-up at Maple Law, made once per test (dan and tara must get 404)."""
+    if "bd_activity" not in o:
+        from sweetspot.core.models import User
+        from sweetspot.growth import activity_services
+
+        sam = User.objects.get(username="sam")
+        o["bd_activity"] = activity_services.log_activity(
+            sam, {"kind": "follow_up", "subject": "Authz follow-up", "company": o["maple"]}
+        )
+    return o["bd_activity"]
+
+
+def _bd_opportunity(o: dict[str, Any]) -> Any:
+    if "bd_opportunity" not in o:
+        from decimal import Decimal
+
+        from sweetspot.core.models import User
+        from sweetspot.growth import pipeline
+
+        sam = User.objects.get(username="sam")
+        o["bd_opportunity"] = pipeline.create_opportunity(
+            sam,
+            {"company": o["maple"], "title": "Authz deal", "expected_monthly_fee": Decimal(100)},
+        )
+    return o["bd_opportunity"]
+
+
+TABLE += [
+    Row("followups", "get", lambda o: "/growth/followups/", page(200, STAFF)),
+    Row("activity_create", "get", lambda o: "/growth/activities/new/", page(200, BD_EDITORS)),
+    Row(
+        "contact_options",
+        "get",
+        lambda o: f"/growth/activities/contacts/?company={o['maple'].pk}",
+        page(200, BD_EDITORS),
+    ),
+    Row(
+        "activity_edit",
+        "get",
+        lambda o: f"/growth/activities/{_bd_activity(o).pk}/edit/",
+        page(200, BD_EDITORS),
+    ),
+    Row(
+        "activity_complete",
+        "get",
+        lambda o: f"/growth/activities/{_bd_activity(o).pk}/done/",
+        page(200, BD_EDITORS),
+    ),
+    Row("pipeline", "get", lambda o: "/growth/pipeline/", page(200, STAFF)),
+    Row("opportunity_create", "get", lambda o: "/growth/opportunities/new/", page(200, BD_EDITORS)),
+    Row(
+        "opportunity_edit",
+        "get",
+        lambda o: f"/growth/opportunities/{_bd_opportunity(o).pk}/edit/",
+        page(200, BD_EDITORS),
+    ),
+    # No body: the board comes back with the field error (200), nothing moves.
+    Row(
+        "opportunity_move",
+        "post",
+        lambda o: f"/growth/opportunities/{_bd_opportunity(o).pk}/move/",
+        page(200, BD_EDITORS),
+    ),
+]
+# --- end BD log and pipeline ------------------------------------------------------------------
+
 
 def _all_route_names() -> set[str]:
     names: set[str] = set()

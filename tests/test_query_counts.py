@@ -157,3 +157,82 @@ def test_prospects_list_is_flat(olivia):
         client.get("/growth/prospects/")
         counts.append(count_queries(client, "/growth/prospects/?sort=-fit"))
     assert counts[0] == counts[1]
+
+
+# --- BD log and pipeline (#4) -------------------------------------------------------------------
+
+
+def _reset_bd(olivia: User) -> None:
+    from sweetspot.growth.models import Activity, Opportunity
+
+    Activity.objects.all().delete()
+    Opportunity.objects.all().delete()
+    _reset(olivia)
+
+
+def followups_url(path: str) -> Callable[[User, int], str]:
+    """n open activities with company and contact, spread over overdue, today and upcoming."""
+
+    def setup(olivia: User, n: int) -> str:
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from sweetspot.growth import activity_services
+
+        _reset_bd(olivia)
+        today = timezone.localdate()
+        for i, company in enumerate(make_companies(olivia, n)):
+            activity_services.log_activity(
+                olivia,
+                {
+                    "kind": "follow_up",
+                    "subject": f"Follow up {i}",
+                    "company": company,
+                    "contact": company.contacts.first(),
+                    "due_date": today + dt.timedelta(days=i % 3 - 1),
+                },
+            )
+        return path
+
+    return setup
+
+
+def pipeline_url(path: str) -> Callable[[User, int], str]:
+    """n opportunities over all five stages."""
+
+    def setup(olivia: User, n: int) -> str:
+        from decimal import Decimal
+
+        from sweetspot.growth import pipeline
+
+        _reset_bd(olivia)
+        stages = ["lead", "qualified", "proposal", "won", "lost"]
+        for i, company in enumerate(make_companies(olivia, n)):
+            opp = pipeline.create_opportunity(
+                olivia,
+                {
+                    "company": company,
+                    "title": f"Deal {i}",
+                    "expected_monthly_fee": Decimal(100 + i),
+                },
+            )
+            if stages[i % 5] != "lead":
+                pipeline.move_opportunity(olivia, opp, stages[i % 5], lost_reason="Price")
+        return path
+
+    return setup
+
+
+@pytest.mark.parametrize(
+    "setup",
+    [
+        followups_url("/growth/followups/"),
+        followups_url("/growth/followups/?owner=all"),
+        pipeline_url("/growth/pipeline/"),
+    ],
+    ids=["bd-followups", "bd-followups-all", "pipeline-board"],
+)
+def test_bd_pages_query_count_is_flat(olivia, setup):
+    one, twenty = same_for_1_and_20(olivia, setup)
+    assert one == twenty, f"1 row: {one} queries, 20 rows: {twenty} queries"

@@ -5,14 +5,36 @@ a person is *qualified* for a service when they meet every required skill at its
 proficiency; in-house depth counts qualified technicians, outside depth counts qualified
 subcontractors only where the service is subcontractable; total = in-house + outside.
 Depth 0 is unstaffed, depth 1 a single point of failure.
+
+Plan of attack for a thin service, ranked:
+
+* **train** the in-house technician closest to qualifying (fewest proficiency points short,
+  then fewest skills short, then lowest bill rate) by the cheapest *current* certification
+  that evidences every missing skill at the service's minimum and that they do not already
+  hold. Retired certifications still evidence skills for people who hold them (the loaders
+  keep them on the person) but are never proposed. Cost = exam + class + study hours valued
+  at the technician's hourly rate (the caller passes bill rate × target utilization: the
+  billable hours lost; the bill rate alone when nothing is passed).
+* **subcontract** to the cheapest qualified outside firm not already counted (subcontractable
+  services only), named with its bill rate.
+* **hire** someone at the level the tier needs (routine → entry, network → intermediate,
+  specialist → senior) with the required skills.
+
+Training comes first, except for specialist subcontractable work with a subcontractor at
+hand: there the trade's advice is to hand very technical work to an outside specialist.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 LEVEL_RANK = {"entry": 1, "intermediate": 2, "senior": 3, "expert": 4}
+TIER_LEVEL = {"routine": "entry", "network": "intermediate", "specialist": "senior"}
+
+UNSTAFFED = "unstaffed"
+SINGLE_POINT = "single_point_of_failure"
+COMPETITOR_ONLY = "competitor_only"
 
 
 @dataclass(frozen=True)
@@ -25,6 +47,10 @@ class Person:
     bill_rate: Decimal = Decimal(0)
     cost_rate: Decimal = Decimal(0)
     certifications: frozenset[str] = frozenset()  # certification codes held (any status)
+
+    @property
+    def outside(self) -> bool:
+        return self.kind == "subcontractor"
 
 
 @dataclass(frozen=True)
@@ -77,6 +103,15 @@ class Depth:
     def total(self) -> int:
         return len(self.in_house) + len(self.outside)
 
+    @property
+    def status(self) -> str:
+        """"unstaffed" (0), "single_point_of_failure" (1) or "ok" (2 or more)."""
+        if self.total == 0:
+            return UNSTAFFED
+        if self.total == 1:
+            return SINGLE_POINT
+        return "ok"
+
 
 def depth(service: ServiceSpec, people: list[Person] | tuple[Person, ...]) -> Depth:
     in_house = tuple(p for p in people if p.kind == "technician" and qualifies(p, service))
@@ -95,8 +130,17 @@ class Remedy:
     technician_id: int | None = None
     certification_code: str | None = None
     subcontractor_id: int | None = None
-    cost: Decimal | None = None
+    cost: Decimal | None = None  # train: exam + class + study hours at the hourly rate
     rank: int = 0
+    bill_rate: Decimal | None = None  # subcontract: what the client is charged per hour
+
+    @property
+    def key(self) -> str:
+        """Identifies the remedy within its gap (stable across page loads)."""
+        return (
+            f"{self.kind}:{self.technician_id or ''}:{self.certification_code or ''}"
+            f":{self.subcontractor_id or ''}"
+        )
 
 
 @dataclass(frozen=True)
@@ -107,6 +151,11 @@ class Gap:
     depth: int
     detail: str
     remedies: tuple[Remedy, ...] = field(default_factory=tuple)
+
+    @property
+    def key(self) -> str:
+        """"s:<service id>" for our services, "n:<name>" for a competitor's service."""
+        return f"s:{self.service_id}" if self.service_id is not None else f"n:{self.service_name}"
 
 
 @dataclass(frozen=True)
@@ -120,33 +169,42 @@ class GapAnalysis:
     def gaps(self) -> tuple[Gap, ...]:
         return self.staffing + self.competitor_only
 
+    def find(self, gap_key: str, remedy_key: str) -> tuple[Gap, Remedy] | None:
+        for gap in self.gaps:
+            if gap.key == gap_key:
+                for remedy in gap.remedies:
+                    if remedy.key == remedy_key:
+                        return gap, remedy
+        return None
+
+
+def _skill_list(requires: dict[str, int], skill_names: dict[str, str] | None) -> str:
+    names = skill_names or {}
+    return ", ".join(f"{names.get(s, s)} {n}+" for s, n in sorted(requires.items()))
+
 
 def _cheapest_cert_for(
     skills_short: dict[str, int], person: Person, service: ServiceSpec, certs: list[CertSpec]
 ) -> CertSpec | None:
-    """The cheapest current certification that evidences every missing skill at its minimum."""
+    """The cheapest current certification that evidences every missing skill at its minimum
+    (one the person does not already hold)."""
     fitting = [
         c
         for c in certs
-        if c.current and all(c.evidences.get(s, 0) >= service.requires[s] for s in skills_short)
+        if c.current
+        and c.code not in person.certifications
+        and all(c.evidences.get(s, 0) >= service.requires[s] for s in skills_short)
     ]
     if not fitting:
         return None
     return min(fitting, key=lambda c: (c.cost, c.study_hours, c.code))
 
 
-def plan_of_attack(
-    service: ServiceSpec,
-    people: list[Person] | tuple[Person, ...],
-    certs: list[CertSpec],
-    hourly_study_cost: dict[int, Decimal] | None = None,
-) -> tuple[Remedy, ...]:
-    """Ranked remedies for a thin service: train the closest technician by the cheapest
-    certification, subcontract to a named outside firm, or hire."""
-    remedies: list[Remedy] = []
-    current = depth(service, people)
-    trainees = [p for p in people if p.kind == "technician" and p not in current.in_house]
-    # closest to qualifying: fewest points short, then fewest skills short, then cheapest rate
+def closest_trainees(
+    service: ServiceSpec, people: list[Person] | tuple[Person, ...]
+) -> list[Person]:
+    """Technicians who do not qualify yet, closest to qualifying first."""
+    trainees = [p for p in people if p.kind == "technician" and not qualifies(p, service)]
     trainees.sort(
         key=lambda p: (
             sum(missing_skills(p, service).values()),
@@ -155,22 +213,35 @@ def plan_of_attack(
             p.id,
         )
     )
-    for person in trainees:
+    return trainees
+
+
+def plan_of_attack(
+    service: ServiceSpec,
+    people: list[Person] | tuple[Person, ...],
+    certs: list[CertSpec],
+    hourly_study_cost: dict[int, Decimal] | None = None,
+    skill_names: dict[str, str] | None = None,
+) -> tuple[Remedy, ...]:
+    """Ranked remedies for a thin service: train the closest technician by the cheapest
+    certification, subcontract to a named outside firm, or hire (see the module docstring)."""
+    current = depth(service, people)
+    train: Remedy | None = None
+    for person in closest_trainees(service, people):
         short = missing_skills(person, service)
         cert = _cheapest_cert_for(short, person, service, certs)
         if cert is None:
             continue
-        study = (hourly_study_cost or {}).get(person.id, person.bill_rate) * cert.study_hours
-        remedies.append(
-            Remedy(
-                kind="train",
-                description=f"Train {person.name} for {cert.name} ({cert.code})",
-                technician_id=person.id,
-                certification_code=cert.code,
-                cost=(cert.cost + study).quantize(Decimal("0.01")),
-            )
+        hourly = (hourly_study_cost or {}).get(person.id, person.bill_rate)
+        train = Remedy(
+            kind="train",
+            description=f"Train {person.name} for {cert.name} ({cert.code})",
+            technician_id=person.id,
+            certification_code=cert.code,
+            cost=(cert.cost + hourly * cert.study_hours).quantize(Decimal("0.01")),
         )
         break
+    subcontract: Remedy | None = None
     if service.subcontractable:
         subs = [
             p
@@ -178,30 +249,30 @@ def plan_of_attack(
             if p.kind == "subcontractor" and qualifies(p, service) and p not in current.outside
         ]
         for sub in sorted(subs, key=lambda p: (p.bill_rate, p.id))[:1]:
-            remedies.append(
-                Remedy(
-                    kind="subcontract",
-                    description=f"Subcontract to {sub.name} at ${sub.bill_rate}/h",
-                    subcontractor_id=sub.id,
-                )
+            subcontract = Remedy(
+                kind="subcontract",
+                description=f"Subcontract to {sub.name} at ${sub.bill_rate}/h",
+                subcontractor_id=sub.id,
+                bill_rate=sub.bill_rate,
             )
-    remedies.append(
-        Remedy(
-            kind="hire", description=(f"Hire someone with {', '.join(sorted(service.requires))}")
-        )
+    level = TIER_LEVEL.get(service.tier, "entry")
+    article = "an" if level[0] in "aeiou" else "a"
+    hire = Remedy(
+        kind="hire",
+        description=f"Hire {article} {level} technician with "
+        f"{_skill_list(service.requires, skill_names) or 'the skills it needs'}",
     )
+    if service.tier == "specialist" and subcontract is not None:
+        ordered = [subcontract, train, hire]
+    else:
+        ordered = [train, subcontract, hire]
     return tuple(
-        Remedy(
-            r.kind,
-            r.description,
-            r.technician_id,
-            r.certification_code,
-            r.subcontractor_id,
-            r.cost,
-            rank=i + 1,
-        )
-        for i, r in enumerate(remedies)
+        replace(r, rank=i + 1) for i, r in enumerate(r for r in ordered if r is not None)
     )
+
+
+def _who(people: tuple[Person, ...]) -> str:
+    return ", ".join(f"{p.name} (subcontractor)" if p.outside else p.name for p in people)
 
 
 def analyse(
@@ -209,22 +280,26 @@ def analyse(
     people: list[Person],
     competitors: list[CompetitorSpec],
     certs: list[CertSpec],
+    hourly_study_cost: dict[int, Decimal] | None = None,
+    skill_names: dict[str, str] | None = None,
 ) -> GapAnalysis:
     depths = tuple(depth(s, people) for s in sorted(services, key=lambda s: (s.name, s.id)))
     staffing: list[Gap] = []
     for d in depths:
         if d.total <= 1:
-            kind = "unstaffed" if d.total == 0 else "single_point_of_failure"
-            who = ", ".join(p.name for p in d.in_house + d.outside)
-            detail = "Nobody can deliver it." if d.total == 0 else f"Only {who} can deliver it."
+            detail = (
+                "Nobody can deliver it."
+                if d.total == 0
+                else f"Only {_who(d.in_house + d.outside)} can deliver it."
+            )
             staffing.append(
                 Gap(
-                    kind,
+                    d.status,
                     d.service.id,
                     d.service.name,
                     d.total,
                     detail,
-                    plan_of_attack(d.service, people, certs),
+                    plan_of_attack(d.service, people, certs, hourly_study_cost, skill_names),
                 )
             )
     staffing.sort(key=lambda g: (g.depth, g.service_name))
@@ -237,11 +312,11 @@ def analyse(
             unmatched.setdefault(name, []).append(comp.name)
     competitor_only = tuple(
         Gap(
-            "competitor_only",
+            COMPETITOR_ONLY,
             None,
             name,
             0,
-            f"Offered by {', '.join(sorted(who))}; not in our catalog.",
+            f"Offered by {', '.join(sorted(set(who)))}; not in our catalog.",
             (
                 Remedy("add_service", f"Add “{name}” to the catalog and staff it", rank=1),
                 Remedy("subcontract", f"Offer “{name}” through a subcontractor", rank=2),

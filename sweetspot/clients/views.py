@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.conf import settings
@@ -113,7 +114,9 @@ def company_create(request: AuthedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def company_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     company = get_company_for(request.user, pk)
-    form = CompanyForm(request.POST or None, instance=company)
+    # The form gets a copy: ModelForm validation writes into its instance, and the service
+    # must see the record as it was to audit before -> after.
+    form = CompanyForm(request.POST or None, instance=copy.copy(company))
     if request.method == "POST" and form.is_valid():
         saved = _save_form(form, lambda data: services.update_company(request.user, company, data))
         if saved is not None:
@@ -190,7 +193,7 @@ def _inline_form(
 def environment_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     company = get_company_for(request.user, pk)
     instance = EnvironmentProfile.objects.filter(company=company).first()
-    form = EnvironmentForm(request.POST or None, instance=instance)
+    form = EnvironmentForm(request.POST or None, instance=copy.copy(instance))
     return _inline_form(
         request,
         form,
@@ -228,7 +231,7 @@ def site_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def site_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     site = get_site_for(request.user, pk)
-    form = SiteForm(request.POST or None, instance=site)
+    form = SiteForm(request.POST or None, instance=copy.copy(site))
     return _inline_form(
         request,
         form,
@@ -276,7 +279,7 @@ def contact_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contact_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     contact = get_contact_for(request.user, pk)
-    form = ContactForm(request.POST or None, instance=contact, company=contact.company)
+    form = ContactForm(request.POST or None, instance=copy.copy(contact), company=contact.company)
     return _inline_form(
         request,
         form,

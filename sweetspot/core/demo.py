@@ -280,6 +280,7 @@ def seed_demo() -> dict[str, int]:
     for username, first, last, company_name in CLIENT_USERS:
         _user(username, first, last, Role.CLIENT, Company.objects.get(name=company_name))
     _seed_assessments(firm)
+    _seed_pipeline()
     return {
         "users": User.objects.count(),
         "companies": Company.objects.count(),
@@ -302,6 +303,105 @@ def _seed_assessments(firm: Firm) -> None:
     )
     for company in todo:
         assess_company(sam, company, firm=firm)
+
+
+# company, title, stage, fee, proposed
+OPPORTUNITIES = [
+    (
+        "Lakeside Manufacturing",
+        "Managed agreement — 48 seats",
+        "proposal",
+        "1900",
+        "Sweet-spot plan, two on-site half-days a month",
+    ),
+    (
+        "Greystone Property Mgmt",
+        "Managed agreement",
+        "qualified",
+        "1500",
+        "Sweet-spot plan, remote + emergency phone",
+    ),
+    (
+        "Meridian Medical Billing",
+        "Backup and firewall refresh + agreement",
+        "proposal",
+        "1750",
+        "Sweet-spot plan with offsite backup",
+    ),
+    ("Juniper Wealth Partners", "Managed agreement", "lead", "1200", "Entry sweet-spot plan"),
+    (
+        "Brookfield Nonprofit Alliance",
+        "Support agreement",
+        "lead",
+        "1000",
+        "Entry plan, nonprofit rate",
+    ),
+    (
+        "Northwind Logistics",
+        "SQL Server reporting project",
+        "qualified",
+        "3000",
+        "Specialist project via Quill Data",
+    ),
+    ("Atlas Construction", "Managed agreement", "lost", "1400", "Sweet-spot plan"),
+]
+# subject, kind, company, days from today (negative: overdue), done
+ACTIVITIES = [
+    ("Call Lakeside about the proposal", "follow_up", "Lakeside Manufacturing", -3, False),
+    ("Send Greystone the backup assessment", "follow_up", "Greystone Property Mgmt", -1, False),
+    ("Chamber of commerce breakfast", "networking", None, 0, False),
+    ("Follow up with Juniper after intro call", "follow_up", "Juniper Wealth Partners", 2, False),
+    ("Meeting with Meridian office manager", "meeting", "Meridian Medical Billing", 5, False),
+    ("Referral from Harbor Dental: Willow Creek", "referral", "Willow Creek Dental", -10, True),
+    ("Sales call: Brookfield", "sales_call", "Brookfield Nonprofit Alliance", 9, False),
+]
+
+
+def _seed_pipeline() -> None:
+    """A pipeline and a business development log for Sam; some follow-ups overdue."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sweetspot.growth.activity_services import complete_activity, log_activity
+    from sweetspot.growth.models import Activity, Opportunity
+    from sweetspot.growth.pipeline import create_opportunity, move_opportunity
+
+    sam = User.objects.get(username="sam")
+    companies = {c.name: c for c in Company.objects.all()}
+    if not Opportunity.objects.exists():
+        for name, title, stage, fee, proposed in OPPORTUNITIES:
+            opp = create_opportunity(
+                sam,
+                {
+                    "company": companies[name],
+                    "title": title,
+                    "owner": sam,
+                    "expected_monthly_fee": Decimal(fee),
+                    "proposed": proposed,
+                },
+            )
+            if stage != "lead":
+                move_opportunity(
+                    sam, opp, stage, "Chose a cheaper hourly provider" if stage == "lost" else ""
+                )
+    if not Activity.objects.exists():
+        today = timezone.localdate()
+        for subject, kind, company_name, days, done in ACTIVITIES:
+            activity = log_activity(
+                sam,
+                {
+                    "subject": subject,
+                    "kind": kind,
+                    "owner": sam,
+                    "company": companies.get(company_name) if company_name else None,
+                    "due_date": today + dt.timedelta(days=days),
+                },
+            )
+            if done:
+                complete_activity(
+                    sam, activity, "Booked an assessment visit.", today + dt.timedelta(days=days)
+                )
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

@@ -105,9 +105,15 @@ class CompleteForm(forms.Form):
     outcome = forms.CharField(
         required=False,
         max_length=2000,
-        widget=forms.TextInput(attrs={"placeholder": "What came of it?", "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"placeholder": "Outcome: what came of it?", "aria-label": "Outcome"}
+        ),
     )
-    done_date = forms.DateField(required=False, widget=DATE)
+    done_date = forms.DateField(
+        required=False,
+        label="Done on",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "aria-label": "Done on"}),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -43,6 +43,11 @@ def _is_htmx(request: AuthedHttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+def _posted(request: AuthedHttpRequest) -> Any:
+    """Bind forms on POST even when the body is empty, so an empty POST shows field errors."""
+    return request.POST if request.method == "POST" else None
+
+
 def _int_or_none(value: Any) -> int | None:
     try:
         return int(value)
@@ -115,11 +120,9 @@ def activity_create(request: AuthedHttpRequest) -> HttpResponse:
     company = company_from_param(request.user, request.GET.get("company"))
     if company is not None:
         initial["company"] = company.pk
-    form = ActivityForm(request.POST or None, initial=initial, user=request.user)
+    form = ActivityForm(_posted(request), initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
-        activity = _save_form(
-            form, lambda data: activity_services.log_activity(request.user, data)
-        )
+        activity = _save_form(form, lambda data: activity_services.log_activity(request.user, data))
         if activity is not None:
             messages.success(request, f"Logged “{activity.subject}”.")
             return redirect(_followups_url(request, activity))
@@ -136,7 +139,7 @@ def activity_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     activity = queries.get_activity_for(request.user, pk)
     # The form gets a copy: a ModelForm writes cleaned data into its instance while
     # validating, and the service must snapshot the unchanged row for the audit trail.
-    form = ActivityEditForm(request.POST or None, instance=copy.copy(activity), user=request.user)
+    form = ActivityEditForm(_posted(request), instance=copy.copy(activity), user=request.user)
     if request.method == "POST" and form.is_valid():
         saved = _save_form(
             form, lambda data: activity_services.update_activity(request.user, activity, data)
@@ -162,7 +165,8 @@ def activity_complete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     htmx = _is_htmx(request)
     if request.method == "GET" and htmx and request.GET.get("cancel"):
         return render(request, "growth/_bd_done_button.html", {"a": activity})
-    form = CompleteForm(request.POST or None)
+    # Ids per activity: several of these small forms may be open on one page.
+    form = CompleteForm(_posted(request), auto_id=f"done-{activity.pk}-%s")
     if request.method == "POST" and form.is_valid():
         done = _save_form(
             form,
@@ -250,7 +254,7 @@ def opportunity_create(request: AuthedHttpRequest) -> HttpResponse:
     company = company_from_param(request.user, request.GET.get("company"))
     if company is not None:
         initial["company"] = company.pk
-    form = OpportunityForm(request.POST or None, initial=initial, user=request.user)
+    form = OpportunityForm(_posted(request), initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         opp = _save_form(form, lambda data: pipeline.create_opportunity(request.user, data))
         if opp is not None:
@@ -267,11 +271,9 @@ def opportunity_create(request: AuthedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def opportunity_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     opp = queries.get_opportunity_for(request.user, pk)
-    form = OpportunityEditForm(request.POST or None, instance=copy.copy(opp), user=request.user)
+    form = OpportunityEditForm(_posted(request), instance=copy.copy(opp), user=request.user)
     if request.method == "POST" and form.is_valid():
-        saved = _save_form(
-            form, lambda data: pipeline.update_opportunity(request.user, opp, data)
-        )
+        saved = _save_form(form, lambda data: pipeline.update_opportunity(request.user, opp, data))
         if saved is not None:
             messages.success(request, f"Saved “{saved.title}”.")
             return redirect("bd:pipeline")

@@ -167,6 +167,18 @@ def _assign(obj: Any, fields: list[str], data: Mapping[str, Any]) -> None:
             setattr(obj, key, data[key])
 
 
+def _normalise(opp: Opportunity) -> None:
+    """Money to cents (so the audit trail reads 1100.00, not 1100); text trimmed."""
+    try:
+        fee = Decimal(opp.expected_monthly_fee)
+        if fee.is_finite() and fee == cents(fee):
+            opp.expected_monthly_fee = cents(fee)
+    except (InvalidOperation, ValueError, TypeError):
+        pass  # not a number, or more than cents: full_clean reports it
+    opp.title = (opp.title or "").strip()
+    opp.lost_reason = (opp.lost_reason or "").strip()
+
+
 def _check_owner(opp: Opportunity) -> None:
     owner = opp.owner if opp.owner_id else None
     if owner is not None and (owner.role not in STAFF_ROLES or not owner.is_active):
@@ -186,6 +198,7 @@ def create_opportunity(actor: User | None, data: Mapping[str, Any]) -> Opportuni
         raise ValidationError(
             {"stage": "Create the opportunity in an open stage, then move it to won or lost."}
         )
+    _normalise(opp)
     _check_owner(opp)
     opp.full_clean()
     opp.save()
@@ -200,6 +213,7 @@ def update_opportunity(
     """Edit the details; the stage only changes through move_opportunity."""
     before = audit.snapshot(opp)
     _assign(opp, UPDATE_FIELDS, data)
+    _normalise(opp)
     if opp.stage != Stage.LOST:
         opp.lost_reason = ""
     elif not opp.lost_reason.strip():

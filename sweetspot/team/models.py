@@ -115,6 +115,9 @@ class CertificationSkill(models.Model):
             models.UniqueConstraint(fields=["certification", "skill"], name="uniq_cert_skill")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.certification_id}: {self.skill_id} at {self.proficiency}"
+
 
 class Technician(models.Model):
     user = models.OneToOneField(
@@ -155,6 +158,9 @@ class TechnicianSkill(models.Model):
             models.UniqueConstraint(fields=["technician", "skill"], name="uniq_tech_skill")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.technician_id}: {self.skill_id} at {self.proficiency}"
+
 
 class TechnicianCertification(models.Model):
     technician = models.ForeignKey(
@@ -167,6 +173,9 @@ class TechnicianCertification(models.Model):
 
     class Meta:
         ordering = ["-earned_on"]
+
+    def __str__(self) -> str:
+        return f"{self.technician_id}: certification {self.certification_id}"
 
 
 class Subcontractor(models.Model):
@@ -199,6 +208,9 @@ class SubcontractorSkill(models.Model):
             models.UniqueConstraint(fields=["subcontractor", "skill"], name="uniq_sub_skill")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.subcontractor_id}: {self.skill_id} at {self.proficiency}"
+
 
 class SubcontractorCertification(models.Model):
     subcontractor = models.ForeignKey(
@@ -207,3 +219,6 @@ class SubcontractorCertification(models.Model):
     certification = models.ForeignKey(Certification, on_delete=models.PROTECT, related_name="+")
     earned_on = models.DateField()
     expires_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.subcontractor_id}: certification {self.certification_id}"

@@ -8,6 +8,7 @@ SKILLS: list[tuple[str, str, str, str]] = [
     ("office-apps", "Office applications", "desktop", "Word, Excel, PowerPoint, Outlook client"),
     ("windows-desktop", "Windows desktop support", "desktop", "Installing, fixing, tuning PCs"),
     ("printing", "Printers and scanners", "desktop", "Shared printers, drivers, scanning"),
+    ("mac-support", "Mac and iOS support", "desktop", "macOS desktops, iPhone and iPad setup"),
     ("quickbooks", "QuickBooks", "accounting", "Installing, upgrading, multi-user QuickBooks"),
     ("act", "ACT! contact manager", "accounting", "ACT! databases, sync and upgrades"),
     ("lob-apps", "Line-of-business applications", "accounting", "Vertical apps: dental, legal…"),

@@ -169,3 +169,38 @@ def test_client_contact_sees_only_their_company(client_for, harbor):
     assert b"/edit/" not in detail.content
     export = c.get("/clients/export/?format=csv").content.decode()
     assert "Harbor Dental" in export and "Maple Law" not in export
+
+
+def test_edits_through_the_pages_are_audited_before_to_after(client_for, harbor):
+    from sweetspot.core.models import AuditLog
+
+    c = client_for("dan")
+    form = c.get(f"/clients/{harbor.pk}/edit/").context["form"]
+    data = {k: ("" if v is None else v) for k, v in form.initial.items() if k in form.fields}
+    data["pcs"] = 24
+    data["industry"] = "Dentistry"
+    data["segment_pinned"] = ""
+    assert c.post(f"/clients/{harbor.pk}/edit/", data).status_code == 302
+    entry = AuditLog.objects.filter(
+        object_type="clients.Company", object_id=str(harbor.pk), action="update"
+    ).latest("pk")
+    assert entry.changes["pcs"] == [22, 24]
+    assert entry.changes["industry"] == ["Dental practice", "Dentistry"]
+    site = harbor.sites.first()
+    c.post(f"/clients/sites/{site.pk}/edit/", {"name": "Harbor HQ", "pcs": "22"})
+    site_entry = AuditLog.objects.filter(object_type="clients.Site", action="update").latest("pk")
+    assert site_entry.changes["name"][1] == "Harbor HQ"
+    contact = harbor.contacts.get(name="Hana Hughes")
+    c.post(
+        f"/clients/contacts/{contact.pk}/edit/",
+        {
+            "name": "Hana Hughes",
+            "email": "hana@harbordental.example",
+            "phone": "603-555-0999",
+            "is_primary": "on",
+        },
+    )
+    contact_entry = AuditLog.objects.filter(object_type="clients.Contact", action="update").latest(
+        "pk"
+    )
+    assert contact_entry.changes["phone"] == ["603-555-0110", "603-555-0999"]

@@ -1,0 +1,302 @@
+"""Certification planner: load the rows, call the pure engine (``cert_engine``), scope the result.
+
+The same result feeds the page, ``manage.py cert_plan --json`` and ``GET /api/v1/cert-plan``.
+
+Inputs that do not exist yet count as zero, and the result says so in ``notes``:
+
+* *sold work*: there are no agreements yet, so ``sold_value`` (service → annual value of the
+  work agreements include) is empty; the agreements issue fills it.
+* *pipeline work per service*: opportunities name what they propose in free text
+  (``Opportunity.proposed``) until the catalog links them to services, so ``pipeline_value``
+  (service → weighted annual value) is empty. The pipeline's weighted TOTAL is real and feeds the
+  thin-pipeline warning.
+* *time entries*: trailing billable revenue, subcontractor spend per service (hours × cost rate)
+  and hours billed to upper-segment clients are zero until time entries exist.
+
+Cost rates are never loaded here: training cost uses the BILL rate (the billable hours lost),
+so the result may be shown to every staff role.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, Sum
+from django.utils import timezone
+
+from sweetspot.catalog.engine import Person, ServiceSpec
+from sweetspot.catalog.models import Service, ServiceRequirement
+from sweetspot.core.models import Firm, Role
+from sweetspot.team.models import (
+    Certification,
+    CertificationSkill,
+    Subcontractor,
+    SubcontractorCertification,
+    SubcontractorSkill,
+    Technician,
+    TechnicianCertification,
+    TechnicianSkill,
+)
+
+from . import cert_engine as engine
+from . import pipeline
+from .models import Activity, Opportunity
+from .services import qualification_settings
+
+# Not on the Firm row yet (core is not this module's to change); the hours it multiplies are
+# zero until time entries exist, so it changes nothing today. Candidate Firm setting.
+DEFAULT_UPPER_UPLIFT_PER_HOUR = Decimal("25.00")
+
+PLANNER_ROLES = frozenset({Role.OWNER, Role.SALES, Role.DISPATCHER, Role.TECHNICIAN})
+
+NOTES = (
+    "No agreements yet: work sold under agreements counts as $0.",
+    "Opportunities do not name catalog services yet: pipeline work per service counts as $0 "
+    "(the pipeline's weighted total still feeds the business-development warning).",
+    "No time entries yet: trailing billable revenue, subcontracting spend and hours billed to "
+    "upper-segment clients count as $0.",
+)
+
+
+# --- loading --------------------------------------------------------------------------------
+
+
+def _certifications() -> tuple[engine.CertOption, ...]:
+    rows = Certification.objects.prefetch_related(
+        Prefetch("evidence", queryset=CertificationSkill.objects.select_related("skill"))
+    ).order_by("vendor", "code")
+    return tuple(
+        engine.CertOption(
+            id=c.pk,
+            code=c.code,
+            name=c.name,
+            vendor=c.vendor,
+            level=c.level,
+            current=c.status == Certification.Status.CURRENT,
+            exam_fee=c.exam_fee,
+            class_cost=c.class_cost,
+            study_hours=c.study_hours,
+            evidences={e.skill.slug: e.proficiency for e in c.evidence.all()},
+        )
+        for c in rows
+    )
+
+
+def _skills(
+    own: dict[str, int], held: list[str], certs: dict[str, engine.CertOption]
+) -> dict[str, int]:
+    """Assessed skills, raised to what every held certification (current or retired)
+    evidences."""
+    skills = dict(own)
+    for code in held:
+        cert = certs.get(code)
+        if cert is None:
+            continue
+        for slug, level in cert.evidences.items():
+            skills[slug] = max(skills.get(slug, 0), level)
+    return skills
+
+
+def _technicians(certs: dict[str, engine.CertOption]) -> tuple[Person, ...]:
+    rows = (
+        Technician.objects.filter(archived_at__isnull=True)
+        .only("id", "name", "level", "bill_rate")  # never the cost rate
+        .prefetch_related(
+            Prefetch("skills", queryset=TechnicianSkill.objects.select_related("skill")),
+            Prefetch(
+                "certifications",
+                queryset=TechnicianCertification.objects.select_related("certification"),
+            ),
+        )
+    )
+    out = []
+    for t in rows:
+        held = [tc.certification.code for tc in t.certifications.all()]
+        own = {ts.skill.slug: ts.proficiency for ts in t.skills.all()}
+        out.append(
+            Person(
+                id=t.pk,
+                kind="technician",
+                name=t.name,
+                level=t.level,
+                skills=_skills(own, held, certs),
+                bill_rate=t.bill_rate,
+                certifications=frozenset(held),
+            )
+        )
+    return tuple(out)
+
+
+def _subcontractors(certs: dict[str, engine.CertOption]) -> tuple[Person, ...]:
+    rows = (
+        Subcontractor.objects.filter(archived_at__isnull=True)
+        .only("id", "company_name", "bill_rate")
+        .prefetch_related(
+            Prefetch("skills", queryset=SubcontractorSkill.objects.select_related("skill")),
+            Prefetch(
+                "certifications",
+                queryset=SubcontractorCertification.objects.select_related("certification"),
+            ),
+        )
+    )
+    out = []
+    for s in rows:
+        held = [sc.certification.code for sc in s.certifications.all()]
+        own = {ss.skill.slug: ss.proficiency for ss in s.skills.all()}
+        out.append(
+            Person(
+                id=s.pk,
+                kind="subcontractor",
+                name=s.company_name,
+                skills=_skills(own, held, certs),
+                bill_rate=s.bill_rate,
+                certifications=frozenset(held),
+            )
+        )
+    return tuple(out)
+
+
+def _services() -> tuple[ServiceSpec, ...]:
+    rows = (
+        Service.objects.filter(archived_at__isnull=True)
+        .prefetch_related(
+            Prefetch("requirements", queryset=ServiceRequirement.objects.select_related("skill"))
+        )
+        .order_by("name", "pk")
+    )
+    return tuple(
+        ServiceSpec(
+            id=s.pk,
+            name=s.name,
+            requires={r.skill.slug: r.min_proficiency for r in s.requirements.all()},
+            tier=s.tier,
+            subcontractable=s.subcontractable,
+        )
+        for s in rows
+    )
+
+
+def _earned(today: dt.date) -> tuple[engine.Earned, ...]:
+    """Certifications earned in the last 12 months (archived technicians' too: the firm paid)."""
+    rows = TechnicianCertification.objects.filter(
+        earned_on__gt=today - dt.timedelta(days=365), earned_on__lte=today
+    ).values_list("technician_id", "certification__code", "earned_on", "technician__bill_rate")
+    return tuple(engine.Earned(t, code, on, rate) for t, code, on, rate in rows)
+
+
+@dataclass(frozen=True)
+class _StageSum:
+    stage: str
+    expected_monthly_fee: Decimal
+
+
+def _pipeline_weighted_monthly(firm: Firm) -> Decimal:
+    """The weighted monthly value of open opportunities, by the pipeline's own rule."""
+    sums = (
+        Opportunity.objects.filter(stage__in=pipeline.OPEN_STAGES)
+        .values("stage")
+        .annotate(total=Sum("expected_monthly_fee"))
+        .order_by("stage")
+    )
+    return pipeline.weighted_monthly(
+        [_StageSum(row["stage"], row["total"] or Decimal(0)) for row in sums],
+        pipeline.stage_probabilities(firm.stage_probabilities),
+    )
+
+
+def _overdue_followups(today: dt.date) -> int:
+    return Activity.objects.filter(done_date__isnull=True, due_date__lt=today).count()
+
+
+def plan_settings(firm: Firm) -> engine.PlanSettings:
+    return engine.PlanSettings(
+        target_utilization=firm.target_utilization,
+        credibility_value=firm.first_cert_credibility_value,
+        spend_warning_share=firm.training_spend_warning_share,
+        thin_pipeline_monthly=qualification_settings(firm).fee_sweet_spot[0],
+        upper_uplift_per_hour=DEFAULT_UPPER_UPLIFT_PER_HOUR,
+    )
+
+
+def load_inputs(today: dt.date | None = None, firm: Firm | None = None) -> engine.PlanInputs:
+    today = today or timezone.localdate()
+    firm = firm or Firm.current()
+    certs = _certifications()
+    by_code = {c.code: c for c in certs}
+    return engine.PlanInputs(
+        technicians=_technicians(by_code),
+        subcontractors=_subcontractors(by_code),
+        services=_services(),
+        certifications=certs,
+        today=today,
+        settings=plan_settings(firm),
+        sold_value={},  # no agreements yet
+        pipeline_value={},  # opportunities are not linked to services yet
+        subcontract_spend={},  # no time entries yet
+        upper_hours={},  # no time entries yet
+        earned=_earned(today),
+        trailing_revenue=Decimal("0.00"),  # no time entries yet
+        overdue_followups=_overdue_followups(today),
+        pipeline_weighted_monthly=_pipeline_weighted_monthly(firm),
+        notes=NOTES,
+    )
+
+
+def build_plan(today: dt.date | None = None) -> engine.Plan:
+    return engine.plan(load_inputs(today))
+
+
+# --- who sees what --------------------------------------------------------------------------
+
+
+def can_view(user: Any) -> bool:
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.role in PLANNER_ROLES
+    )
+
+
+def own_technician_ids(user: Any) -> frozenset[int] | None:
+    """None: every technician (owner, sales, dispatcher). A technician: the rows linked to
+    their login (possibly none)."""
+    if user.role != Role.TECHNICIAN:
+        return None
+    return frozenset(Technician.objects.filter(user=user).values_list("pk", flat=True))
+
+
+def scoped(plan: engine.Plan, user: Any) -> engine.Plan:
+    """The plan as this user may see it.
+
+    Technicians see only their own rows; the training-spend figures and warnings sum other
+    people's training, so of the warnings they see the business-development one only.
+    """
+    own = own_technician_ids(user)
+    if own is None:
+        return plan
+    return replace(
+        plan,
+        technicians=tuple(t for t in plan.technicians if t.technician_id in own),
+        spend=None,
+        warnings=tuple(w for w in plan.warnings if w.kind == "bd_neglect"),
+    )
+
+
+def narrowed(plan: engine.Plan, technician_id: int | None) -> engine.Plan:
+    """Only one technician's rows (of those the plan already holds)."""
+    if technician_id is None:
+        return plan
+    return replace(
+        plan, technicians=tuple(t for t in plan.technicians if t.technician_id == technician_id)
+    )
+
+
+def plan_json_for(
+    user: Any, technician_id: int | None = None, today: dt.date | None = None
+) -> dict[str, Any]:
+    """What GET /api/v1/cert-plan answers; for the owner, what `cert_plan --json` prints."""
+    return narrowed(scoped(build_plan(today), user), technician_id).to_json()
