@@ -4,6 +4,7 @@ urlpatterns = [
     path("", include("sweetspot.web.urls")),
     path("", include("sweetspot.core.urls")),
     path("clients/", include("sweetspot.clients.urls")),
+    path("growth/certifications/", include("sweetspot.growth.cert_urls")),
     path("growth/", include("sweetspot.growth.urls")),
     path("growth/", include("sweetspot.growth.bd_urls")),
     path("api/v1/", include("sweetspot.api.urls")),

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from .auth import auth
+from .certplan import router as certplan_router
 from .clients import router as clients_router
 from .growth import router as growth_router
 
@@ -37,3 +38,4 @@ def model_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRe
 
 api.add_router("/", clients_router)
 api.add_router("/", growth_router)
+api.add_router("/", certplan_router)

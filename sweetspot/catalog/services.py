@@ -253,8 +253,6 @@ def _check_plan_item(item: PlanItem) -> None:
         service_id=item.service_id,
         description=item.description,
     )
-    if item.service_id is None:
-        duplicate = duplicate.filter(gap=item.gap)
     if duplicate.exists():
         raise ValidationError("This remedy is already in the plan.")
 

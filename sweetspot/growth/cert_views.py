@@ -54,5 +54,6 @@ def plan(request: AuthedHttpRequest) -> HttpResponse:
             "selected": selected,
             "is_technician": request.user.role == Role.TECHNICIAN,
             "utilization_pct": shown.settings.target_utilization * 100,
+            "share_pct": shown.settings.spend_warning_share * 100,
         },
     )

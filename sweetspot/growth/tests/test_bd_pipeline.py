@@ -24,6 +24,15 @@ def days(n: int) -> dt.date:
     return timezone.localdate() + dt.timedelta(days=n)
 
 
+@pytest.fixture(autouse=True)
+def empty_bd(request):
+    """These tests build their own activities and opportunities: drop the demo firm's."""
+    if "demo" in request.fixturenames or "personas" in request.fixturenames:
+        request.getfixturevalue("demo")
+        Activity.objects.all().delete()
+        Opportunity.objects.all().delete()
+
+
 @pytest.fixture
 def fern(demo):
     return Company.objects.get(name="Fern Bakery")

@@ -1,0 +1,584 @@
+"""Read side of the team inventory. Pages and API endpoints start here.
+
+**Cost rates are decided here, not in templates.** Every function that returns technicians or
+subcontractors takes the user and returns plain ``dict`` rows built with ``.values()``; the
+``cost_rate`` key is only selected (and so only ever leaves the database) when
+``can_see_costs(user)``. A template or schema given a dispatcher's rows has no cost to leak.
+
+Archived technicians and subcontractors drop out of every list, the matrix and the engine's
+people at once (``archived_at`` filters); archived skills drop out of the matrix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from sweetspot.catalog.engine import Person
+from sweetspot.core.models import STAFF_ROLES
+from sweetspot.core.scoping import can_see_costs
+
+from .models import (
+    Certification,
+    CertificationSkill,
+    Level,
+    Skill,
+    SkillGroup,
+    Subcontractor,
+    SubcontractorCertification,
+    SubcontractorSkill,
+    Technician,
+    TechnicianCertification,
+    TechnicianSkill,
+)
+
+EXPIRY_WARNING_DAYS = 90
+STRONG = 3  # proficiency that counts as "can do the work alone" in the matrix summary
+
+TECHNICIAN_COLUMNS = (
+    "id",
+    "name",
+    "level",
+    "user_id",
+    "bill_rate",
+    "weekly_capacity_hours",
+    "on_call",
+    "notes",
+    "created_at",
+    "archived_at",
+)
+SUBCONTRACTOR_COLUMNS = (
+    "id",
+    "company_name",
+    "contact_name",
+    "email",
+    "phone",
+    "bill_rate",
+    "notes",
+    "created_at",
+    "archived_at",
+)
+LEVEL_LABELS = dict(Level.choices)
+GROUP_LABELS = dict(SkillGroup.choices)
+
+
+def is_staff(user: Any) -> bool:
+    """Firm staff (owner, dispatcher, technician, sales) see the team; clients do not."""
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.role in STAFF_ROLES
+    )
+
+
+def cost_columns(user: Any) -> tuple[str, ...]:
+    return ("cost_rate",) if can_see_costs(user) else ()
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def expiry_facts(expires_on: dt.date | None, on: dt.date | None = None) -> dict[str, Any]:
+    """expires_in (days, negative when past), expires_soon (within 90 days), expired."""
+    if expires_on is None:
+        return {"expires_in": None, "expires_soon": False, "expired": False}
+    days = (expires_on - (on or today())).days
+    return {
+        "expires_in": days,
+        "expires_soon": 0 <= days <= EXPIRY_WARNING_DAYS,
+        "expired": days < 0,
+    }
+
+
+def _count(model: Any, owner: str, **extra: Any) -> Coalesce:
+    sub = (
+        model.objects.filter(**{owner: OuterRef("pk")}, **extra)
+        .order_by()
+        .values(owner)
+        .annotate(c=Count("pk"))
+        .values("c")
+    )
+    return Coalesce(Subquery(sub, output_field=IntegerField()), Value(0))
+
+
+def _expiring(model: Any, owner: str) -> Exists:
+    start = today()
+    return Exists(
+        model.objects.filter(
+            **{owner: OuterRef("pk")},
+            expires_on__gte=start,
+            expires_on__lte=start + dt.timedelta(days=EXPIRY_WARNING_DAYS),
+        )
+    )
+
+
+def _archived_filter(qs: QuerySet[Any], archived: str) -> QuerySet[Any]:
+    if archived == "only":
+        return qs.filter(archived_at__isnull=False)
+    if archived == "all":
+        return qs
+    return qs.filter(archived_at__isnull=True)
+
+
+# --- technicians ----------------------------------------------------------------------------
+
+
+def technicians_visible_to(user: Any) -> QuerySet[Technician]:
+    return Technician.objects.all() if is_staff(user) else Technician.objects.none()
+
+
+def technician_rows(user: Any, params: Mapping[str, Any] | None = None) -> QuerySet[Any, Any]:
+    """The list: one dict per technician with counts and the expiring flag; cost for owners."""
+    params = params or {}
+    qs = _archived_filter(technicians_visible_to(user), params.get("archived") or "")
+    level = params.get("level") or ""
+    if level in LEVEL_LABELS:
+        qs = qs.filter(level=level)
+    return (
+        qs.annotate(
+            skill_count=_count(TechnicianSkill, "technician", skill__archived_at__isnull=True),
+            cert_count=_count(TechnicianCertification, "technician"),
+            expires_soon=_expiring(TechnicianCertification, "technician"),
+        )
+        .order_by("name", "pk")
+        .values(
+            *TECHNICIAN_COLUMNS, *cost_columns(user), "skill_count", "cert_count", "expires_soon"
+        )
+    )
+
+
+def technician_row(user: Any, pk: Any) -> dict[str, Any]:
+    """One technician as a dict (archived ones too, so history stays reachable); 404 if not
+    visible."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise Http404("Not found") from exc
+    row = technician_rows(user, {"archived": "all"}).filter(pk=pk).first()
+    if row is None:
+        raise Http404("Not found")
+    row["level_label"] = LEVEL_LABELS.get(row["level"], row["level"])
+    return row  # type: ignore[no-any-return]
+
+
+def get_technician_for(user: Any, pk: Any) -> Technician:
+    """The model row, for writes (owner views and endpoints). Reads use technician_row."""
+    try:
+        return technicians_visible_to(user).get(pk=int(pk))
+    except (TypeError, ValueError, Technician.DoesNotExist) as exc:
+        raise Http404("Not found") from exc
+
+
+def technician_skills(tech_id: int) -> list[dict[str, Any]]:
+    return list(
+        TechnicianSkill.objects.filter(technician_id=tech_id)
+        .order_by("skill__group", "skill__name")
+        .values(
+            "skill_id",
+            "proficiency",
+            "assessed_on",
+            slug=F("skill__slug"),
+            name=F("skill__name"),
+            group=F("skill__group"),
+        )
+    )
+
+
+def technician_certifications(tech_id: int) -> list[dict[str, Any]]:
+    rows = list(
+        TechnicianCertification.objects.filter(technician_id=tech_id)
+        .order_by("-earned_on", "pk")
+        .values(
+            "id",
+            "certification_id",
+            "earned_on",
+            "expires_on",
+            "credential_id",
+            code=F("certification__code"),
+            name=F("certification__name"),
+            vendor=F("certification__vendor"),
+            level=F("certification__level"),
+            status=F("certification__status"),
+        )
+    )
+    on = today()
+    for row in rows:
+        row.update(expiry_facts(row["expires_on"], on))
+    return rows
+
+
+# --- subcontractors -------------------------------------------------------------------------
+
+
+def subcontractors_visible_to(user: Any) -> QuerySet[Subcontractor]:
+    return Subcontractor.objects.all() if is_staff(user) else Subcontractor.objects.none()
+
+
+def subcontractor_rows(user: Any, params: Mapping[str, Any] | None = None) -> QuerySet[Any, Any]:
+    params = params or {}
+    qs = _archived_filter(subcontractors_visible_to(user), params.get("archived") or "")
+    return (
+        qs.annotate(
+            skill_count=_count(
+                SubcontractorSkill, "subcontractor", skill__archived_at__isnull=True
+            ),
+            cert_count=_count(SubcontractorCertification, "subcontractor"),
+            expires_soon=_expiring(SubcontractorCertification, "subcontractor"),
+        )
+        .order_by("company_name", "pk")
+        .values(
+            *SUBCONTRACTOR_COLUMNS,
+            *cost_columns(user),
+            "skill_count",
+            "cert_count",
+            "expires_soon",
+        )
+    )
+
+
+def subcontractor_row(user: Any, pk: Any) -> dict[str, Any]:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise Http404("Not found") from exc
+    row = subcontractor_rows(user, {"archived": "all"}).filter(pk=pk).first()
+    if row is None:
+        raise Http404("Not found")
+    return row  # type: ignore[no-any-return]
+
+
+def get_subcontractor_for(user: Any, pk: Any) -> Subcontractor:
+    try:
+        return subcontractors_visible_to(user).get(pk=int(pk))
+    except (TypeError, ValueError, Subcontractor.DoesNotExist) as exc:
+        raise Http404("Not found") from exc
+
+
+def subcontractor_skills(sub_id: int) -> list[dict[str, Any]]:
+    return list(
+        SubcontractorSkill.objects.filter(subcontractor_id=sub_id)
+        .order_by("skill__group", "skill__name")
+        .values(
+            "skill_id",
+            "proficiency",
+            slug=F("skill__slug"),
+            name=F("skill__name"),
+            group=F("skill__group"),
+        )
+    )
+
+
+def subcontractor_certifications(sub_id: int) -> list[dict[str, Any]]:
+    rows = list(
+        SubcontractorCertification.objects.filter(subcontractor_id=sub_id)
+        .order_by("-earned_on", "pk")
+        .values(
+            "id",
+            "certification_id",
+            "earned_on",
+            "expires_on",
+            code=F("certification__code"),
+            name=F("certification__name"),
+            vendor=F("certification__vendor"),
+            level=F("certification__level"),
+            status=F("certification__status"),
+        )
+    )
+    on = today()
+    for row in rows:
+        row.update(expiry_facts(row["expires_on"], on))
+    return rows
+
+
+# --- skills and certifications (no costs of people here) ------------------------------------
+
+
+def skills_visible_to(user: Any, include_archived: bool = False) -> QuerySet[Skill]:
+    if not is_staff(user):
+        return Skill.objects.none()
+    qs = Skill.objects.all()
+    return qs if include_archived else qs.filter(archived_at__isnull=True)
+
+
+def skills_with_counts(user: Any) -> QuerySet[Skill]:
+    """Each skill with how many active people hold it, and how many at STRONG or more."""
+    active_tech = {"technician__archived_at__isnull": True}
+    return (
+        skills_visible_to(user, include_archived=True)
+        .annotate(
+            holders=_count(TechnicianSkill, "skill", **active_tech),
+            strong=_count(TechnicianSkill, "skill", proficiency__gte=STRONG, **active_tech),
+            outside=_count(SubcontractorSkill, "skill", subcontractor__archived_at__isnull=True),
+        )
+        .order_by("group", "name")
+    )
+
+
+def grouped(skills: Any) -> list[tuple[str, list[Any]]]:
+    """[(group label, [skills…]), …] in the taxonomy's group order."""
+    by_group: dict[str, list[Any]] = defaultdict(list)
+    for skill in skills:
+        key = skill["group"] if isinstance(skill, dict) else skill.group
+        by_group[key].append(skill)
+    return [(label, by_group[value]) for value, label in SkillGroup.choices if by_group[value]]
+
+
+def get_skill_for(user: Any, pk: Any) -> Skill:
+    try:
+        return skills_visible_to(user, include_archived=True).get(pk=int(pk))
+    except (TypeError, ValueError, Skill.DoesNotExist) as exc:
+        raise Http404("Not found") from exc
+
+
+def certifications_visible_to(user: Any) -> QuerySet[Certification]:
+    return Certification.objects.all() if is_staff(user) else Certification.objects.none()
+
+
+CERT_SORTS = {
+    "vendor": ["vendor", "level", "name", "pk"],
+    "name": ["name", "pk"],
+    "cost": ["exam_fee", "class_cost", "name", "pk"],
+    "hours": ["study_hours", "name", "pk"],
+}
+
+
+def filter_certifications(
+    qs: QuerySet[Certification], params: Mapping[str, Any]
+) -> QuerySet[Certification]:
+    """Whitelisted filters: vendor (exact), level, status, q (name/code)."""
+    vendor = (params.get("vendor") or "").strip()
+    if vendor:
+        qs = qs.filter(vendor__iexact=vendor)
+    level = params.get("level") or ""
+    if level in LEVEL_LABELS:
+        qs = qs.filter(level=level)
+    status = params.get("status") or ""
+    if status in dict(Certification.Status.choices):
+        qs = qs.filter(status=status)
+    q = (params.get("q") or "").strip()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    sort = params.get("sort") or "vendor"
+    return qs.order_by(*CERT_SORTS.get(sort, CERT_SORTS["vendor"]))
+
+
+def with_evidence(qs: QuerySet[Certification]) -> QuerySet[Certification]:
+    return qs.prefetch_related(
+        Prefetch(
+            "evidence",
+            queryset=CertificationSkill.objects.select_related("skill").order_by(
+                "-proficiency", "skill__name"
+            ),
+        )
+    )
+
+
+def certification_list(user: Any, params: Mapping[str, Any]) -> QuerySet[Certification]:
+    qs = filter_certifications(certifications_visible_to(user), params)
+    return with_evidence(qs).annotate(
+        holders=_count(TechnicianCertification, "certification", technician__archived_at=None)
+    )
+
+
+def vendors(user: Any) -> list[str]:
+    return list(
+        certifications_visible_to(user)
+        .order_by("vendor")
+        .values_list("vendor", flat=True)
+        .distinct()
+    )
+
+
+def get_certification_for(user: Any, pk: Any) -> Certification:
+    try:
+        return with_evidence(certifications_visible_to(user)).get(pk=int(pk))
+    except (TypeError, ValueError, Certification.DoesNotExist) as exc:
+        raise Http404("Not found") from exc
+
+
+def certification_holders(user: Any, cert_id: int) -> list[dict[str, Any]]:
+    """Active technicians and subcontractors holding the certification (no costs)."""
+    if not is_staff(user):
+        return []
+    on = today()
+    out: list[dict[str, Any]] = []
+    for row in (
+        TechnicianCertification.objects.filter(
+            certification_id=cert_id, technician__archived_at__isnull=True
+        )
+        .order_by("technician__name", "pk")
+        .values("earned_on", "expires_on", person_id=F("technician_id"))
+        .annotate(name=F("technician__name"))
+    ):
+        out.append({**row, "kind": "technician", **expiry_facts(row["expires_on"], on)})
+    for row in (
+        SubcontractorCertification.objects.filter(
+            certification_id=cert_id, subcontractor__archived_at__isnull=True
+        )
+        .order_by("subcontractor__company_name", "pk")
+        .values("earned_on", "expires_on", person_id=F("subcontractor_id"))
+        .annotate(name=F("subcontractor__company_name"))
+    ):
+        out.append({**row, "kind": "subcontractor", **expiry_facts(row["expires_on"], on)})
+    return out
+
+
+# --- the skills matrix ----------------------------------------------------------------------
+
+
+def matrix(user: Any) -> dict[str, Any]:
+    """People (technicians, then subcontractors marked outside) × active skills.
+
+    Seven queries whatever the size of the team: skills, technicians, subcontractors, their
+    skills and their certifications.
+    """
+    skills = list(
+        skills_visible_to(user).order_by("group", "name").values("id", "slug", "name", "group")
+    )
+    people: list[dict[str, Any]] = []
+    index: dict[tuple[str, int], dict[str, Any]] = {}
+    for row in (
+        technicians_visible_to(user)
+        .filter(archived_at__isnull=True)
+        .order_by("name", "pk")
+        .values("id", "name", "level")
+    ):
+        person = {**row, "kind": "technician", "skills": {}, "certs": []}
+        people.append(person)
+        index[("technician", row["id"])] = person
+    for row in (
+        subcontractors_visible_to(user)
+        .filter(archived_at__isnull=True)
+        .order_by("company_name", "pk")
+        .values("id", name=F("company_name"))
+    ):
+        person = {**row, "level": "", "kind": "subcontractor", "skills": {}, "certs": []}
+        people.append(person)
+        index[("subcontractor", row["id"])] = person
+    for kind, model, owner in (
+        ("technician", TechnicianSkill, "technician_id"),
+        ("subcontractor", SubcontractorSkill, "subcontractor_id"),
+    ):
+        for owner_id, skill_id, proficiency in model.objects.filter(  # type: ignore[attr-defined]
+            **{owner + "__in": [p["id"] for p in people if p["kind"] == kind]}
+        ).values_list(owner, "skill_id", "proficiency"):
+            index[(kind, owner_id)]["skills"][skill_id] = proficiency
+    on = today()
+    for kind, model, owner in (
+        ("technician", TechnicianCertification, "technician_id"),
+        ("subcontractor", SubcontractorCertification, "subcontractor_id"),
+    ):
+        for owner_id, code, status, expires_on in (
+            model.objects.filter(  # type: ignore[attr-defined]
+                **{owner + "__in": [p["id"] for p in people if p["kind"] == kind]}
+            )
+            .order_by("certification__vendor", "certification__code")
+            .values_list(owner, "certification__code", "certification__status", "expires_on")
+        ):
+            index[(kind, owner_id)]["certs"].append(
+                {"code": code, "status": status, **expiry_facts(expires_on, on)}
+            )
+    for skill in skills:
+        levels = [p["skills"].get(skill["id"], 0) for p in people]
+        skill["cells"] = levels
+        skill["strong"] = sum(
+            1
+            for p, level in zip(people, levels, strict=True)
+            if level >= STRONG and p["kind"] == "technician"
+        )
+        skill["strong_outside"] = sum(
+            1
+            for p, level in zip(people, levels, strict=True)
+            if level >= STRONG and p["kind"] == "subcontractor"
+        )
+    return {"skills": skills, "groups": grouped(skills), "people": people}
+
+
+# --- people for the engines -----------------------------------------------------------------
+
+
+def engine_people(with_costs: bool = False) -> list[Person]:
+    """Active technicians and subcontractors as the engines' Person (DOMAIN.md §8 depth).
+
+    Archived people are left out, so a service whose only qualified technician is archived
+    shows depth 0 at once. Costs are zero unless with_costs (callers pass
+    ``can_see_costs(user)``).
+    """
+    tech_skills: dict[int, dict[str, int]] = defaultdict(dict)
+    for tech_id, slug, proficiency in TechnicianSkill.objects.filter(
+        technician__archived_at__isnull=True, skill__archived_at__isnull=True
+    ).values_list("technician_id", "skill__slug", "proficiency"):
+        tech_skills[tech_id][slug] = proficiency
+    sub_skills: dict[int, dict[str, int]] = defaultdict(dict)
+    for sub_id, slug, proficiency in SubcontractorSkill.objects.filter(
+        subcontractor__archived_at__isnull=True, skill__archived_at__isnull=True
+    ).values_list("subcontractor_id", "skill__slug", "proficiency"):
+        sub_skills[sub_id][slug] = proficiency
+    tech_certs: dict[int, set[str]] = defaultdict(set)
+    for tech_id, code in TechnicianCertification.objects.filter(
+        technician__archived_at__isnull=True
+    ).values_list("technician_id", "certification__code"):
+        tech_certs[tech_id].add(code)
+    sub_certs: dict[int, set[str]] = defaultdict(set)
+    for sub_id, code in SubcontractorCertification.objects.filter(
+        subcontractor__archived_at__isnull=True
+    ).values_list("subcontractor_id", "certification__code"):
+        sub_certs[sub_id].add(code)
+    people: list[Person] = []
+    cost_fields = ("cost_rate",) if with_costs else ()
+    for row in (
+        Technician.objects.filter(archived_at__isnull=True)
+        .order_by("name", "pk")
+        .values("id", "name", "level", "bill_rate", *cost_fields)
+    ):
+        people.append(
+            Person(
+                id=row["id"],
+                kind="technician",
+                name=row["name"],
+                skills=tech_skills[row["id"]],
+                level=row["level"],
+                bill_rate=row["bill_rate"],
+                cost_rate=row.get("cost_rate", Decimal(0)),
+                certifications=frozenset(tech_certs[row["id"]]),
+            )
+        )
+    for row in (
+        Subcontractor.objects.filter(archived_at__isnull=True)
+        .order_by("company_name", "pk")
+        .values("id", "company_name", "bill_rate", *cost_fields)
+    ):
+        people.append(
+            Person(
+                id=row["id"],
+                kind="subcontractor",
+                name=row["company_name"],
+                skills=sub_skills[row["id"]],
+                level="senior",  # outside specialists: no level of ours; treated as senior
+                bill_rate=row["bill_rate"],
+                cost_rate=row.get("cost_rate", Decimal(0)),
+                certifications=frozenset(sub_certs[row["id"]]),
+            )
+        )
+    return people
