@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "sweetspot.growth",
     "sweetspot.team",
     "sweetspot.catalog",
+    "sweetspot.agreements",
     "sweetspot.api",
     "sweetspot.web",
 ]

@@ -104,6 +104,17 @@ class Firm(models.Model):
         default=Decimal("0.10"),
         validators=[MinValueValidator(0), MaxValueValidator(1)],
     )
+    # Promise check (DOMAIN.md §5).
+    hours_per_half_day = models.DecimalField(
+        max_digits=4, decimal_places=2, default=Decimal("4"), validators=[MinValueValidator(0)]
+    )
+    response_threshold_minutes = models.PositiveIntegerField(
+        default=240,
+        help_text="Agreements promising a response faster than this need on-call cover.",
+    )
+    min_on_call = models.PositiveIntegerField(
+        default=2, help_text="On-call technicians needed for agreements with fast response."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

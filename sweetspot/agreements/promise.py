@@ -1,0 +1,137 @@
+"""Run the promise check on live data: load rows, call the pure engine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from sweetspot.catalog import engine as depth_engine
+from sweetspot.catalog.models import Service, ServiceRequirement
+from sweetspot.core.models import Firm
+from sweetspot.team.models import (
+    Certification,
+    CertificationSkill,
+    Subcontractor,
+    SubcontractorSkill,
+    Technician,
+    TechnicianSkill,
+)
+
+from . import engine
+from .models import Agreement, AgreementStatus
+from .services import terms_of
+
+
+def settings_for(firm: Firm) -> engine.PromiseSettings:
+    return engine.PromiseSettings(
+        target_utilization=firm.target_utilization,
+        hours_per_half_day=firm.hours_per_half_day,
+        response_threshold_minutes=firm.response_threshold_minutes,
+        min_on_call=firm.min_on_call,
+    )
+
+
+def load_members() -> list[engine.Member]:
+    techs = Technician.objects.filter(archived_at__isnull=True).prefetch_related(
+        Prefetch("skills", queryset=TechnicianSkill.objects.select_related("skill"))
+    )
+    subs = Subcontractor.objects.filter(archived_at__isnull=True).prefetch_related(
+        Prefetch("skills", queryset=SubcontractorSkill.objects.select_related("skill"))
+    )
+    members = [
+        engine.Member(
+            id=f"technician:{t.pk}",
+            kind="technician",
+            name=t.name,
+            skills={s.skill.slug: s.proficiency for s in t.skills.all()},
+            weekly_hours=t.weekly_capacity_hours,
+            on_call=t.on_call,
+            level=t.level,
+            bill_rate=t.bill_rate,
+        )
+        for t in techs
+    ]
+    members += [
+        engine.Member(
+            id=f"subcontractor:{s.pk}",
+            kind="subcontractor",
+            name=s.company_name,
+            skills={k.skill.slug: k.proficiency for k in s.skills.all()},
+            bill_rate=s.bill_rate,
+        )
+        for s in subs
+    ]
+    return members
+
+
+def load_services() -> list[engine.Service]:
+    services = Service.objects.filter(archived_at__isnull=True).prefetch_related(
+        Prefetch("requirements", queryset=ServiceRequirement.objects.select_related("skill"))
+    )
+    return [
+        engine.Service(
+            id=str(s.pk),
+            name=s.name,
+            requires={r.skill.slug: r.min_proficiency for r in s.requirements.all()},
+            tier=s.tier,
+            subcontractable=s.subcontractable,
+        )
+        for s in services
+    ]
+
+
+def load_certs() -> list[depth_engine.CertSpec]:
+    certs = Certification.objects.prefetch_related(
+        Prefetch("evidence", queryset=CertificationSkill.objects.select_related("skill"))
+    )
+    return [
+        depth_engine.CertSpec(
+            code=c.code,
+            name=c.name,
+            level=c.level,
+            current=c.status == "current",
+            cost=c.exam_fee + c.class_cost,
+            study_hours=c.study_hours,
+            evidences={e.skill.slug: e.proficiency for e in c.evidence.all()},
+        )
+        for c in certs
+    ]
+
+
+def terms_for(agreements: Iterable[Agreement]) -> list[engine.Terms]:
+    out = []
+    for a in agreements:
+        t = terms_of(a)
+        out.append(
+            engine.Terms(
+                id=str(a.pk),
+                name=f"{a.company.name} ({t['plan_name']})",
+                services=tuple(str(s["id"]) for s in t["services"]),
+                onsite_half_days_per_month=Decimal(t["onsite_half_days_per_month"]),
+                expected_remote_hours_per_month=Decimal(t["expected_remote_hours_per_month"]),
+                expected_phone_hours_per_month=Decimal(t["expected_phone_hours_per_month"]),
+                response_minutes=dict(t["response_minutes"]),
+            )
+        )
+    return out
+
+
+def active_agreements() -> list[Agreement]:
+    return list(
+        Agreement.objects.filter(status=AgreementStatus.ACTIVE)
+        .select_related("company", "plan")
+        .order_by("pk")
+    )
+
+
+def run(extra: Iterable[Agreement] = (), firm: Firm | None = None) -> engine.Result:
+    """The check on every active agreement, plus ``extra`` (a draft, for a what-if)."""
+    firm = firm or Firm.current()
+    agreements = active_agreements()
+    seen = {a.pk for a in agreements}
+    agreements += [a for a in extra if a.pk not in seen]
+    return engine.check(
+        terms_for(agreements), load_members(), load_services(), settings_for(firm), load_certs()
+    )
