@@ -7,5 +7,8 @@ urlpatterns = [
     path("growth/certifications/", include("sweetspot.growth.cert_urls")),
     path("growth/", include("sweetspot.growth.urls")),
     path("growth/", include("sweetspot.growth.bd_urls")),
+    path("team/", include("sweetspot.team.urls")),
+    path("catalog/", include("sweetspot.catalog.urls")),
+    path("agreements/", include("sweetspot.agreements.urls")),
     path("api/v1/", include("sweetspot.api.urls")),
 ]

@@ -370,6 +370,494 @@ TABLE += [
 ]
 # --- end BD log and pipeline ------------------------------------------------------------------
 
+# --- cert planner (#5) ---
+# Owner, sales and dispatcher see every technician; a technician only their own rows (an
+# empty plan when their login is not linked to a technician); client contacts get 404.
+TABLE += [
+    Row("cert_plan", "get", lambda o: "/growth/certifications/plan/", page(200, STAFF)),
+    Row("get_cert_plan", "get", lambda o: "/api/v1/cert-plan", api(200, STAFF)),
+]
+# --- end cert planner ---
+
+
+# --- team (#5) ---
+# Staff (owner, dispatcher, technician, sales) view the team; only the owner writes; client
+# contacts get 404 everywhere. Rows are made lazily, once per test, through the services.
+TEAM_OWNER = {"olivia"}
+
+
+def _team(o: dict[str, Any]) -> dict[str, Any]:
+    if "team" not in o:
+        import datetime as dt
+
+        from sweetspot.team import services as team_services
+
+        skill = team_services.create_skill(
+            None, {"name": "Authz skill", "slug": "authz-skill", "group": "desktop"}
+        )
+        cert = team_services.create_certification(
+            None,
+            {
+                "vendor": "Authz",
+                "name": "Authz cert",
+                "code": "AUTHZ-1",
+                "level": "entry",
+                "estimated_on": dt.date(2026, 11, 25),
+            },
+        )
+        team_services.set_certification_evidence(None, cert, skill, 2)
+        tech = team_services.create_technician(None, {"name": "Authz Tech", "cost_rate": 30})
+        team_services.set_technician_skill(None, tech, skill, 2)
+        held = team_services.add_technician_certification(
+            None, tech, cert, {"earned_on": dt.date(2026, 1, 1)}
+        )
+        sub = team_services.create_subcontractor(None, {"company_name": "Authz Sub"})
+        team_services.set_subcontractor_skill(None, sub, skill, 3)
+        sub_held = team_services.add_subcontractor_certification(
+            None, sub, cert, {"earned_on": dt.date(2026, 1, 1)}
+        )
+        o["team"] = {
+            "skill": skill,
+            "cert": cert,
+            "tech": tech,
+            "held": held,
+            "sub": sub,
+            "sub_held": sub_held,
+        }
+    return o["team"]  # type: ignore[no-any-return]
+
+
+def _tech(o: dict[str, Any]) -> int:
+    return _team(o)["tech"].pk  # type: ignore[no-any-return]
+
+
+def _sub(o: dict[str, Any]) -> int:
+    return _team(o)["sub"].pk  # type: ignore[no-any-return]
+
+
+TABLE += [
+    Row("technician_list", "get", lambda o: "/team/technicians/", page(200, STAFF)),
+    Row("technician_create", "get", lambda o: "/team/technicians/new/", page(200, TEAM_OWNER)),
+    Row("technician_detail", "get", lambda o: f"/team/technicians/{_tech(o)}/", page(200, STAFF)),
+    Row(
+        "technician_edit",
+        "get",
+        lambda o: f"/team/technicians/{_tech(o)}/edit/",
+        page(200, TEAM_OWNER),
+    ),
+    Row(
+        "technician_archive",
+        "post",
+        lambda o: f"/team/technicians/{_tech(o)}/archive/",
+        page(302, TEAM_OWNER),
+    ),
+    Row(
+        "technician_restore",
+        "post",
+        lambda o: f"/team/technicians/{_tech(o)}/restore/",
+        page(302, TEAM_OWNER),
+    ),
+    Row(
+        "technician_skill_set",
+        "get",
+        lambda o: f"/team/technicians/{_tech(o)}/skills/",
+        page(200, TEAM_OWNER),
+    ),
+    Row(
+        "technician_skill_remove",
+        "post",
+        lambda o: f"/team/technicians/{_tech(o)}/skills/{_team(o)['skill'].pk}/remove/",
+        page(302, TEAM_OWNER),
+    ),
+    Row(
+        "technician_cert_add",
+        "get",
+        lambda o: f"/team/technicians/{_tech(o)}/certifications/new/",
+        page(200, TEAM_OWNER),
+    ),
+    Row(
+        "technician_cert_edit",
+        "get",
+        lambda o: f"/team/technicians/certifications/{_team(o)['held'].pk}/edit/",
+        page(200, TEAM_OWNER),
+    ),
+    Row(
+        "technician_cert_remove",
+        "post",
+        lambda o: f"/team/technicians/certifications/{_team(o)['held'].pk}/remove/",
+        page(302, TEAM_OWNER),
+    ),
+    Row("subcontractor_list", "get", lambda o: "/team/subcontractors/", page(200, STAFF)),
+    Row(
+        "subcontractor_create", "get", lambda o: "/team/subcontractors/new/", page(200, TEAM_OWNER)
+    ),
+    Row(
+        "subcontractor_detail",
+        "get",
+        lambda o: f"/team/subcontractors/{_sub(o)}/",
+        page(200, STAFF),
+    ),
+    Row(
+        "subcontractor_edit",
+        "get",
+        lambda o: f"/team/subcontractors/{_sub(o)}/edit/",
+        page(200, TEAM_OWNER),
+    ),
+    Row(
+        "subcontractor_archive",
+        "post",
+        lambda o: f"/team/subcontractors/{_sub(o)}/archive/",
+        page(302, TEAM_OWNER),
+    ),
+    Row(
+        "subcontractor_skill_set",
+        "get",
+        lambda o: f"/team/subcontractors/{_sub(o)}/skills/",
+        page(200, TEAM_OWNER),
+    ),
+    Row(
+        "subcontractor_skill_remove",
+        "post",
+        lambda o: f"/team/subcontractors/{_sub(o)}/skills/{_team(o)['skill'].pk}/remove/",
+        page(302, TEAM_OWNER),
+    ),
+    Row(
+        "subcontractor_cert_add",
+        "get",
+        lambda o: f"/team/subcontractors/{_sub(o)}/certifications/new/",
+        page(200, TEAM_OWNER),
+    ),
+    Row(
+        "subcontractor_cert_remove",
+        "post",
+        lambda o: f"/team/subcontractors/certifications/{_team(o)['sub_held'].pk}/remove/",
+        page(302, TEAM_OWNER),
+    ),
+    Row("skill_list", "get", lambda o: "/team/skills/", page(200, STAFF)),
+    Row("skill_create", "get", lambda o: "/team/skills/new/", page(200, TEAM_OWNER)),
+    Row(
+        "skill_edit",
+        "get",
+        lambda o: f"/team/skills/{_team(o)['skill'].pk}/edit/",
+        page(200, TEAM_OWNER),
+    ),
+    Row("certification_list", "get", lambda o: "/team/certifications/", page(200, STAFF)),
+    Row(
+        "certification_create", "get", lambda o: "/team/certifications/new/", page(200, TEAM_OWNER)
+    ),
+    Row(
+        "certification_detail",
+        "get",
+        lambda o: f"/team/certifications/{_team(o)['cert'].pk}/",
+        page(200, STAFF),
+    ),
+    Row(
+        "certification_edit",
+        "get",
+        lambda o: f"/team/certifications/{_team(o)['cert'].pk}/edit/",
+        page(200, TEAM_OWNER),
+    ),
+    Row(
+        "certification_evidence_set",
+        "get",
+        lambda o: f"/team/certifications/{_team(o)['cert'].pk}/evidence/",
+        page(200, TEAM_OWNER),
+    ),
+    Row(
+        "certification_evidence_remove",
+        "post",
+        lambda o: (
+            f"/team/certifications/{_team(o)['cert'].pk}/evidence/{_team(o)['skill'].pk}/remove/"
+        ),
+        page(302, TEAM_OWNER),
+    ),
+    Row("skills_matrix", "get", lambda o: "/team/matrix/", page(200, STAFF)),
+    Row("skills_matrix_export", "get", lambda o: "/team/matrix/export/", page(200, STAFF)),
+    # API
+    Row("list_technicians", "get", lambda o: "/api/v1/technicians", api(200, STAFF)),
+    Row(
+        "create_technician",
+        "post",
+        lambda o: "/api/v1/technicians",
+        api(201, TEAM_OWNER),
+        body=lambda o: {"name": "Authz API Tech", "bill_rate": "90.00"},
+        json=True,
+    ),
+    Row("get_technician", "get", lambda o: f"/api/v1/technicians/{_tech(o)}", api(200, STAFF)),
+    Row(
+        "update_technician",
+        "patch",
+        lambda o: f"/api/v1/technicians/{_tech(o)}",
+        api(200, TEAM_OWNER),
+        body=lambda o: {"notes": "Checked"},
+        json=True,
+    ),
+    Row(
+        "archive_technician",
+        "delete",
+        lambda o: f"/api/v1/technicians/{_tech(o)}",
+        api(200, TEAM_OWNER),
+    ),
+    Row(
+        "set_technician_skill",
+        "put",
+        lambda o: f"/api/v1/technicians/{_tech(o)}/skills/authz-skill",
+        api(200, TEAM_OWNER),
+        body=lambda o: {"proficiency": 3},
+        json=True,
+    ),
+    Row(
+        "remove_technician_skill",
+        "delete",
+        lambda o: f"/api/v1/technicians/{_tech(o)}/skills/authz-skill",
+        api(204, TEAM_OWNER),
+    ),
+    Row("list_subcontractors", "get", lambda o: "/api/v1/subcontractors", api(200, STAFF)),
+    Row(
+        "create_subcontractor",
+        "post",
+        lambda o: "/api/v1/subcontractors",
+        api(201, TEAM_OWNER),
+        body=lambda o: {"company_name": "Authz API Sub"},
+        json=True,
+    ),
+    Row("get_subcontractor", "get", lambda o: f"/api/v1/subcontractors/{_sub(o)}", api(200, STAFF)),
+    Row(
+        "update_subcontractor",
+        "patch",
+        lambda o: f"/api/v1/subcontractors/{_sub(o)}",
+        api(200, TEAM_OWNER),
+        body=lambda o: {"phone": "603-555-0100"},
+        json=True,
+    ),
+    Row(
+        "archive_subcontractor",
+        "delete",
+        lambda o: f"/api/v1/subcontractors/{_sub(o)}",
+        api(200, TEAM_OWNER),
+    ),
+    Row("list_skills", "get", lambda o: "/api/v1/skills", api(200, STAFF)),
+    Row("list_certifications", "get", lambda o: "/api/v1/certifications", api(200, STAFF)),
+    Row(
+        "get_certification",
+        "get",
+        lambda o: f"/api/v1/certifications/{_team(o)['cert'].pk}",
+        api(200, STAFF),
+    ),
+]
+# --- end team ---
+
+
+# --- catalog (#5) ---
+# Every staff role reads the catalog, competitors, gap analysis and plan; owner and dispatcher
+# edit and accept remedies; client contacts get 404 everywhere. Rows are made lazily, once per
+# test, through the catalog services; created names carry a counter (names are unique).
+CATALOG_EDITORS = {"olivia", "dan"}
+_catalog_seq = [0]
+
+
+def _unique(prefix: str) -> str:
+    _catalog_seq[0] += 1
+    return f"{prefix} {_catalog_seq[0]}"
+
+
+def _catalog(o: dict[str, Any]) -> dict[str, Any]:
+    if "catalog" not in o:
+        import datetime as dt
+
+        from sweetspot.catalog import services as catalog_services
+        from sweetspot.catalog.seed import ensure_skills
+        from sweetspot.core.models import User
+
+        skills = ensure_skills()
+        # Nobody has Exchange development 5: an unstaffed gap with a "hire" remedy.
+        service = catalog_services.create_service(
+            None, {"name": "Authz service", "tier": "routine"}, {skills["exchange-dev"]: 5}
+        )
+        competitor = catalog_services.create_competitor(None, {"name": "Authz rival"})
+        catalog_services.add_offering(None, competitor, name="Authz hosting")
+        dan = User.objects.get(username="dan")
+        item = catalog_services.accept_remedy(
+            None,
+            {
+                "kind": "hire",
+                "service": service,
+                "gap": "Nobody can deliver it.",
+                "description": "Hire for authz",
+                "owner": dan,
+                "due_date": dt.date(2099, 1, 1),
+            },
+        )
+        o["catalog"] = {"service": service, "competitor": competitor, "item": item, "dan": dan}
+    return o["catalog"]  # type: ignore[no-any-return]
+
+
+def _svc(o: dict[str, Any]) -> int:
+    return _catalog(o)["service"].pk  # type: ignore[no-any-return]
+
+
+def _rival(o: dict[str, Any]) -> int:
+    return _catalog(o)["competitor"].pk  # type: ignore[no-any-return]
+
+
+def _plan_item(o: dict[str, Any]) -> int:
+    return _catalog(o)["item"].pk  # type: ignore[no-any-return]
+
+
+TABLE += [
+    Row("service_list", "get", lambda o: "/catalog/services/", page(200, STAFF)),
+    Row("service_create", "get", lambda o: "/catalog/services/new/", page(200, CATALOG_EDITORS)),
+    Row(
+        "requirement_row",
+        "get",
+        lambda o: "/catalog/services/requirement-row/",
+        page(200, CATALOG_EDITORS),
+    ),
+    Row("service_detail", "get", lambda o: f"/catalog/services/{_svc(o)}/", page(200, STAFF)),
+    Row(
+        "service_edit",
+        "get",
+        lambda o: f"/catalog/services/{_svc(o)}/edit/",
+        page(200, CATALOG_EDITORS),
+    ),
+    Row(
+        "service_archive",
+        "post",
+        lambda o: f"/catalog/services/{_svc(o)}/archive/",
+        page(302, CATALOG_EDITORS),
+    ),
+    Row(
+        "service_restore",
+        "post",
+        lambda o: f"/catalog/services/{_svc(o)}/restore/",
+        page(302, CATALOG_EDITORS),
+    ),
+    Row("competitor_list", "get", lambda o: "/catalog/competitors/", page(200, STAFF)),
+    Row(
+        "competitor_create",
+        "get",
+        lambda o: "/catalog/competitors/new/",
+        page(200, CATALOG_EDITORS),
+    ),
+    Row(
+        "competitor_detail",
+        "get",
+        lambda o: f"/catalog/competitors/{_rival(o)}/",
+        page(200, STAFF),
+    ),
+    Row(
+        "competitor_edit",
+        "get",
+        lambda o: f"/catalog/competitors/{_rival(o)}/edit/",
+        page(200, CATALOG_EDITORS),
+    ),
+    Row(
+        "competitor_archive",
+        "post",
+        lambda o: f"/catalog/competitors/{_rival(o)}/archive/",
+        page(302, CATALOG_EDITORS),
+    ),
+    Row("gap_analysis", "get", lambda o: "/catalog/gaps/", page(200, STAFF)),
+    Row(
+        "remedy_accept",
+        "get",
+        lambda o: f"/catalog/gaps/accept/?gap=s:{_svc(o)}&remedy=hire:::",
+        page(200, CATALOG_EDITORS),
+    ),
+    Row("plan_list", "get", lambda o: "/catalog/plan/", page(200, STAFF)),
+    # No form data: nothing changes, the editor is sent back to the plan (302).
+    Row(
+        "plan_item_status",
+        "post",
+        lambda o: f"/catalog/plan/{_plan_item(o)}/status/",
+        page(302, CATALOG_EDITORS),
+    ),
+    Row("list_services", "get", lambda o: "/api/v1/services", api(200, STAFF)),
+    Row(
+        "create_service",
+        "post",
+        lambda o: "/api/v1/services",
+        api(201, CATALOG_EDITORS),
+        body=lambda o: {"name": _unique("Authz API service")},
+        json=True,
+    ),
+    Row("get_service", "get", lambda o: f"/api/v1/services/{_svc(o)}", api(200, STAFF)),
+    Row(
+        "update_service",
+        "patch",
+        lambda o: f"/api/v1/services/{_svc(o)}",
+        api(200, CATALOG_EDITORS),
+        body=lambda o: {"description": "Checked by the authorization table."},
+        json=True,
+    ),
+    Row(
+        "archive_service",
+        "delete",
+        lambda o: f"/api/v1/services/{_svc(o)}",
+        api(200, CATALOG_EDITORS),
+    ),
+    Row(
+        "get_service_depth",
+        "get",
+        lambda o: f"/api/v1/services/{_svc(o)}/depth",
+        api(200, STAFF),
+    ),
+    Row("list_competitors", "get", lambda o: "/api/v1/competitors", api(200, STAFF)),
+    Row(
+        "create_competitor",
+        "post",
+        lambda o: "/api/v1/competitors",
+        api(201, CATALOG_EDITORS),
+        body=lambda o: {"name": _unique("Authz API rival")},
+        json=True,
+    ),
+    Row(
+        "get_competitor",
+        "get",
+        lambda o: f"/api/v1/competitors/{_rival(o)}",
+        api(200, STAFF),
+    ),
+    Row(
+        "update_competitor",
+        "patch",
+        lambda o: f"/api/v1/competitors/{_rival(o)}",
+        api(200, CATALOG_EDITORS),
+        body=lambda o: {"price_notes": "$90/h"},
+        json=True,
+    ),
+    Row(
+        "archive_competitor",
+        "delete",
+        lambda o: f"/api/v1/competitors/{_rival(o)}",
+        api(200, CATALOG_EDITORS),
+    ),
+    Row("get_gap_analysis", "get", lambda o: "/api/v1/gap-analysis", api(200, STAFF)),
+    Row("list_plan_items", "get", lambda o: "/api/v1/plan-items", api(200, STAFF)),
+    Row(
+        "create_plan_item",
+        "post",
+        lambda o: "/api/v1/plan-items",
+        api(201, CATALOG_EDITORS),
+        body=lambda o: {
+            "kind": "hire",
+            "gap": "Authz gap",
+            "description": _unique("Authz hire"),
+            "owner_id": _catalog(o)["dan"].pk,
+            "due_date": "2099-01-01",
+        },
+        json=True,
+    ),
+    Row(
+        "update_plan_item",
+        "patch",
+        lambda o: f"/api/v1/plan-items/{_plan_item(o)}",
+        api(200, CATALOG_EDITORS),
+        body=lambda o: {"status": "done"},
+        json=True,
+    ),
+]
+# --- end catalog ---
+
 
 def _all_route_names() -> set[str]:
     names: set[str] = set()

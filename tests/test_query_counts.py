@@ -236,3 +236,371 @@ def pipeline_url(path: str) -> Callable[[User, int], str]:
 def test_bd_pages_query_count_is_flat(olivia, setup):
     one, twenty = same_for_1_and_20(olivia, setup)
     assert one == twenty, f"1 row: {one} queries, 20 rows: {twenty} queries"
+
+
+# --- cert planner (#5) ------------------------------------------------------------------------
+
+
+def cert_plan_url(path: str) -> Callable[[User, int], str]:
+    """n technicians, each with skills and a certification (one earned this year), over a
+    catalog of current and retired certifications, services and a subcontractor."""
+
+    def setup(olivia: User, n: int) -> str:
+        import datetime as dt
+        from decimal import Decimal
+
+        from django.utils import timezone
+
+        from sweetspot.catalog.models import Service, ServiceRequirement
+        from sweetspot.team.models import (
+            Certification,
+            CertificationSkill,
+            Skill,
+            Subcontractor,
+            SubcontractorSkill,
+            Technician,
+            TechnicianCertification,
+            TechnicianSkill,
+        )
+
+        TechnicianCertification.objects.all().delete()
+        TechnicianSkill.objects.all().delete()
+        Technician.objects.all().delete()
+        SubcontractorSkill.objects.all().delete()
+        Subcontractor.objects.all().delete()
+        ServiceRequirement.objects.all().delete()
+        Service.objects.all().delete()
+        CertificationSkill.objects.all().delete()
+        Certification.objects.all().delete()
+        Skill.objects.all().delete()
+        today = timezone.localdate()
+        desk = Skill.objects.create(slug="qc-desk", name="QC desk", group="desktop")
+        server = Skill.objects.create(slug="qc-server", name="QC server", group="servers")
+        certs = []
+        for code, level, status, skill in [
+            ("QC-A", "entry", "current", desk),
+            ("QC-B", "intermediate", "current", server),
+            ("QC-C", "senior", "retired", server),
+        ]:
+            cert = Certification.objects.create(
+                vendor="QC",
+                name=code,
+                code=code,
+                level=level,
+                status=status,
+                exam_fee=Decimal(200),
+                study_hours=10,
+                estimated_on=today,
+            )
+            CertificationSkill.objects.create(certification=cert, skill=skill, proficiency=3)
+            certs.append(cert)
+        for name, skill in [("QC Desktop", desk), ("QC Servers", server)]:
+            svc = Service.objects.create(name=name, subcontractable=True)
+            ServiceRequirement.objects.create(service=svc, skill=skill, min_proficiency=3)
+        sub = Subcontractor.objects.create(company_name="QC Sub", bill_rate=Decimal(150))
+        SubcontractorSkill.objects.create(subcontractor=sub, skill=server, proficiency=4)
+        for i in range(n):
+            tech = Technician.objects.create(name=f"Tech {i:02d}", bill_rate=Decimal(85))
+            TechnicianSkill.objects.create(technician=tech, skill=desk, proficiency=2 + i % 3)
+            TechnicianSkill.objects.create(technician=tech, skill=server, proficiency=1 + i % 4)
+            TechnicianCertification.objects.create(
+                technician=tech,
+                certification=certs[i % 3],
+                earned_on=today - dt.timedelta(days=30 + 20 * i),
+            )
+        return path
+
+    return setup
+
+
+@pytest.mark.parametrize(
+    "setup,as_api",
+    [
+        (cert_plan_url("/growth/certifications/plan/"), False),
+        (cert_plan_url("/api/v1/cert-plan"), True),
+    ],
+    ids=["cert-plan", "api-cert-plan"],
+)
+def test_cert_plan_query_count_is_flat(olivia, setup, as_api):
+    one, twenty = same_for_1_and_20(olivia, setup, as_api)
+    assert one == twenty, f"1 technician: {one} queries, 20 technicians: {twenty} queries"
+
+
+# --- team (#5) ----------------------------------------------------------------------------------
+
+
+def _reset_team() -> None:
+    from sweetspot.team.models import (
+        Certification,
+        CertificationSkill,
+        Skill,
+        Subcontractor,
+        SubcontractorCertification,
+        SubcontractorSkill,
+        Technician,
+        TechnicianCertification,
+        TechnicianSkill,
+    )
+
+    for model in (
+        TechnicianCertification,
+        TechnicianSkill,
+        SubcontractorCertification,
+        SubcontractorSkill,
+        CertificationSkill,
+        Technician,
+        Subcontractor,
+        Certification,
+        Skill,
+    ):
+        model.objects.all().delete()
+
+
+def team_url(path: str) -> Callable[[User, int], str]:
+    """n skills, n certifications (two evidenced skills each), n technicians and n
+    subcontractors; the first technician holds every skill and certification (one expiring)."""
+
+    def setup(olivia: User, n: int) -> str:
+        import datetime as dt
+        from decimal import Decimal
+
+        from sweetspot.team.models import (
+            Certification,
+            CertificationSkill,
+            Skill,
+            Subcontractor,
+            SubcontractorCertification,
+            SubcontractorSkill,
+            Technician,
+            TechnicianCertification,
+            TechnicianSkill,
+        )
+
+        _reset_team()
+        today = dt.date.today()
+        groups = ["desktop", "networking", "servers"]
+        skills = [
+            Skill.objects.create(name=f"Skill {i:02d}", slug=f"skill-{i:02d}", group=groups[i % 3])
+            for i in range(n)
+        ]
+        certs = []
+        for i in range(n):
+            cert = Certification.objects.create(
+                vendor=["Cisco", "CompTIA"][i % 2],
+                name=f"Cert {i:02d}",
+                code=f"C-{i:02d}",
+                level="entry",
+                status=["current", "retired"][i % 2],
+                exam_fee=Decimal(150),
+                estimated_on=today,
+            )
+            for skill in {skills[i], skills[0]}:
+                CertificationSkill.objects.create(certification=cert, skill=skill, proficiency=2)
+            certs.append(cert)
+        techs = []
+        for i in range(n):
+            tech = Technician.objects.create(
+                name=f"Tech {i:02d}", bill_rate=Decimal(85), cost_rate=Decimal(30)
+            )
+            TechnicianSkill.objects.create(technician=tech, skill=skills[i], proficiency=1 + i % 5)
+            TechnicianCertification.objects.create(
+                technician=tech,
+                certification=certs[i],
+                earned_on=today - dt.timedelta(days=300),
+                expires_on=today + dt.timedelta(days=10 + 30 * i),
+            )
+            sub = Subcontractor.objects.create(
+                company_name=f"Sub {i:02d}", bill_rate=Decimal(150), cost_rate=Decimal(100)
+            )
+            SubcontractorSkill.objects.create(subcontractor=sub, skill=skills[i], proficiency=4)
+            SubcontractorCertification.objects.create(
+                subcontractor=sub, certification=certs[i], earned_on=today
+            )
+            techs.append(tech)
+        first = techs[0]
+        for i in range(1, n):
+            TechnicianSkill.objects.create(technician=first, skill=skills[i], proficiency=3)
+            TechnicianCertification.objects.create(
+                technician=first, certification=certs[i], earned_on=today
+            )
+        return path.format(tech=first.pk, cert=certs[0].pk)
+
+    return setup
+
+
+@pytest.mark.parametrize(
+    "setup,as_api",
+    [
+        (team_url("/team/technicians/"), False),
+        (team_url("/team/technicians/{tech}/"), False),
+        (team_url("/team/subcontractors/"), False),
+        (team_url("/team/skills/"), False),
+        (team_url("/team/certifications/"), False),
+        (team_url("/team/certifications/?vendor=Cisco&status=current"), False),
+        (team_url("/team/certifications/{cert}/"), False),
+        (team_url("/team/matrix/"), False),
+        (team_url("/team/matrix/export/"), False),
+        (team_url("/api/v1/technicians"), True),
+        (team_url("/api/v1/technicians/{tech}"), True),
+        (team_url("/api/v1/subcontractors"), True),
+        (team_url("/api/v1/skills"), True),
+        (team_url("/api/v1/certifications"), True),
+    ],
+    ids=[
+        "team-technicians",
+        "team-technician-detail",
+        "team-subcontractors",
+        "team-skills",
+        "team-certifications",
+        "team-certifications-filtered",
+        "team-certification-detail",
+        "team-matrix",
+        "team-matrix-export",
+        "api-technicians",
+        "api-technician-detail",
+        "api-subcontractors",
+        "api-skills",
+        "api-certifications",
+    ],
+)
+def test_team_query_count_is_flat(olivia, setup, as_api):
+    one, twenty = same_for_1_and_20(olivia, setup, as_api)
+    assert one == twenty, f"1 row: {one} queries, 20 rows: {twenty} queries"
+
+
+# --- catalog (#5) -------------------------------------------------------------------------------
+
+
+def _reset_catalog() -> None:
+    from sweetspot.catalog.models import (
+        Competitor,
+        CompetitorOffering,
+        PlanItem,
+        Service,
+        ServiceRequirement,
+    )
+
+    for model in (PlanItem, CompetitorOffering, Competitor, ServiceRequirement, Service):
+        model.objects.all().delete()
+    _reset_team()
+
+
+def catalog_url(path: str) -> Callable[[User, int], str]:
+    """n of everything the gap analysis reads: skills, certifications with evidence,
+    technicians and subcontractors with skills and certifications, services with two required
+    skills (every other one subcontractable), competitors selling one of ours and one of theirs,
+    and plan items naming a service, technician, certification and subcontractor."""
+
+    def setup(olivia: User, n: int) -> str:
+        import datetime as dt
+        from decimal import Decimal
+
+        from sweetspot.catalog import services as catalog_services
+        from sweetspot.team.models import (
+            Certification,
+            CertificationSkill,
+            Skill,
+            Subcontractor,
+            SubcontractorCertification,
+            SubcontractorSkill,
+            Technician,
+            TechnicianCertification,
+            TechnicianSkill,
+        )
+
+        _reset_catalog()
+        _reset(olivia)
+        skills = [
+            Skill.objects.create(name=f"Skill {i}", slug=f"skill-{i}", group="desktop")
+            for i in range(n + 1)
+        ]
+        first = {"service": None, "competitor": None}
+        for i in range(n):
+            cert = Certification.objects.create(
+                vendor="V",
+                name=f"Cert {i}",
+                code=f"C{i}",
+                level="entry",
+                status="retired" if i % 2 else "current",
+                exam_fee=Decimal(100 + i),
+                estimated_on=dt.date(2026, 1, 1),
+            )
+            CertificationSkill.objects.create(certification=cert, skill=skills[i], proficiency=4)
+            tech = Technician.objects.create(name=f"Tech {i}", bill_rate=Decimal(90 + i))
+            TechnicianSkill.objects.create(technician=tech, skill=skills[i], proficiency=3)
+            TechnicianSkill.objects.create(technician=tech, skill=skills[i + 1], proficiency=2)
+            TechnicianCertification.objects.create(
+                technician=tech, certification=cert, earned_on=dt.date(2025, 1, 1)
+            )
+            sub = Subcontractor.objects.create(company_name=f"Sub {i}", cost_rate=Decimal(80))
+            SubcontractorSkill.objects.create(subcontractor=sub, skill=skills[i], proficiency=5)
+            SubcontractorCertification.objects.create(
+                subcontractor=sub, certification=cert, earned_on=dt.date(2025, 1, 1)
+            )
+            service = catalog_services.create_service(
+                olivia,
+                {
+                    "name": f"Service {i:02d}",
+                    "tier": ["routine", "network", "specialist"][i % 3],
+                    "subcontractable": bool(i % 2),
+                },
+                {skills[i]: 3, skills[i + 1]: 2},
+            )
+            competitor = catalog_services.create_competitor(olivia, {"name": f"Rival {i:02d}"})
+            catalog_services.add_offering(olivia, competitor, service=service)
+            catalog_services.add_offering(olivia, competitor, name=f"Their thing {i}")
+            catalog_services.accept_remedy(
+                olivia,
+                {
+                    "kind": "train",
+                    "service": service,
+                    "gap": f"Gap {i}",
+                    "technician": tech,
+                    "certification": cert,
+                    "subcontractor": sub,
+                    "description": f"Plan item {i}",
+                    "owner": olivia,
+                    "due_date": dt.date(2099, 1, 1) + dt.timedelta(days=i),
+                },
+            )
+            first["service"] = first["service"] or service
+            first["competitor"] = first["competitor"] or competitor
+        return path.format(service=first["service"].pk, competitor=first["competitor"].pk)
+
+    return setup
+
+
+@pytest.mark.parametrize(
+    "setup,as_api",
+    [
+        (catalog_url("/catalog/services/"), False),
+        (catalog_url("/catalog/services/?tier=routine&archived=all"), False),
+        (catalog_url("/catalog/services/{service}/"), False),
+        (catalog_url("/catalog/competitors/"), False),
+        (catalog_url("/catalog/competitors/{competitor}/"), False),
+        (catalog_url("/catalog/gaps/"), False),
+        (catalog_url("/catalog/plan/"), False),
+        (catalog_url("/api/v1/services"), True),
+        (catalog_url("/api/v1/services/{service}/depth"), True),
+        (catalog_url("/api/v1/competitors"), True),
+        (catalog_url("/api/v1/plan-items"), True),
+        (catalog_url("/api/v1/gap-analysis"), True),
+    ],
+    ids=[
+        "catalog-services",
+        "catalog-services-filtered",
+        "catalog-service-detail",
+        "catalog-competitors",
+        "catalog-competitor-detail",
+        "catalog-gaps",
+        "catalog-plan",
+        "api-services",
+        "api-service-depth",
+        "api-competitors",
+        "api-plan-items",
+        "api-gap-analysis",
+    ],
+)
+def test_catalog_query_count_is_flat(olivia, setup, as_api):
+    one, twenty = same_for_1_and_20(olivia, setup, as_api)
+    assert one == twenty, f"1 row: {one} queries, 20 rows: {twenty} queries"

@@ -159,9 +159,9 @@ def _transition(
     actor: User | None, agreement: Agreement, allowed: set[str], to: str, **changes: Any
 ) -> Agreement:
     if agreement.status not in allowed:
-        raise ValidationError(
-            f"A {agreement.get_status_display().lower()} agreement cannot become {to}."
-        )
+        status = agreement.get_status_display().lower()
+        article = "An" if status[:1] in "aeiou" else "A"
+        raise ValidationError(f"{article} {status} agreement cannot become {to}.")
     before = audit.snapshot(agreement)
     agreement.status = to
     for key, value in changes.items():
@@ -173,8 +173,16 @@ def _transition(
 
 
 @transaction.atomic
-def activate(actor: User | None, agreement: Agreement) -> Agreement:
-    """Sign: snapshot the plan's terms, start billing, make the company a client."""
+def activate(
+    actor: User | None, agreement: Agreement, signed_at: dt.datetime | None = None
+) -> Agreement:
+    """Sign: snapshot the plan's terms, start billing, make the company a client.
+
+    ``signed_at`` (default now) records a contract signed on paper earlier, e.g. the firm's
+    existing agreements entered when it starts using Sweetspot; it cannot be in the future."""
+    now = timezone.now()
+    if signed_at is not None and signed_at > now:
+        raise ValidationError({"signed_at": "The signing date cannot be in the future."})
     terms = plan_terms(agreement.plan)
     cadence = agreement.plan.billing_cadence
     fee = agreement.plan.monthly_fee * MONTHS_IN_PERIOD[cadence]
@@ -186,7 +194,7 @@ def activate(actor: User | None, agreement: Agreement) -> Agreement:
         terms=terms,
         billing_cadence=cadence,
         period_fee=fee,
-        signed_at=timezone.now(),
+        signed_at=signed_at or now,
     )
     company = agreement.company
     if company.status != "client":

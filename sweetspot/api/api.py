@@ -4,10 +4,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
+from .agreements import router as agreements_router
 from .auth import auth
+from .catalog import router as catalog_router
 from .certplan import router as certplan_router
 from .clients import router as clients_router
 from .growth import router as growth_router
+from .team import router as team_router
 
 api = NinjaAPI(
     title="Sweetspot API",
@@ -38,4 +41,7 @@ def model_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRe
 
 api.add_router("/", clients_router)
 api.add_router("/", growth_router)
+api.add_router("/", catalog_router)
 api.add_router("/", certplan_router)
+api.add_router("/", team_router)
+api.add_router("/", agreements_router)

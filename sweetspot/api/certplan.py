@@ -16,7 +16,7 @@ router = Router(tags=["certification planner"])
 
 
 @router.get("/cert-plan")
-def cert_plan(request: AuthedHttpRequest, technician: int | None = None) -> HttpResponse:
+def get_cert_plan(request: AuthedHttpRequest, technician: int | None = None) -> HttpResponse:
     """Ranked certification proposals per technician with cost, benefit, payback and warnings.
     `technician` narrows the result to one technician's rows."""
     if not cert_services.can_view(request.user):

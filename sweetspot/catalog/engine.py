@@ -9,14 +9,18 @@ Depth 0 is unstaffed, depth 1 a single point of failure.
 Plan of attack for a thin service, ranked:
 
 * **train** the in-house technician closest to qualifying (fewest proficiency points short,
-  then fewest skills short, then lowest bill rate) by the cheapest *current* certification
+  then fewest skills short, then least overqualified for the tier — routine work should not
+  be trained into the senior network technician — then cheapest to train, then lowest bill
+  rate) by the cheapest *current* certification
   that evidences every missing skill at the service's minimum and that they do not already
   hold. Retired certifications still evidence skills for people who hold them (the loaders
   keep them on the person) but are never proposed. Cost = exam + class + study hours valued
   at the technician's hourly rate (the caller passes bill rate × target utilization: the
   billable hours lost; the bill rate alone when nothing is passed).
-* **subcontract** to the cheapest qualified outside firm not already counted (subcontractable
-  services only), named with its bill rate.
+* **subcontract** to the cheapest qualified outside firm that does not count yet (the service
+  is not marked subcontractable: marking it would), named with its bill rate (the gap
+  analysis asks for this; the promise check words it as a change of plan); for
+  subcontractable work with no such firm on file, line one up (or a second).
 * **hire** someone at the level the tier needs (routine → entry, network → intermediate,
   specialist → senior) with the required skills.
 
@@ -31,6 +35,11 @@ from decimal import Decimal
 
 LEVEL_RANK = {"entry": 1, "intermediate": 2, "senior": 3, "expert": 4}
 TIER_LEVEL = {"routine": "entry", "network": "intermediate", "specialist": "senior"}
+HIRE_LEVEL_WORDS = {
+    "entry": "an entry-level",
+    "intermediate": "an intermediate",
+    "senior": "a senior",
+}
 
 UNSTAFFED = "unstaffed"
 SINGLE_POINT = "single_point_of_failure"
@@ -105,7 +114,7 @@ class Depth:
 
     @property
     def status(self) -> str:
-        """"unstaffed" (0), "single_point_of_failure" (1) or "ok" (2 or more)."""
+        """ "unstaffed" (0), "single_point_of_failure" (1) or "ok" (2 or more)."""
         if self.total == 0:
             return UNSTAFFED
         if self.total == 1:
@@ -154,7 +163,7 @@ class Gap:
 
     @property
     def key(self) -> str:
-        """"s:<service id>" for our services, "n:<name>" for a competitor's service."""
+        """ "s:<service id>" for our services, "n:<name>" for a competitor's service."""
         return f"s:{self.service_id}" if self.service_id is not None else f"n:{self.service_name}"
 
 
@@ -200,19 +209,24 @@ def _cheapest_cert_for(
     return min(fitting, key=lambda c: (c.cost, c.study_hours, c.code))
 
 
+def level_surplus(person: Person, service: ServiceSpec) -> int:
+    """How far the person's level is above what the tier needs (DOMAIN.md §8)."""
+    need = LEVEL_RANK[TIER_LEVEL.get(service.tier, "entry")]
+    return max(0, LEVEL_RANK.get(person.level, 1) - need)
+
+
+def _closeness(person: Person, service: ServiceSpec) -> tuple[int, int, int]:
+    short = missing_skills(person, service)
+    return (sum(short.values()), len(short), level_surplus(person, service))
+
+
 def closest_trainees(
     service: ServiceSpec, people: list[Person] | tuple[Person, ...]
 ) -> list[Person]:
-    """Technicians who do not qualify yet, closest to qualifying first."""
+    """Technicians who do not qualify yet, closest to qualifying first (fewest points short,
+    fewest skills short, least overqualified for the tier, lowest bill rate)."""
     trainees = [p for p in people if p.kind == "technician" and not qualifies(p, service)]
-    trainees.sort(
-        key=lambda p: (
-            sum(missing_skills(p, service).values()),
-            len(missing_skills(p, service)),
-            p.bill_rate,
-            p.id,
-        )
-    )
+    trainees.sort(key=lambda p: (*_closeness(p, service), p.bill_rate, p.id))
     return trainees
 
 
@@ -222,53 +236,79 @@ def plan_of_attack(
     certs: list[CertSpec],
     hourly_study_cost: dict[int, Decimal] | None = None,
     skill_names: dict[str, str] | None = None,
+    name_uncounted_subcontractors: bool = False,
 ) -> tuple[Remedy, ...]:
     """Ranked remedies for a thin service: train the closest technician by the cheapest
-    certification, subcontract to a named outside firm, or hire (see the module docstring)."""
+    certification, subcontract, or hire (see the module docstring).
+
+    With `name_uncounted_subcontractors` (the gap analysis), a qualified outside firm that
+    does not count because the service is not marked subcontractable is proposed by name and
+    bill rate; other callers (the promise check) handle that case themselves."""
     current = depth(service, people)
     train: Remedy | None = None
+    # (points short, skills short, level surplus, cost, bill rate, id): closest, then cheapest.
+    options: list[tuple[int, int, int, Decimal, Decimal, int, Person, CertSpec]] = []
     for person in closest_trainees(service, people):
         short = missing_skills(person, service)
         cert = _cheapest_cert_for(short, person, service, certs)
         if cert is None:
             continue
         hourly = (hourly_study_cost or {}).get(person.id, person.bill_rate)
+        cost = (cert.cost + hourly * cert.study_hours).quantize(Decimal("0.01"))
+        options.append(
+            (*_closeness(person, service), cost, person.bill_rate, person.id, person, cert)
+        )
+    if options:
+        *_, cost, _, _, person, cert = min(options, key=lambda o: o[:6])
         train = Remedy(
             kind="train",
             description=f"Train {person.name} for {cert.name} ({cert.code})",
             technician_id=person.id,
             certification_code=cert.code,
-            cost=(cert.cost + hourly * cert.study_hours).quantize(Decimal("0.01")),
+            cost=cost,
         )
-        break
     subcontract: Remedy | None = None
-    if service.subcontractable:
-        subs = [
+    # A qualified outside firm that does not count yet, because the service is not marked
+    # subcontractable (when it is, every qualified one already counts). Otherwise, for
+    # subcontractable work, line one up.
+    uncounted = sorted(
+        (
             p
             for p in people
-            if p.kind == "subcontractor" and qualifies(p, service) and p not in current.outside
-        ]
-        for sub in sorted(subs, key=lambda p: (p.bill_rate, p.id))[:1]:
-            subcontract = Remedy(
-                kind="subcontract",
-                description=f"Subcontract to {sub.name} at ${sub.bill_rate}/h",
-                subcontractor_id=sub.id,
-                bill_rate=sub.bill_rate,
-            )
+            if p.kind == "subcontractor"
+            and (service.subcontractable or name_uncounted_subcontractors)
+            and qualifies(p, service)
+            and p not in current.outside
+        ),
+        key=lambda p: (p.bill_rate, p.id),
+    )
+    if uncounted:
+        sub = uncounted[0]
+        mark = "" if service.subcontractable else " (mark the service subcontractable)"
+        subcontract = Remedy(
+            kind="subcontract",
+            description=f"Subcontract to {sub.name} at ${sub.bill_rate}/h{mark}",
+            subcontractor_id=sub.id,
+            bill_rate=sub.bill_rate,
+        )
+    elif service.subcontractable:
+        needs = _skill_list(service.requires, skill_names) or "the skills it needs"
+        subcontract = Remedy(
+            kind="subcontract",
+            description=f"Line up {'a second' if current.outside else 'an'} outside "
+            f"specialist with {needs}",
+        )
     level = TIER_LEVEL.get(service.tier, "entry")
-    article = "an" if level[0] in "aeiou" else "a"
     hire = Remedy(
         kind="hire",
-        description=f"Hire {article} {level} technician with "
+        description=f"Hire {HIRE_LEVEL_WORDS.get(level, 'a ' + level)} technician with "
         f"{_skill_list(service.requires, skill_names) or 'the skills it needs'}",
     )
     if service.tier == "specialist" and subcontract is not None:
         ordered = [subcontract, train, hire]
     else:
         ordered = [train, subcontract, hire]
-    return tuple(
-        replace(r, rank=i + 1) for i, r in enumerate(r for r in ordered if r is not None)
-    )
+    return tuple(replace(r, rank=i + 1) for i, r in enumerate(r for r in ordered if r is not None))
 
 
 def _who(people: tuple[Person, ...]) -> str:
@@ -292,6 +332,18 @@ def analyse(
                 if d.total == 0
                 else f"Only {_who(d.in_house + d.outside)} can deliver it."
             )
+            able_outside = [
+                p.name
+                for p in people
+                if p.kind == "subcontractor"
+                and not d.service.subcontractable
+                and qualifies(p, d.service)
+            ]
+            if able_outside:
+                detail += (
+                    f" {', '.join(able_outside)} could, but the service is not marked "
+                    "subcontractable."
+                )
             staffing.append(
                 Gap(
                     d.status,
@@ -299,10 +351,21 @@ def analyse(
                     d.service.name,
                     d.total,
                     detail,
-                    plan_of_attack(d.service, people, certs, hourly_study_cost, skill_names),
+                    plan_of_attack(
+                        d.service,
+                        people,
+                        certs,
+                        hourly_study_cost,
+                        skill_names,
+                        name_uncounted_subcontractors=True,
+                    ),
                 )
             )
-    staffing.sort(key=lambda g: (g.depth, g.service_name))
+    # Shortfalls first; within each, the sweet spot's routine and network work before
+    # specialist work (which can be handed to an outside firm).
+    tier_order = {tier: n for n, tier in enumerate(TIER_LEVEL)}
+    tiers: dict[int | None, int] = {d.service.id: tier_order.get(d.service.tier, 9) for d in depths}
+    staffing.sort(key=lambda g: (g.depth, tiers.get(g.service_id, 9), g.service_name))
     ours = {s.id for s in services}
     offered_by_them: set[int] = set()
     unmatched: dict[str, list[str]] = {}

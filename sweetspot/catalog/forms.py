@@ -153,7 +153,12 @@ def default_due_date() -> dt.date:
 
 class AcceptRemedyForm(forms.Form):
     owner = forms.ModelChoiceField(queryset=queries.plan_owners(), empty_label=None)
-    due_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owner = self.fields["owner"]
+        owner.label_from_instance = lambda u: u.label  # type: ignore[attr-defined]
 
     def clean_due_date(self) -> dt.date:
         due: dt.date = self.cleaned_data["due_date"]

@@ -116,9 +116,7 @@ def spec_for(service: Service) -> ServiceSpec:
 
 def services() -> list[ServiceSpec]:
     """Non-archived services with their required skills (2 queries)."""
-    qs = Service.objects.filter(archived_at__isnull=True).prefetch_related(
-        requirements_prefetch()
-    )
+    qs = Service.objects.filter(archived_at__isnull=True).prefetch_related(requirements_prefetch())
     return [spec_for(s) for s in qs.order_by("name", "pk")]
 
 

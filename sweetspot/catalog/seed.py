@@ -25,7 +25,7 @@ CATALOG: list[tuple[str, str, bool, str, dict[str, int], str]] = [
         "routine",
         False,
         "1.5",
-        {"windows-desktop": 2, "hardware-upgrades": 2, "printing": 1},
+        {"windows-desktop": 2, "printing": 1},
         "Fixing, tuning and upgrading PCs and printers, on site or remote.",
     ),
     (
@@ -45,11 +45,19 @@ CATALOG: list[tuple[str, str, bool, str, dict[str, int], str]] = [
         "Mailboxes and Outlook profiles; phones and PDAs synced with mail and contacts.",
     ),
     (
+        "Access database support",
+        "routine",
+        False,
+        "2",
+        {"access-db": 3},
+        "Small Access databases many offices run on: fixes, upgrades, reports.",
+    ),
+    (
         "Backup management",
         "network",
         False,
         "1",
-        {"shared-folder-backup": 2, "backup-recovery": 3},
+        {"shared-folder-backup": 2, "backup-recovery": 2},
         "Shared-folder and image backups with offsite copies, checked and test-restored.",
     ),
     (

@@ -167,9 +167,7 @@ def archive_competitor(actor: User | None, competitor: Competitor) -> Competitor
         before = audit.snapshot(competitor)
         competitor.archived_at = timezone.now()
         competitor.save(update_fields=["archived_at"])
-        audit.record(
-            actor, AuditLog.Action.ARCHIVE, competitor, before, audit.snapshot(competitor)
-        )
+        audit.record(actor, AuditLog.Action.ARCHIVE, competitor, before, audit.snapshot(competitor))
     return competitor
 
 
@@ -241,16 +239,16 @@ def _check_plan_item(item: PlanItem) -> None:
         item.owner.role not in STAFF_ROLES or not item.owner.is_active
     ):
         errors["owner"] = "The owner of a plan item must be an active member of the staff."
-    if item.technician_id is not None and item.technician.archived_at is not None:
+    if item.technician is not None and item.technician.archived_at is not None:
         errors["technician"] = "That technician is archived."
-    if item.subcontractor_id is not None and item.subcontractor.archived_at is not None:
+    if item.subcontractor is not None and item.subcontractor.archived_at is not None:
         errors["subcontractor"] = "That subcontractor is archived."
     if errors:
         raise ValidationError(errors)
     duplicate = PlanItem.objects.filter(
         status=PlanItem.Status.OPEN,
         kind=item.kind,
-        service_id=item.service_id,
+        service=item.service,
         description=item.description,
     )
     if duplicate.exists():

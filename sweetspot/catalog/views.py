@@ -21,7 +21,7 @@ from sweetspot.core.access import AuthedHttpRequest, roles_required, staff_requi
 from sweetspot.core.scoping import can_see_costs
 
 from . import loaders, queries, services
-from .engine import depth, missing_skills, qualifies
+from .engine import closest_trainees, depth, missing_skills, qualifies
 from .forms import CompetitorForm, RequirementRow, RequirementRows, ServiceForm, skill_groups
 from .models import Service, Tier
 from .queries import CATALOG_EDITORS
@@ -68,14 +68,13 @@ def _person_row(person: Any, show_costs: bool) -> dict[str, Any]:
 def service_list(request: AuthedHttpRequest) -> HttpResponse:
     qs = queries.filter_services(queries.services_with_requirements(), request.GET)
     people = loaders.people()
-    rows = []
-    for service in qs:
-        d = depth(loaders.spec_for(service), people)
-        rows.append({"service": service, "depth": d})
+    found = list(qs)
+    depths = [depth(loaders.spec_for(s), people) for s in found]
+    rows = [{"service": s, "depth": d} for s, d in zip(found, depths, strict=True)]
     summary = {
         "count": len(rows),
-        "unstaffed": sum(1 for r in rows if r["depth"].total == 0),
-        "single": sum(1 for r in rows if r["depth"].total == 1),
+        "unstaffed": sum(1 for d in depths if d.total == 0),
+        "single": sum(1 for d in depths if d.total == 1),
     }
     return render(
         request,
@@ -107,10 +106,8 @@ def service_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 (names.get(slug, slug), points) for slug, points in missing_skills(p, spec).items()
             ],
         }
-        for p in people
-        if p.kind == loaders.TECHNICIAN and not qualifies(p, spec)
+        for p in closest_trainees(spec, people)
     ]
-    closest.sort(key=lambda c: (sum(n for _, n in c["short"]), len(c["short"]), c["person"].name))
     # Subcontractors who qualify but do not count (the service is not subcontractable).
     uncounted = (
         []
@@ -135,9 +132,7 @@ def service_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _service_form_page(
-    request: AuthedHttpRequest, service: Service | None
-) -> HttpResponse:
+def _service_form_page(request: AuthedHttpRequest, service: Service | None) -> HttpResponse:
     form = ServiceForm(_posted(request), instance=copy.copy(service) if service else None)
     rows = RequirementRows(_posted(request), service=service)
     if request.method == "POST":
@@ -151,9 +146,7 @@ def _service_form_page(
             else:
                 saved = save_form(
                     form,
-                    lambda data: services.update_service(
-                        request.user, service, data, rows.cleaned
-                    ),
+                    lambda data: services.update_service(request.user, service, data, rows.cleaned),
                 )
             if saved is not None:
                 messages.success(request, f"{saved.name} saved.")
@@ -171,7 +164,6 @@ def _service_form_page(
             "service": service,
             "proficiencies": range(1, 6),
         },
-        status=422 if request.method == "POST" else 200,
     )
 
 
@@ -240,17 +232,15 @@ def competitor_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     competitor = queries.get_competitor(pk)
     offerings = list(competitor.offerings.all())
     theirs = {o.service_id for o in offerings if o.service_id}
-    ours_only = [
-        s for s in Service.objects.filter(archived_at__isnull=True) if s.pk not in theirs
-    ]
+    ours_only = [s for s in Service.objects.filter(archived_at__isnull=True) if s.pk not in theirs]
     return render(
         request,
         "catalog/competitor_detail.html",
         {
             "competitor": competitor,
-            "shared": [o for o in offerings if o.service_id and o.service.archived_at is None],
+            "shared": [o for o in offerings if o.service and o.service.archived_at is None],
             "theirs_only": [
-                o for o in offerings if not o.service_id or o.service.archived_at is not None
+                o for o in offerings if o.service is None or o.service.archived_at is not None
             ],
             "ours_only": ours_only,
             "can_edit": queries.can_edit_catalog(request.user),
@@ -259,9 +249,7 @@ def competitor_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _competitor_form_page(request: AuthedHttpRequest, competitor: Any) -> HttpResponse:
-    form = CompetitorForm(
-        _posted(request), instance=copy.copy(competitor) if competitor else None
-    )
+    form = CompetitorForm(_posted(request), instance=copy.copy(competitor) if competitor else None)
     if request.method == "POST" and form.is_valid():
 
         def save(data: dict[str, Any]) -> Any:
@@ -280,7 +268,6 @@ def _competitor_form_page(request: AuthedHttpRequest, competitor: Any) -> HttpRe
         request,
         "catalog/competitor_form.html",
         {"form": form, "competitor": competitor},
-        status=422 if request.method == "POST" else 200,
     )
 
 

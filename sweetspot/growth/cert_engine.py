@@ -1,7 +1,7 @@
 """Certification planner (DOMAIN.md §3, §7, §8). Pure: no ORM, no request.
 
-For each technician × each CURRENT certification they do not hold (retired ones still
-evidence skills for their holders, see the loader, but are never proposed):
+For each technician × each CURRENT certification they do not hold (a retired one still counts
+as held, and as evidence of its level, for the people who hold it, but is never proposed):
 
 * **cost** = exam fee + class cost + study hours × the technician's BILL rate × the firm's
   target utilization (the billable hours the study time displaces), in cents.
@@ -20,7 +20,8 @@ evidence skills for their holders, see the loader, but are never proposed):
     holds none (a baseline credential is worth having even when it unlocks no work).
 * **payback** in months = cost ÷ (benefit ÷ 12), to a tenth; ``None`` ("never") when the
   benefit is zero.
-* **ranking** per technician: payback ascending (never last), then cost, then code. A technician
+* **ranking** per technician: payback ascending, then cost, then code; "never" comes last, and
+  among those the certifications that would staff a thin service come first. A technician
   with no certification is steered to one or two entry-level certifications first.
 * **warnings**: training spend (the plan's recommended proposals, or certifications earned in
   the last 12 months) above the firm's share of trailing 12-month billable revenue, or any spend
@@ -113,7 +114,7 @@ class PlanSettings:
 
 @dataclass(frozen=True)
 class PlanInputs:
-    technicians: tuple[Person, ...]  # kind "technician"; skills already include cert evidence
+    technicians: tuple[Person, ...]  # kind "technician", as catalog.loaders builds them
     services: tuple[ServiceSpec, ...]
     certifications: tuple[CertOption, ...]  # current and retired
     today: dt.date
@@ -391,20 +392,33 @@ def _reasons(p: Proposal) -> tuple[str, ...]:
     if p.benefit.credibility > 0:
         out.append("A first entry-level certification is worth having for credibility.")
     for u in p.benefit.unlocks:
-        state = "nobody can staff it" if u.depth == 0 else "a single point of failure"
-        out.append(f"Would qualify for {u.service_name} ({state} today).")
-    if p.benefit.subcontracting > 0:
-        out.append("Would bring subcontracted work in-house.")
+        if u.depth == 0:
+            out.append(f"Would staff {u.service_name} (nobody can today).")
+        elif u.depth == 1:
+            out.append(f"Would be a second pair of hands for {u.service_name} (one today).")
+        else:
+            out.append(f"Would bring {u.service_name} in-house (subcontracted today).")
     if p.benefit.uplift > 0:
         out.append("Upper-segment clients pay more for this level.")
-    if p.payback_months is None:
-        out.append("Unlocks no sold or pipeline work: it never pays back on current data.")
+    if p.payback_months is None and not p.benefit.unlocks:
+        out.append("Staffs no thin service and unlocks no sold or pipeline work.")
     return tuple(out)
 
 
 def _rank_key(p: Proposal) -> tuple[Any, ...]:
+    """Steered first; then payback ascending, then cost. Among those that never pay back on
+    current data (all tied at "never"), the ones that would staff a thin service come first
+    (cheapest first): they are what the gap analysis asks for once the work is sold."""
     never = p.payback_months is None
-    return (not p.steered, never, p.payback_months or ZERO, p.cost.total, p.certification.code)
+    thin = never and not any(u.depth <= 1 for u in p.benefit.unlocks)
+    return (
+        not p.steered,
+        never,
+        p.payback_months or ZERO,
+        thin,
+        p.cost.total,
+        p.certification.code,
+    )
 
 
 def plan_for(
@@ -465,8 +479,7 @@ def _warnings(inputs: PlanInputs, spend: Spend) -> tuple[Warning, ...]:
         out.append(
             Warning(
                 "no_revenue",
-                f"Training spend of {' and '.join(spent)}, but no billable revenue on record "
-                "yet.",
+                f"Training spend of {' and '.join(spent)}, but no billable revenue on record yet.",
                 "Build billable hours first; add certifications slowly.",
             )
         )

@@ -13,8 +13,10 @@ Inputs that do not exist yet count as zero, and the result says so in ``notes``:
 * *time entries*: trailing billable revenue, subcontractor spend per service (hours × cost rate)
   and hours billed to upper-segment clients are zero until time entries exist.
 
-Cost rates are never loaded here: training cost uses the BILL rate (the billable hours lost),
-so the result may be shown to every staff role.
+People and services come through ``catalog.loaders`` (the same definition of staffing depth
+as the gap analysis); certifications are loaded here for the exam/class split. Cost rates are
+blanked on load: training cost uses the BILL rate (the billable hours lost), so the result may
+be shown to every staff role.
 """
 
 from __future__ import annotations
@@ -27,18 +29,14 @@ from typing import Any
 from django.db.models import Prefetch, Sum
 from django.utils import timezone
 
-from sweetspot.catalog.engine import Person, ServiceSpec
-from sweetspot.catalog.models import Service, ServiceRequirement
+from sweetspot.catalog import loaders
+from sweetspot.catalog.engine import Person
 from sweetspot.core.models import Firm, Role
 from sweetspot.team.models import (
     Certification,
     CertificationSkill,
-    Subcontractor,
-    SubcontractorCertification,
-    SubcontractorSkill,
     Technician,
     TechnicianCertification,
-    TechnicianSkill,
 )
 
 from . import cert_engine as engine
@@ -85,97 +83,15 @@ def _certifications() -> tuple[engine.CertOption, ...]:
     )
 
 
-def _skills(
-    own: dict[str, int], held: list[str], certs: dict[str, engine.CertOption]
-) -> dict[str, int]:
-    """Assessed skills, raised to what every held certification (current or retired)
-    evidences."""
-    skills = dict(own)
-    for code in held:
-        cert = certs.get(code)
-        if cert is None:
-            continue
-        for slug, level in cert.evidences.items():
-            skills[slug] = max(skills.get(slug, 0), level)
-    return skills
-
-
-def _technicians(certs: dict[str, engine.CertOption]) -> tuple[Person, ...]:
-    rows = (
-        Technician.objects.filter(archived_at__isnull=True)
-        .only("id", "name", "level", "bill_rate")  # never the cost rate
-        .prefetch_related(
-            Prefetch("skills", queryset=TechnicianSkill.objects.select_related("skill")),
-            Prefetch(
-                "certifications",
-                queryset=TechnicianCertification.objects.select_related("certification"),
-            ),
-        )
-    )
-    out = []
-    for t in rows:
-        held = [tc.certification.code for tc in t.certifications.all()]
-        own = {ts.skill.slug: ts.proficiency for ts in t.skills.all()}
-        out.append(
-            Person(
-                id=t.pk,
-                kind="technician",
-                name=t.name,
-                level=t.level,
-                skills=_skills(own, held, certs),
-                bill_rate=t.bill_rate,
-                certifications=frozenset(held),
-            )
-        )
-    return tuple(out)
-
-
-def _subcontractors(certs: dict[str, engine.CertOption]) -> tuple[Person, ...]:
-    rows = (
-        Subcontractor.objects.filter(archived_at__isnull=True)
-        .only("id", "company_name", "bill_rate")
-        .prefetch_related(
-            Prefetch("skills", queryset=SubcontractorSkill.objects.select_related("skill")),
-            Prefetch(
-                "certifications",
-                queryset=SubcontractorCertification.objects.select_related("certification"),
-            ),
-        )
-    )
-    out = []
-    for s in rows:
-        held = [sc.certification.code for sc in s.certifications.all()]
-        own = {ss.skill.slug: ss.proficiency for ss in s.skills.all()}
-        out.append(
-            Person(
-                id=s.pk,
-                kind="subcontractor",
-                name=s.company_name,
-                skills=_skills(own, held, certs),
-                bill_rate=s.bill_rate,
-                certifications=frozenset(held),
-            )
-        )
-    return tuple(out)
-
-
-def _services() -> tuple[ServiceSpec, ...]:
-    rows = (
-        Service.objects.filter(archived_at__isnull=True)
-        .prefetch_related(
-            Prefetch("requirements", queryset=ServiceRequirement.objects.select_related("skill"))
-        )
-        .order_by("name", "pk")
-    )
-    return tuple(
-        ServiceSpec(
-            id=s.pk,
-            name=s.name,
-            requires={r.skill.slug: r.min_proficiency for r in s.requirements.all()},
-            tier=s.tier,
-            subcontractable=s.subcontractable,
-        )
-        for s in rows
+def _people() -> tuple[tuple[Person, ...], tuple[Person, ...]]:
+    """(technicians, subcontractors) through the catalog's loaders: the one definition of who
+    can do what (assessed skill proficiency; held certifications of any status, retired ones
+    included, so they are never proposed again). Cost rates are blanked: nothing here needs
+    them and nothing downstream may show them."""
+    people = [replace(p, cost_rate=Decimal(0)) for p in loaders.people()]
+    return (
+        tuple(p for p in people if p.kind == loaders.TECHNICIAN),
+        tuple(p for p in people if p.kind == loaders.SUBCONTRACTOR),
     )
 
 
@@ -187,7 +103,7 @@ def _earned(today: dt.date) -> tuple[engine.Earned, ...]:
     return tuple(engine.Earned(t, code, on, rate) for t, code, on, rate in rows)
 
 
-@dataclass(frozen=True)
+@dataclass
 class _StageSum:
     stage: str
     expected_monthly_fee: Decimal
@@ -224,13 +140,12 @@ def plan_settings(firm: Firm) -> engine.PlanSettings:
 def load_inputs(today: dt.date | None = None, firm: Firm | None = None) -> engine.PlanInputs:
     today = today or timezone.localdate()
     firm = firm or Firm.current()
-    certs = _certifications()
-    by_code = {c.code: c for c in certs}
+    technicians, subcontractors = _people()
     return engine.PlanInputs(
-        technicians=_technicians(by_code),
-        subcontractors=_subcontractors(by_code),
-        services=_services(),
-        certifications=certs,
+        technicians=technicians,
+        subcontractors=subcontractors,
+        services=tuple(loaders.services()),
+        certifications=_certifications(),
         today=today,
         settings=plan_settings(firm),
         sold_value={},  # no agreements yet
@@ -263,7 +178,9 @@ def can_view(user: Any) -> bool:
 
 def own_technician_ids(user: Any) -> frozenset[int] | None:
     """None: every technician (owner, sales, dispatcher). A technician: the rows linked to
-    their login (possibly none)."""
+    their login (possibly none). Anyone else: none (fail closed behind the route checks)."""
+    if not can_view(user):
+        return frozenset()
     if user.role != Role.TECHNICIAN:
         return None
     return frozenset(Technician.objects.filter(user=user).values_list("pk", flat=True))

@@ -19,7 +19,7 @@ from sweetspot.core.models import Role
 from . import cert_services
 
 planner_required = roles_required(*cert_services.PLANNER_ROLES)
-SHOWN_FIRST = 6  # proposals per technician before "more"
+SHOWN_FIRST = 5  # proposals per technician before "more"
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -41,6 +41,8 @@ def plan(request: AuthedHttpRequest) -> HttpResponse:
             "first": t.proposals[:SHOWN_FIRST],
             "more": t.proposals[SHOWN_FIRST:],
             "next": next((p for p in t.proposals if p.recommended), None),
+            # nothing pays back yet: the cheapest one that would staff a thin service
+            "closest": next((p for p in t.proposals if p.benefit.unlocks), None),
         }
         for t in shown.technicians
     ]

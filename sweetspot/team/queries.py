@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
@@ -28,6 +29,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -38,6 +40,7 @@ from sweetspot.core.models import STAFF_ROLES
 from sweetspot.core.scoping import can_see_costs
 
 from .models import (
+    LEVEL_RANK,
     Certification,
     CertificationSkill,
     Level,
@@ -160,10 +163,16 @@ def technician_rows(user: Any, params: Mapping[str, Any] | None = None) -> Query
             skill_count=_count(TechnicianSkill, "technician", skill__archived_at__isnull=True),
             cert_count=_count(TechnicianCertification, "technician"),
             expires_soon=_expiring(TechnicianCertification, "technician"),
+            username=F("user__username"),
         )
         .order_by("name", "pk")
         .values(
-            *TECHNICIAN_COLUMNS, *cost_columns(user), "skill_count", "cert_count", "expires_soon"
+            *TECHNICIAN_COLUMNS,
+            *cost_columns(user),
+            "username",
+            "skill_count",
+            "cert_count",
+            "expires_soon",
         )
     )
 
@@ -190,8 +199,20 @@ def get_technician_for(user: Any, pk: Any) -> Technician:
         raise Http404("Not found") from exc
 
 
+GROUP_ORDER = {value: i for i, (value, _) in enumerate(SkillGroup.choices)}
+
+
+def _labelled(rows: Any) -> list[dict[str, Any]]:
+    """Skill rows in the taxonomy's group order, each with its group's label."""
+    out = [dict(row) for row in rows]
+    for row in out:
+        row["group_label"] = GROUP_LABELS.get(row["group"], row["group"])
+    out.sort(key=lambda r: (GROUP_ORDER.get(r["group"], 99), r["name"]))
+    return out
+
+
 def technician_skills(tech_id: int) -> list[dict[str, Any]]:
-    return list(
+    return _labelled(
         TechnicianSkill.objects.filter(technician_id=tech_id)
         .order_by("skill__group", "skill__name")
         .values(
@@ -223,9 +244,7 @@ def technician_certifications(tech_id: int) -> list[dict[str, Any]]:
         )
     )
     on = today()
-    for row in rows:
-        row.update(expiry_facts(row["expires_on"], on))
-    return rows
+    return [{**row, **expiry_facts(row["expires_on"], on)} for row in rows]
 
 
 # --- subcontractors -------------------------------------------------------------------------
@@ -276,7 +295,7 @@ def get_subcontractor_for(user: Any, pk: Any) -> Subcontractor:
 
 
 def subcontractor_skills(sub_id: int) -> list[dict[str, Any]]:
-    return list(
+    return _labelled(
         SubcontractorSkill.objects.filter(subcontractor_id=sub_id)
         .order_by("skill__group", "skill__name")
         .values(
@@ -306,9 +325,7 @@ def subcontractor_certifications(sub_id: int) -> list[dict[str, Any]]:
         )
     )
     on = today()
-    for row in rows:
-        row.update(expiry_facts(row["expires_on"], on))
-    return rows
+    return [{**row, **expiry_facts(row["expires_on"], on)} for row in rows]
 
 
 # --- skills and certifications (no costs of people here) ------------------------------------
@@ -355,8 +372,13 @@ def certifications_visible_to(user: Any) -> QuerySet[Certification]:
     return Certification.objects.all() if is_staff(user) else Certification.objects.none()
 
 
+LEVEL_ORDER = Case(
+    *(When(level=value, then=Value(rank)) for value, rank in LEVEL_RANK.items()),
+    default=Value(9),
+    output_field=IntegerField(),
+)
 CERT_SORTS = {
-    "vendor": ["vendor", "level", "name", "pk"],
+    "vendor": ["vendor", "level_rank", "name", "pk"],
     "name": ["name", "pk"],
     "cost": ["exam_fee", "class_cost", "name", "pk"],
     "hours": ["study_hours", "name", "pk"],
@@ -380,7 +402,7 @@ def filter_certifications(
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
     sort = params.get("sort") or "vendor"
-    return qs.order_by(*CERT_SORTS.get(sort, CERT_SORTS["vendor"]))
+    return qs.annotate(level_rank=LEVEL_ORDER).order_by(*CERT_SORTS.get(sort, CERT_SORTS["vendor"]))
 
 
 def with_evidence(qs: QuerySet[Certification]) -> QuerySet[Certification]:
@@ -453,9 +475,12 @@ def matrix(user: Any) -> dict[str, Any]:
     Seven queries whatever the size of the team: skills, technicians, subcontractors, their
     skills and their certifications.
     """
-    skills = list(
-        skills_visible_to(user).order_by("group", "name").values("id", "slug", "name", "group")
-    )
+    skills: list[dict[str, Any]] = [
+        dict(row)
+        for row in skills_visible_to(user)
+        .order_by("group", "name")
+        .values("id", "slug", "name", "group")
+    ]
     people: list[dict[str, Any]] = []
     index: dict[tuple[str, int], dict[str, Any]] = {}
     for row in (
@@ -464,41 +489,59 @@ def matrix(user: Any) -> dict[str, Any]:
         .order_by("name", "pk")
         .values("id", "name", "level")
     ):
-        person = {**row, "kind": "technician", "skills": {}, "certs": []}
+        person: dict[str, Any] = {**row, "kind": "technician", "skills": {}, "certs": []}
         people.append(person)
         index[("technician", row["id"])] = person
-    for row in (
+    for sub in (
         subcontractors_visible_to(user)
         .filter(archived_at__isnull=True)
         .order_by("company_name", "pk")
         .values("id", name=F("company_name"))
     ):
-        person = {**row, "level": "", "kind": "subcontractor", "skills": {}, "certs": []}
+        person = {**sub, "level": "", "kind": "subcontractor", "skills": {}, "certs": []}
         people.append(person)
-        index[("subcontractor", row["id"])] = person
-    for kind, model, owner in (
-        ("technician", TechnicianSkill, "technician_id"),
-        ("subcontractor", SubcontractorSkill, "subcontractor_id"),
-    ):
-        for owner_id, skill_id, proficiency in model.objects.filter(  # type: ignore[attr-defined]
-            **{owner + "__in": [p["id"] for p in people if p["kind"] == kind]}
-        ).values_list(owner, "skill_id", "proficiency"):
-            index[(kind, owner_id)]["skills"][skill_id] = proficiency
+        index[("subcontractor", sub["id"])] = person
+    skill_rows: list[tuple[str, Any]] = [
+        (
+            "technician",
+            TechnicianSkill.objects.filter(technician__archived_at__isnull=True).values_list(
+                "technician_id", "skill_id", "proficiency"
+            ),
+        ),
+        (
+            "subcontractor",
+            SubcontractorSkill.objects.filter(subcontractor__archived_at__isnull=True).values_list(
+                "subcontractor_id", "skill_id", "proficiency"
+            ),
+        ),
+    ]
+    for kind, rows in skill_rows:
+        for owner_id, skill_id, proficiency in rows:
+            if (kind, owner_id) in index:
+                index[(kind, owner_id)]["skills"][skill_id] = proficiency
     on = today()
-    for kind, model, owner in (
-        ("technician", TechnicianCertification, "technician_id"),
-        ("subcontractor", SubcontractorCertification, "subcontractor_id"),
-    ):
-        for owner_id, code, status, expires_on in (
-            model.objects.filter(  # type: ignore[attr-defined]
-                **{owner + "__in": [p["id"] for p in people if p["kind"] == kind]}
-            )
-            .order_by("certification__vendor", "certification__code")
-            .values_list(owner, "certification__code", "certification__status", "expires_on")
-        ):
-            index[(kind, owner_id)]["certs"].append(
-                {"code": code, "status": status, **expiry_facts(expires_on, on)}
-            )
+    cert_cols = ("certification__code", "certification__status", "expires_on")
+    order = ("certification__vendor", "certification__code", "pk")
+    cert_rows: list[tuple[str, Any]] = [
+        (
+            "technician",
+            TechnicianCertification.objects.filter(technician__archived_at__isnull=True)
+            .order_by(*order)
+            .values_list("technician_id", *cert_cols),
+        ),
+        (
+            "subcontractor",
+            SubcontractorCertification.objects.filter(subcontractor__archived_at__isnull=True)
+            .order_by(*order)
+            .values_list("subcontractor_id", *cert_cols),
+        ),
+    ]
+    for kind, rows in cert_rows:
+        for owner_id, code, status, expires_on in rows:
+            if (kind, owner_id) in index:
+                index[(kind, owner_id)]["certs"].append(
+                    {"code": code, "status": status, **expiry_facts(expires_on, on)}
+                )
     for skill in skills:
         levels = [p["skills"].get(skill["id"], 0) for p in people]
         skill["cells"] = levels
@@ -512,7 +555,13 @@ def matrix(user: Any) -> dict[str, Any]:
             for p, level in zip(people, levels, strict=True)
             if level >= STRONG and p["kind"] == "subcontractor"
         )
-    return {"skills": skills, "groups": grouped(skills), "people": people}
+    first_outside = sum(1 for p in people if p["kind"] == "technician")
+    return {
+        "skills": skills,
+        "groups": grouped(skills),
+        "people": people,
+        "first_outside": first_outside,
+    }
 
 
 # --- people for the engines -----------------------------------------------------------------

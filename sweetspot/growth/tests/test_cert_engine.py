@@ -124,9 +124,7 @@ def test_sold_and_pipeline_work_on_a_thin_service():
     assert p.cost.total == D("6630.00")
     assert p.benefit.work == D("8400.00")
     assert p.payback_months == D("9.5")
-    assert [(u.service_name, u.depth) for u in p.benefit.unlocks] == [
-        ("Server administration", 1)
-    ]
+    assert [(u.service_name, u.depth) for u in p.benefit.unlocks] == [("Server administration", 1)]
     assert p.recommended and p.rank == 1
     # only sold: 6,630 / 500 = 13.26 -> 13.3
     plan = ce.plan(inputs([tara, ravi], [A_PLUS, MCSA], sold_value={SERVER.id: D("6000")}))
@@ -361,9 +359,7 @@ def test_only_current_certifications_not_held_are_proposed(certs, held, skills, 
         assert set(codes) == {c.code for c in certs if c.current} - person.certifications
         assert [p.rank for p in t.proposals] == list(range(1, len(codes) + 1))
         assert all(p.cost.total >= 0 for p in t.proposals)
-        if not person.certifications and any(
-            c.current and c.level == "entry" for c in certs
-        ):
+        if not person.certifications and any(c.current and c.level == "entry" for c in certs):
             assert t.proposals[0].certification.level == "entry"
             assert t.proposals[0].steered
 
@@ -374,3 +370,15 @@ def test_trained_adds_evidenced_skills_without_lowering_any():
     assert after.skills == {"windows-server": 5, "lan": 2}
     assert "MCSA" in after.certifications
     assert ce.trained(replace(p, skills={}), MCSA).skills == {"windows-server": 3}
+
+
+def test_among_never_paying_back_those_that_staff_a_thin_service_come_first():
+    # Nothing is sold, so nothing pays back; MCSA would make Tara a second pair of hands on
+    # Server administration (depth 1) and ranks above the cheaper certification that would not.
+    tara = tech(1, "Tara", skills={"windows-server": 1}, holds={"A+"})
+    ravi = tech(2, "Ravi", skills={"windows-server": 4}, holds={"A+"})
+    cheap = cert("CHEAP", "entry", exam="50")
+    plan = ce.plan(inputs([tara, ravi], [A_PLUS, MCSA, cheap]))
+    assert [p.certification.code for p in only(plan, 1).proposals] == ["MCSA", "CHEAP"]
+    assert all(p.payback_months is None for p in only(plan, 1).proposals)
+    assert not any(p.recommended for p in only(plan, 1).proposals)
