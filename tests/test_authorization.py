@@ -859,6 +859,164 @@ TABLE += [
 # --- end catalog ---
 
 
+# --- agreements (#6) ---
+# Plans: every staff role reads, the owner writes. Agreements are commercial documents: owner,
+# dispatcher and sales read; owner and sales draft; the owner alone signs, cancels and expires.
+# The promise check: owner, dispatcher, sales; revenue: the owner alone. The PDF: those three,
+# plus a client contact for their own company's active agreements (Milo: Maple's, Hana: 404).
+AGR_VIEWERS = {"olivia", "dan", "sam"}
+AGR_DRAFTERS = {"olivia", "sam"}
+
+
+def _agr(o: dict[str, Any]) -> dict[str, Any]:
+    """A plan, a Maple Law draft and a Maple Law active agreement, made once per test."""
+    if "agr" not in o:
+        import datetime as dt
+        from decimal import Decimal
+
+        from sweetspot.agreements import services as agreement_services
+
+        plan = agreement_services.create_plan(
+            None, {"name": "Authz agreement plan", "monthly_fee": Decimal("1500.00")}, []
+        )
+        data = {"company": o["maple"], "plan": plan, "start_date": dt.date(2026, 1, 1)}
+        draft = agreement_services.create_draft(None, data)
+        active = agreement_services.activate(None, agreement_services.create_draft(None, data))
+        o["agr"] = {"plan": plan, "draft": draft, "active": active}
+    return o["agr"]  # type: ignore[no-any-return]
+
+
+def _agr_plan(o: dict[str, Any]) -> int:
+    return _agr(o)["plan"].pk  # type: ignore[no-any-return]
+
+
+def _agr_draft(o: dict[str, Any]) -> int:
+    return _agr(o)["draft"].pk  # type: ignore[no-any-return]
+
+
+def _agr_active(o: dict[str, Any]) -> int:
+    return _agr(o)["active"].pk  # type: ignore[no-any-return]
+
+
+TABLE += [
+    Row("agreement_plan_list", "get", lambda o: "/agreements/plans/", page(200, STAFF)),
+    Row(
+        "agreement_plan_detail",
+        "get",
+        lambda o: f"/agreements/plans/{_agr_plan(o)}/",
+        page(200, STAFF),
+    ),
+    Row("agreement_plan_create", "get", lambda o: "/agreements/plans/new/", page(200, {"olivia"})),
+    Row(
+        "agreement_plan_edit",
+        "get",
+        lambda o: f"/agreements/plans/{_agr_plan(o)}/edit/",
+        page(200, {"olivia"}),
+    ),
+    Row("agreement_list", "get", lambda o: "/agreements/", page(200, AGR_VIEWERS)),
+    Row("agreement_create", "get", lambda o: "/agreements/new/", page(200, AGR_DRAFTERS)),
+    Row(
+        "agreement_detail",
+        "get",
+        lambda o: f"/agreements/{_agr_draft(o)}/",
+        page(200, AGR_VIEWERS),
+    ),
+    Row(
+        "agreement_edit",
+        "get",
+        lambda o: f"/agreements/{_agr_draft(o)}/edit/",
+        page(200, AGR_DRAFTERS),
+    ),
+    Row(
+        "agreement_activate",
+        "post",
+        lambda o: f"/agreements/{_agr_draft(o)}/activate/",
+        page(302, {"olivia"}),
+    ),
+    Row(
+        "agreement_cancel",
+        "post",
+        lambda o: f"/agreements/{_agr_draft(o)}/cancel/",
+        page(302, {"olivia"}),
+    ),
+    Row(
+        "agreement_expire",
+        "post",
+        lambda o: f"/agreements/{_agr_active(o)}/expire/",
+        page(302, {"olivia"}),
+    ),
+    Row(
+        "agreement_pdf",
+        "get",
+        lambda o: f"/agreements/{_agr_active(o)}/pdf/",
+        page(200, AGR_VIEWERS | {"milo"}),
+    ),
+    Row("my_agreements", "get", lambda o: "/agreements/mine/", page(200, {"hana", "milo"})),
+    Row(
+        "agreements_promise_check", "get", lambda o: "/agreements/promise/", page(200, AGR_VIEWERS)
+    ),
+    Row("agreements_revenue", "get", lambda o: "/agreements/revenue/", page(200, {"olivia"})),
+    Row("list_plans", "get", lambda o: "/api/v1/plans", api(200, STAFF)),
+    Row("get_plan", "get", lambda o: f"/api/v1/plans/{_agr_plan(o)}", api(200, STAFF)),
+    Row(
+        "create_plan",
+        "post",
+        lambda o: "/api/v1/plans",
+        api(201, {"olivia"}),
+        body=lambda o: {"name": "Authz API plan", "monthly_fee": "1200.00"},
+        json=True,
+    ),
+    Row(
+        "update_plan",
+        "patch",
+        lambda o: f"/api/v1/plans/{_agr_plan(o)}",
+        api(200, {"olivia"}),
+        body=lambda o: {"description": "Edited"},
+        json=True,
+    ),
+    Row("list_agreements", "get", lambda o: "/api/v1/agreements", api(200, AGR_VIEWERS)),
+    Row(
+        "create_agreement",
+        "post",
+        lambda o: "/api/v1/agreements",
+        api(201, AGR_DRAFTERS),
+        body=lambda o: {
+            "company_id": o["maple"].pk,
+            "plan_id": _agr_plan(o),
+            "start_date": "2026-02-01",
+        },
+        json=True,
+    ),
+    Row(
+        "get_agreement",
+        "get",
+        lambda o: f"/api/v1/agreements/{_agr_draft(o)}",
+        api(200, AGR_VIEWERS),
+    ),
+    Row(
+        "activate_agreement",
+        "post",
+        lambda o: f"/api/v1/agreements/{_agr_draft(o)}/activate",
+        api(200, {"olivia"}),
+    ),
+    Row(
+        "cancel_agreement",
+        "post",
+        lambda o: f"/api/v1/agreements/{_agr_draft(o)}/cancel",
+        api(200, {"olivia"}),
+    ),
+    Row(
+        "expire_agreement",
+        "post",
+        lambda o: f"/api/v1/agreements/{_agr_active(o)}/expire",
+        api(200, {"olivia"}),
+    ),
+    Row("get_revenue", "get", lambda o: "/api/v1/revenue", api(200, {"olivia"})),
+    Row("get_promise_check", "get", lambda o: "/api/v1/promise-check", api(200, AGR_VIEWERS)),
+]
+# --- end agreements ---
+
+
 def _all_route_names() -> set[str]:
     names: set[str] = set()
 

@@ -604,3 +604,85 @@ def catalog_url(path: str) -> Callable[[User, int], str]:
 def test_catalog_query_count_is_flat(olivia, setup, as_api):
     one, twenty = same_for_1_and_20(olivia, setup, as_api)
     assert one == twenty, f"1 row: {one} queries, 20 rows: {twenty} queries"
+
+
+# --- agreements (#6) --------------------------------------------------------------------------
+
+
+def agreements_url(path: str) -> Callable[[User, int], str]:
+    """n companies, each with a plan (two services) and an agreement: active, one in three a
+    draft, every other active one inside its renewal notice window; for the plan pages the
+    n plans; for the detail pages the first agreement."""
+
+    def setup(olivia: User, n: int) -> str:
+        import datetime as dt
+        from decimal import Decimal
+
+        from django.utils import timezone
+
+        from sweetspot.agreements import services as agreement_services
+        from sweetspot.agreements.models import Agreement, Plan
+        from sweetspot.catalog.models import Service
+
+        Agreement.objects.all().delete()
+        Plan.objects.all().delete()
+        _reset(olivia)
+        svcs = [Service.objects.get_or_create(name=f"QC agreement service {i}")[0] for i in (1, 2)]
+        today = timezone.localdate()
+        first = None
+        for i, company in enumerate(make_companies(olivia, n)):
+            plan = agreement_services.create_plan(
+                olivia,
+                {
+                    "name": f"QC plan {i:02d}",
+                    "monthly_fee": Decimal(1000 + i),
+                    "billing_cadence": ["monthly", "quarterly", "annual"][i % 3],
+                },
+                svcs,
+            )
+            agreement = agreement_services.create_draft(
+                olivia,
+                {
+                    "company": company,
+                    "plan": plan,
+                    "start_date": today - dt.timedelta(days=30 * i),
+                    "end_date": today + dt.timedelta(days=20 if i % 2 else 200),
+                },
+            )
+            if i % 3 != 2:
+                agreement_services.activate(olivia, agreement)
+            first = first or agreement
+        assert first is not None
+        return path.format(agreement=first.pk, plan=first.plan_id)
+
+    return setup
+
+
+@pytest.mark.parametrize(
+    "setup,as_api",
+    [
+        (agreements_url("/agreements/plans/"), False),
+        (agreements_url("/agreements/"), False),
+        (agreements_url("/agreements/?status=active"), False),
+        (agreements_url("/agreements/revenue/"), False),
+        (agreements_url("/agreements/promise/"), False),
+        (agreements_url("/api/v1/plans"), True),
+        (agreements_url("/api/v1/agreements"), True),
+        (agreements_url("/api/v1/agreements?status=active"), True),
+        (agreements_url("/api/v1/revenue"), True),
+    ],
+    ids=[
+        "agreement-plans",
+        "agreements",
+        "agreements-active",
+        "agreements-revenue",
+        "agreements-promise",
+        "api-plans",
+        "api-agreements",
+        "api-agreements-active",
+        "api-revenue",
+    ],
+)
+def test_agreements_query_count_is_flat(olivia, setup, as_api):
+    one, twenty = same_for_1_and_20(olivia, setup, as_api)
+    assert one == twenty, f"1 row: {one} queries, 20 rows: {twenty} queries"

@@ -126,11 +126,9 @@ def filter_agreements(qs: QuerySet[Agreement], params: Mapping[str, Any]) -> Que
 
 
 def agreement_rows(qs: QuerySet[Agreement]) -> QuerySet[Agreement]:
-    """List rows: company and plan joined, the monthly equivalent computed in SQL, and the
-    plan's services prefetched (drafts show the plan's current terms)."""
+    """List rows: company and plan joined, the monthly equivalent computed in SQL."""
     return (
         qs.select_related("company", "plan")
-        .prefetch_related("plan__services")
         .annotate(monthly_cents=revenue.monthly_cents())
         .order_by("company__name", "-start_date", "pk")
     )

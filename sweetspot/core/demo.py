@@ -281,6 +281,11 @@ def seed_demo() -> dict[str, int]:
         _user(username, first, last, Role.CLIENT, Company.objects.get(name=company_name))
     _seed_assessments(firm)
     _seed_pipeline()
+    from sweetspot.catalog.seed import seed_catalog
+    from sweetspot.team.seed import seed_team
+
+    seed_team()
+    seed_catalog()
     return {
         "users": User.objects.count(),
         "companies": Company.objects.count(),

@@ -139,8 +139,11 @@ def _technician_context(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
 
 @staff_required
 def technician_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    from sweetspot.catalog.queries import plan_items_for_technician
+
     context = _technician_context(request, pk)
     context["expiring"] = [c for c in context["certs"] if c["expires_soon"]]
+    context["plan_items"] = plan_items_for_technician(pk)
     return render(request, "team/technician_detail.html", context)
 
 
