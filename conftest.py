@@ -11,9 +11,18 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture
 def demo(db):
+    """The client book, personas, assessments and pipeline (fast)."""
     from sweetspot.core.demo import seed_demo
 
-    seed_demo()
+    seed_demo(full=False)
+
+
+@pytest.fixture
+def full_demo(demo):
+    """Plus the team, the service catalog, plans and agreements, as `make run` shows them."""
+    from sweetspot.core.demo import seed_demo
+
+    seed_demo(full=True)
 
 
 @pytest.fixture

@@ -94,7 +94,8 @@ def plan_list(request: AuthedHttpRequest) -> HttpResponse:
 def plan_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     plan = queries.get_plan_for(request.user, pk)
     plan = queries.with_plan_counts(queries.plans_visible_to(request.user)).get(pk=plan.pk)
-    included = list(plan.services.all())
+    tier_rank = {"routine": 0, "network": 1, "specialist": 2}
+    included = sorted(plan.services.all(), key=lambda s: (tier_rank.get(s.tier, 9), s.name))
     depths = queries.staffing_depths()
     rows = queries.service_rows(included, depths, {s.pk for s in included})
     agreements = list(
@@ -120,6 +121,7 @@ def plan_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             ],
             "can_edit": request.user.is_owner,
             "can_see_agreements": _can(request.user, queries.AGREEMENT_VIEWERS),
+            "can_draft": _can(request.user, queries.DRAFTERS) and not plan.archived_at,
         },
     )
 
@@ -235,8 +237,10 @@ def _finding_rows(
             {
                 "finding": f,
                 "kind": KIND_WORDS.get(f.kind, f.kind),
-                "agreements": named[:SHOW_AGREEMENTS],
-                "more": max(0, len(named) - SHOW_AGREEMENTS),
+                "agreements": named
+                if len(named) <= SHOW_AGREEMENTS + 1
+                else named[:SHOW_AGREEMENTS],
+                "more": len(named) - SHOW_AGREEMENTS if len(named) > SHOW_AGREEMENTS + 1 else 0,
                 "service": names.get(int(f.service)) if f.service and f.service.isdigit() else "",
             }
         )
@@ -333,9 +337,10 @@ def agreement_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def agreement_create(request: AuthedHttpRequest) -> HttpResponse:
     companies = companies_visible_to(request.user, include_archived=False)
     initial = AgreementForm.default_initial(timezone.localdate())
-    raw = request.GET.get("company")
-    if raw and raw.isdigit():
-        initial["company"] = int(raw)
+    for key in ("company", "plan"):
+        raw = request.GET.get(key)
+        if raw and raw.isdigit():
+            initial[key] = int(raw)
     form = AgreementForm(request.POST or None, initial=initial, companies=companies)
     if request.method == "POST" and form.is_valid():
         saved = _save(form, lambda: services.create_draft(request.user, form.draft_data()))

@@ -220,8 +220,12 @@ def _user(username: str, first: str, last: str, role: str, company: Company | No
 
 
 @transaction.atomic
-def seed_demo() -> dict[str, int]:
-    """Create the demo firm; running it again changes nothing."""
+def seed_demo(full: bool = True) -> dict[str, int]:
+    """Create the demo firm; running it again changes nothing.
+
+    ``full=False`` stops after the client book, assessments and pipeline (no team, catalog
+    or agreements): most tests need only that, and it is several times faster.
+    """
     firm = Firm.current()
     if firm.name != "Brightline IT":
         firm.name = "Brightline IT"
@@ -281,11 +285,8 @@ def seed_demo() -> dict[str, int]:
         _user(username, first, last, Role.CLIENT, Company.objects.get(name=company_name))
     _seed_assessments(firm)
     _seed_pipeline()
-    from sweetspot.catalog.seed import seed_catalog
-    from sweetspot.team.seed import seed_team
-
-    seed_team()
-    seed_catalog()
+    if full:
+        _seed_delivery()
     return {
         "users": User.objects.count(),
         "companies": Company.objects.count(),
@@ -293,6 +294,18 @@ def seed_demo() -> dict[str, int]:
         "contacts": Contact.objects.count(),
         "environments": EnvironmentProfile.objects.count(),
     }
+
+
+def _seed_delivery() -> None:
+    """The team, the service catalog and competitors, plans and agreements."""
+    from sweetspot.catalog.seed import seed_catalog
+    from sweetspot.team.seed import seed_team
+
+    seed_team()
+    seed_catalog()
+    from sweetspot.agreements.seed import seed_agreements
+
+    seed_agreements()
 
 
 def _seed_assessments(firm: Firm) -> None:

@@ -16,7 +16,7 @@ def test_owner_builds_a_company_and_finds_it_by_live_search(
     base = demo_live
     login(page, base, "olivia")
 
-    page.get_by_role("link", name="Client book").click()
+    page.get_by_role("link", name="Clients", exact=True).click()
     expect(page.get_by_role("heading", name="Client book")).to_be_visible()
     expect(page.locator("#company-rows")).to_contain_text("Harbor Dental")
     shot(page, "01-olivia-company-list")
@@ -73,7 +73,7 @@ def test_owner_builds_a_company_and_finds_it_by_live_search(
     shot(page, "02-olivia-company-detail")
 
     # Live search in the client book.
-    page.get_by_role("link", name="Client book").click()
+    page.get_by_role("link", name="Clients", exact=True).click()
     rows = page.locator("#company-rows")
     expect(rows).to_contain_text("Harbor Dental")
     page.get_by_role("searchbox", name="Search").press_sequentially("Brook", delay=50)
@@ -119,7 +119,7 @@ def test_client_contact_sees_only_their_own_company(page: Page, demo_live: str, 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Harbor Dental")
     nav = page.locator("header nav")
     expect(nav.get_by_role("link", name="My company")).to_be_visible()
-    expect(nav.get_by_role("link", name="Client book")).to_have_count(0)
+    expect(nav.get_by_role("link", name="Clients", exact=True)).to_have_count(0)
     # A client contact reads but does not edit.
     expect(page.get_by_role("button", name="Add site")).to_have_count(0)
     expect(page.get_by_role("link", name="Edit")).to_have_count(0)

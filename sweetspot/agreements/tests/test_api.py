@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from sweetspot.agreements.models import Agreement, Plan
 
-from .test_pages import make_agreement, make_plan, make_team
+from .test_pages import make_agreement, make_plan, make_team, no_agreements
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +110,7 @@ def test_agreement_lifecycle_through_the_api(client_for, maple):
 
 
 def test_agreement_list_filters(client_for, maple, harbor):
+    no_agreements()
     plan = make_plan("API list", [])
     a = make_agreement(maple, plan)
     d = make_agreement(harbor, plan, activate=False)

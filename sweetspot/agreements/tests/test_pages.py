@@ -50,6 +50,12 @@ def make_team() -> dict[str, Any]:
     return out
 
 
+def no_agreements() -> None:
+    """Start from no plans or agreements (the demo seed may have made some)."""
+    Agreement.objects.all().delete()
+    Plan.objects.all().delete()
+
+
 def make_plan(name: str, services_: list[Service], fee: str = "1500.00", **extra: Any) -> Plan:
     data = {
         "name": name,
@@ -160,7 +166,9 @@ def test_signed_terms_survive_a_plan_edit(client_for, maple, harbor):
     assert signed.terms["response_minutes"]["P1"] == 240
     # The draft follows the plan until it is signed.
     page = olivia.get(f"/agreements/{draft.pk}/").content.decode()
-    assert "$1,800.00 per month" in page and "Agr LAN care" not in page.split("Included services")[1]
+    assert (
+        "$1,800.00 per month" in page and "Agr LAN care" not in page.split("Included services")[1]
+    )
 
 
 def test_plan_editor_shows_depth_and_needs_an_acknowledgement_for_unstaffed(client_for):
@@ -247,7 +255,9 @@ def test_transitions_from_the_wrong_status_give_a_message_not_a_500(client_for, 
     olivia.post(f"/agreements/{draft.pk}/cancel/")
     for action in ["activate", "cancel", "expire"]:
         r = olivia.post(f"/agreements/{draft.pk}/{action}/", follow=True)
-        assert r.status_code == 200 and any("cancelled agreement cannot" in m for m in messages_of(r))
+        assert r.status_code == 200 and any(
+            "cancelled agreement cannot" in m for m in messages_of(r)
+        )
     # Signed terms cannot be edited through the draft form either.
     r = client_for("sam").get(f"/agreements/{draft.pk}/edit/", follow=True)
     assert any("Only a draft can be edited" in m for m in messages_of(r))
@@ -327,6 +337,7 @@ def test_promise_check_page_and_command_agree(client_for, maple, personas):
 
 
 def test_client_contacts_list_their_own_active_agreements(client_for, harbor, maple):
+    no_agreements()
     plan = make_plan("Mine plan", [])
     active = make_agreement(harbor, plan)
     draft = make_agreement(harbor, plan, activate=False)

@@ -15,7 +15,7 @@ from sweetspot.agreements import revenue, services
 from sweetspot.agreements.models import MONTHS_IN_PERIOD, Agreement, AgreementStatus, Plan
 from sweetspot.clients.models import Company
 
-from .test_pages import make_agreement, make_plan
+from .test_pages import make_agreement, make_plan, no_agreements
 
 pytestmark = pytest.mark.django_db
 
@@ -165,6 +165,7 @@ def test_month_ends_cross_year_and_february():
 
 
 def test_revenue_is_the_owners_alone(client_for, maple):
+    no_agreements()
     make_agreement(maple, make_plan("Owner plan", [], fee="1950.00"))
     page = client_for("olivia").get("/agreements/revenue/")
     assert page.status_code == 200

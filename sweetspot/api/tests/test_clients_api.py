@@ -45,7 +45,12 @@ def test_create_read_update_archive_company(dan_api, personas):
     archived = dan_api.delete(f"/api/v1/companies/{pk}")
     assert archived.status_code == 200 and archived.json()["archived_at"]
     assert Company.objects.filter(pk=pk).exists()
-    assert AuditLog.objects.filter(object_id=str(pk), actor=personas["dan"]).count() == 3
+    assert (
+        AuditLog.objects.filter(
+            object_type="clients.Company", object_id=str(pk), actor=personas["dan"]
+        ).count()
+        == 3
+    )
 
 
 def test_invalid_input_is_422_naming_each_field(dan_api):

@@ -20,14 +20,23 @@ def test_create_update_archive_are_audited(personas):
     )
     assert created.actor == dan and created.changes["name"] == [None, "Audit Co"]
     services.update_company(dan, company, {"pcs": 60, "monthly_it_budget": Decimal("1200.50")})
-    updated = AuditLog.objects.filter(object_id=str(company.pk), action="update").get()
+    updated = AuditLog.objects.filter(
+        object_type="clients.Company", object_id=str(company.pk), action="update"
+    ).get()
     assert updated.changes["pcs"] == [12, 60]
     assert updated.changes["segment"] == ["sweet_spot", "upper"]
     assert updated.changes["monthly_it_budget"] == [None, "1200.50"]
     services.update_company(dan, company, {"pcs": 60})  # no change, no row
-    assert AuditLog.objects.filter(object_id=str(company.pk), action="update").count() == 1
+    assert (
+        AuditLog.objects.filter(
+            object_type="clients.Company", object_id=str(company.pk), action="update"
+        ).count()
+        == 1
+    )
     services.archive_company(dan, company)
-    archived = AuditLog.objects.get(object_id=str(company.pk), action="archive")
+    archived = AuditLog.objects.get(
+        object_type="clients.Company", object_id=str(company.pk), action="archive"
+    )
     assert archived.changes["archived_at"][0] is None and archived.changes["archived_at"][1]
 
 

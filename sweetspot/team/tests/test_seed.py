@@ -37,7 +37,7 @@ def _counts() -> dict[str, int]:
     return {m.__name__: m.objects.count() for m in MODELS}
 
 
-def test_seed_is_idempotent(demo):
+def test_seed_is_idempotent(db):
     first = seed_team()
     assert first["certifications"] >= 30 and first["technicians"] >= 4
     before = _counts()
