@@ -955,6 +955,12 @@ TABLE += [
     Row(
         "agreements_promise_check", "get", lambda o: "/agreements/promise/", page(200, AGR_VIEWERS)
     ),
+    Row(
+        "agreements_promise_summary",
+        "get",
+        lambda o: "/agreements/promise/summary/",
+        page(200, AGR_VIEWERS),
+    ),
     Row("agreements_revenue", "get", lambda o: "/agreements/revenue/", page(200, {"olivia"})),
     Row("list_plans", "get", lambda o: "/api/v1/plans", api(200, STAFF)),
     Row("get_plan", "get", lambda o: f"/api/v1/plans/{_agr_plan(o)}", api(200, STAFF)),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.agreement_create, name="agreement_create"),
     path("mine/", views.my_agreements, name="my_agreements"),
     path("promise/", views.promise_check, name="agreements_promise_check"),
+    path("promise/summary/", views.promise_summary, name="agreements_promise_summary"),
     path("revenue/", views.revenue_page, name="agreements_revenue"),
     path("plans/", views.plan_list, name="agreement_plan_list"),
     path("plans/new/", views.plan_create, name="agreement_plan_create"),

@@ -445,6 +445,12 @@ def promise_check(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "agreements/promise_check.html", context)
 
 
+@viewer_required
+def promise_summary(request: AuthedHttpRequest) -> HttpResponse:
+    """htmx: the live promise check in one line, re-run when a technician or skill changes."""
+    return render(request, "agreements/_promise_summary.html", {"result": promise.run()})
+
+
 @owner_required
 def revenue_page(request: AuthedHttpRequest) -> HttpResponse:
     data = revenue.summary()

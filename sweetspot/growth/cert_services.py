@@ -51,7 +51,8 @@ DEFAULT_UPPER_UPLIFT_PER_HOUR = Decimal("25.00")
 PLANNER_ROLES = frozenset({Role.OWNER, Role.SALES, Role.DISPATCHER, Role.TECHNICIAN})
 
 NOTES = (
-    "No agreements yet: work sold under agreements counts as $0.",
+    "Work sold under active agreements counts at each agreement's annual value split evenly "
+    "over the services it includes.",
     "Opportunities do not name catalog services yet: pipeline work per service counts as $0 "
     "(the pipeline's weighted total still feeds the business-development warning).",
     "No time entries yet: trailing billable revenue, subcontracting spend and hours billed to "
@@ -148,7 +149,7 @@ def load_inputs(today: dt.date | None = None, firm: Firm | None = None) -> engin
         certifications=_certifications(),
         today=today,
         settings=plan_settings(firm),
-        sold_value={},  # no agreements yet
+        sold_value=_sold_value(),
         pipeline_value={},  # opportunities are not linked to services yet
         subcontract_spend={},  # no time entries yet
         upper_hours={},  # no time entries yet
@@ -158,6 +159,13 @@ def load_inputs(today: dt.date | None = None, firm: Firm | None = None) -> engin
         pipeline_weighted_monthly=_pipeline_weighted_monthly(firm),
         notes=NOTES,
     )
+
+
+def _sold_value() -> dict[int, Decimal]:
+    """Annual value of active agreements per included service (agreements' revenue module)."""
+    from sweetspot.agreements.revenue import sold_value_by_service
+
+    return sold_value_by_service()
 
 
 def build_plan(today: dt.date | None = None) -> engine.Plan:

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sweetspot.core.access import AuthedHttpRequest, owner_required, staff_required
+from sweetspot.core.models import Role
 from sweetspot.core.scoping import can_see_costs
 
 from . import queries, services
@@ -144,11 +145,22 @@ def technician_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     context = _technician_context(request, pk)
     context["expiring"] = [c for c in context["certs"] if c["expires_soon"]]
     context["plan_items"] = plan_items_for_technician(pk)
+    if request.user.role in {Role.OWNER, Role.DISPATCHER, Role.SALES}:
+        from sweetspot.agreements import promise
+
+        context["result"] = promise.run()
     return render(request, "team/technician_detail.html", context)
 
 
 def _tech_section(request: AuthedHttpRequest, pk: int, section: str) -> Callable[[], HttpResponse]:
-    return lambda: render(request, f"team/_{section}.html", _technician_context(request, pk))
+    """The re-rendered section after a change; it tells the page to re-run the promise check."""
+
+    def render_section() -> HttpResponse:
+        response = render(request, f"team/_{section}.html", _technician_context(request, pk))
+        response["HX-Trigger"] = "team-changed"
+        return response
+
+    return render_section
 
 
 def _form_instance(model: Any, pk: int) -> Any:

@@ -348,3 +348,21 @@ def test_client_contacts_list_their_own_active_agreements(client_for, harbor, ma
     assert page.count("/pdf/") == 1
     for staff in ["olivia", "dan", "tara"]:
         assert client_for(staff).get("/agreements/mine/").status_code == 404
+
+
+def test_a_skill_change_reruns_the_promise_check(full_demo, client_for):
+    """Changing a technician's skills re-runs the promise check on the technician page."""
+    from sweetspot.team.models import Skill, Technician
+
+    ravi = Technician.objects.get(user__username="ravi")
+    olivia = client_for("olivia")
+    page = olivia.get(f"/team/technicians/{ravi.pk}/")
+    assert page.status_code == 200 and b"promises kept" in page.content
+    firewalls = Skill.objects.get(slug="firewalls")
+    removed = olivia.post(
+        f"/team/technicians/{ravi.pk}/skills/{firewalls.pk}/remove/", headers={"HX-Request": "true"}
+    )
+    assert removed.status_code == 200 and removed["HX-Trigger"] == "team-changed"
+    summary = olivia.get("/agreements/promise/summary/", headers={"HX-Request": "true"})
+    assert b"shortfalls" in summary.content and b"Firewall management" in summary.content
+    assert client_for("tara").get("/agreements/promise/summary/").status_code == 404

@@ -186,7 +186,7 @@ def test_page_shows_warnings_on_top_and_the_zero_inputs_note(client_for, team):
     assert "no billable revenue on record yet" in page
     assert "$4,325.00" in page and "34.6 mo" in page
     assert "start here" in page and "next step" in page
-    assert "No agreements yet" in page and "No time entries yet" in page
+    assert "active agreements" in page and "No time entries yet" in page
     assert "billable hours first; add certifications slowly" in page
 
 
@@ -345,3 +345,16 @@ def test_scoping_fails_closed(team, personas):
     u.is_active = False
     assert not cert_services.can_view(u)
     assert cert_services.scoped(plan, u).technicians == ()
+
+
+def test_sold_agreements_feed_the_planner(full_demo):
+    """Services sold under the demo's active agreements carry their annual value into the
+    planner, so a certification that staffs a thin sold service now pays back."""
+    from sweetspot.agreements.revenue import sold_value_by_service
+
+    sold = sold_value_by_service()
+    assert sold and all(v > 0 for v in sold.values())
+    plan = cert_services.build_plan()
+    sold_benefits = [p for t in plan.technicians for p in t.proposals if p.benefit.work > 0]
+    assert sold_benefits, "some proposal should unlock sold work"
+    assert all(p.payback_months is not None for p in sold_benefits)
