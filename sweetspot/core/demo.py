@@ -306,6 +306,27 @@ def _seed_delivery() -> None:
     from sweetspot.agreements.seed import seed_agreements
 
     seed_agreements()
+    _link_pipeline_to_catalog()
+
+
+def _link_pipeline_to_catalog() -> None:
+    """Demo opportunities propose the plan closest to their fee, or catalog services."""
+    from sweetspot.agreements.models import Plan
+    from sweetspot.catalog.models import Service
+    from sweetspot.growth.models import Opportunity
+    from sweetspot.growth.pipeline import update_opportunity
+
+    sam = User.objects.get(username="sam")
+    plans = list(Plan.objects.filter(hourly_only=False, archived_at__isnull=True))
+    sql = Service.objects.filter(name="SQL Server development").first()
+    for opp in Opportunity.objects.filter(plan__isnull=True).select_related("company"):
+        if opp.services.exists():
+            continue
+        if "SQL Server" in opp.title and sql is not None:
+            update_opportunity(sam, opp, {"services": [sql]})
+        elif plans:
+            best = min(plans, key=lambda p: (abs(p.monthly_fee - opp.expected_monthly_fee), p.pk))
+            update_opportunity(sam, opp, {"plan": best})
 
 
 def _seed_assessments(firm: Firm) -> None:

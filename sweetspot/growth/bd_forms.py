@@ -75,6 +75,16 @@ class ActivityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         instance: Activity = self.instance
         self.fields["owner"].queryset = staff_users()  # type: ignore[attr-defined]
+        from sweetspot.agreements.models import Plan
+        from sweetspot.catalog.models import Service
+
+        if "plan" in self.fields:
+            self.fields["plan"].queryset = Plan.objects.filter(  # type: ignore[attr-defined]
+                archived_at__isnull=True
+            )
+            self.fields["services"].queryset = Service.objects.filter(  # type: ignore[attr-defined]
+                archived_at__isnull=True
+            )
         self.fields["company"].queryset = _company_queryset(  # type: ignore[attr-defined]
             user, instance.company_id
         )
@@ -130,17 +140,29 @@ class OpportunityForm(forms.ModelForm):
             "title",
             "stage",
             "owner",
+            "plan",
+            "services",
             "proposed",
             "expected_monthly_fee",
             "expected_close",
         ]
-        widgets = {"expected_close": DATE}
+        widgets = {"expected_close": DATE, "services": forms.CheckboxSelectMultiple}
         labels = {"expected_monthly_fee": "Expected monthly fee ($)"}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         instance: Opportunity = self.instance
         self.fields["owner"].queryset = staff_users()  # type: ignore[attr-defined]
+        from sweetspot.agreements.models import Plan
+        from sweetspot.catalog.models import Service
+
+        if "plan" in self.fields:
+            self.fields["plan"].queryset = Plan.objects.filter(  # type: ignore[attr-defined]
+                archived_at__isnull=True
+            )
+            self.fields["services"].queryset = Service.objects.filter(  # type: ignore[attr-defined]
+                archived_at__isnull=True
+            )
         self.fields["company"].queryset = _company_queryset(  # type: ignore[attr-defined]
             user, instance.company_id
         )
@@ -160,6 +182,8 @@ class OpportunityEditForm(OpportunityForm):
             "company",
             "title",
             "owner",
+            "plan",
+            "services",
             "proposed",
             "expected_monthly_fee",
             "expected_close",

@@ -2,16 +2,15 @@
 
 The same result feeds the page, ``manage.py cert_plan --json`` and ``GET /api/v1/cert-plan``.
 
-Inputs that do not exist yet count as zero, and the result says so in ``notes``:
+Inputs:
 
-* *sold work*: there are no agreements yet, so ``sold_value`` (service → annual value of the
-  work agreements include) is empty; the agreements issue fills it.
-* *pipeline work per service*: opportunities name what they propose in free text
-  (``Opportunity.proposed``) until the catalog links them to services, so ``pipeline_value``
-  (service → weighted annual value) is empty. The pipeline's weighted TOTAL is real and feeds the
-  thin-pipeline warning.
-* *time entries*: trailing billable revenue, subcontractor spend per service (hours × cost rate)
-  and hours billed to upper-segment clients are zero until time entries exist.
+* *sold work*: ``sold_value`` (service → annual value of the work active agreements include),
+  from ``sweetspot.agreements.revenue.sold_value_by_service``.
+* *pipeline work per service*: ``pipeline_value`` (service → weighted annual value of open
+  opportunities, split over the catalog services they propose, their own and their plan's).
+* *time entries* do not exist yet: trailing billable revenue, subcontractor spend per service
+  (hours × cost rate) and hours billed to upper-segment clients count as zero, and the result
+  says so in ``notes``.
 
 People and services come through ``catalog.loaders`` (the same definition of staffing depth
 as the gap analysis); certifications are loaded here for the exam/class split. Cost rates are
@@ -53,8 +52,8 @@ PLANNER_ROLES = frozenset({Role.OWNER, Role.SALES, Role.DISPATCHER, Role.TECHNIC
 NOTES = (
     "Work sold under active agreements counts at each agreement's annual value split evenly "
     "over the services it includes.",
-    "Opportunities do not name catalog services yet: pipeline work per service counts as $0 "
-    "(the pipeline's weighted total still feeds the business-development warning).",
+    "Work in the pipeline counts at each open opportunity's weighted annual value, split over "
+    "the catalog services it proposes (its own and its plan's).",
     "No time entries yet: trailing billable revenue, subcontracting spend and hours billed to "
     "upper-segment clients count as $0.",
 )
@@ -124,6 +123,27 @@ def _pipeline_weighted_monthly(firm: Firm) -> Decimal:
     )
 
 
+def _pipeline_value(firm: Firm) -> dict[int, Decimal]:
+    """Weighted annual value per catalog service of open opportunities: fee × stage
+    probability × 12, split evenly over the services proposed (its own and its plan's)."""
+    probs = pipeline.stage_probabilities(firm.stage_probabilities)
+    opps = Opportunity.objects.filter(stage__in=pipeline.OPEN_STAGES).prefetch_related(
+        "services", "plan__services"
+    )
+    out: dict[int, Decimal] = {}
+    for opp in opps:
+        ids = {s.pk for s in opp.services.all()}
+        if opp.plan is not None:
+            ids |= {s.pk for s in opp.plan.services.all()}
+        if not ids:
+            continue
+        annual = opp.expected_monthly_fee * probs[opp.stage] / 100 * 12
+        share = pipeline.cents(annual / len(ids))
+        for sid in ids:
+            out[sid] = out.get(sid, Decimal("0.00")) + share
+    return out
+
+
 def _overdue_followups(today: dt.date) -> int:
     return Activity.objects.filter(done_date__isnull=True, due_date__lt=today).count()
 
@@ -150,7 +170,7 @@ def load_inputs(today: dt.date | None = None, firm: Firm | None = None) -> engin
         today=today,
         settings=plan_settings(firm),
         sold_value=_sold_value(),
-        pipeline_value={},  # opportunities are not linked to services yet
+        pipeline_value=_pipeline_value(firm),
         subcontract_spend={},  # no time entries yet
         upper_hours={},  # no time entries yet
         earned=_earned(today),

@@ -92,11 +92,20 @@ class Opportunity(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="opportunities"
     )
-    proposed = models.CharField(
-        "services or plan proposed",
-        max_length=300,
+    proposed = models.CharField("notes on what is proposed", max_length=300, blank=True)
+    plan = models.ForeignKey(
+        "agreements.Plan",
+        null=True,
         blank=True,
-        help_text="Free text until the service catalog and plans exist.",
+        on_delete=models.PROTECT,
+        related_name="opportunities",
+        help_text="The agreement plan proposed, if any.",
+    )
+    services = models.ManyToManyField(
+        "catalog.Service",
+        blank=True,
+        related_name="opportunities",
+        help_text="Catalog services proposed (besides the plan's).",
     )
     expected_monthly_fee = models.DecimalField(
         max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]

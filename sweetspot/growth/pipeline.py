@@ -147,6 +147,7 @@ CREATE_FIELDS = [
     "stage",
     "owner",
     "proposed",
+    "plan",
     "expected_monthly_fee",
     "expected_close",
 ]
@@ -155,10 +156,20 @@ UPDATE_FIELDS = [
     "title",
     "owner",
     "proposed",
+    "plan",
     "expected_monthly_fee",
     "expected_close",
     "lost_reason",
 ]
+
+
+def _services_snapshot(opp: Opportunity) -> dict[str, Any]:
+    return {"services": sorted(s.pk for s in opp.services.all())} if opp.pk else {}
+
+
+def _set_services(opp: Opportunity, data: Mapping[str, Any]) -> None:
+    if "services" in data and data["services"] is not None:
+        opp.services.set(list(data["services"]))
 
 
 def _assign(obj: Any, fields: list[str], data: Mapping[str, Any]) -> None:
@@ -202,7 +213,10 @@ def create_opportunity(actor: User | None, data: Mapping[str, Any]) -> Opportuni
     _check_owner(opp)
     opp.full_clean()
     opp.save()
-    audit.record(actor, AuditLog.Action.CREATE, opp, {}, audit.snapshot(opp))
+    _set_services(opp, data)
+    audit.record(
+        actor, AuditLog.Action.CREATE, opp, {}, audit.snapshot(opp) | _services_snapshot(opp)
+    )
     return opp
 
 
@@ -211,7 +225,7 @@ def update_opportunity(
     actor: User | None, opp: Opportunity, data: Mapping[str, Any]
 ) -> Opportunity:
     """Edit the details; the stage only changes through move_opportunity."""
-    before = audit.snapshot(opp)
+    before = audit.snapshot(opp) | _services_snapshot(opp)
     _assign(opp, UPDATE_FIELDS, data)
     _normalise(opp)
     if opp.stage != Stage.LOST:
@@ -221,7 +235,10 @@ def update_opportunity(
     _check_owner(opp)
     opp.full_clean()
     opp.save()
-    audit.record(actor, AuditLog.Action.UPDATE, opp, before, audit.snapshot(opp))
+    _set_services(opp, data)
+    audit.record(
+        actor, AuditLog.Action.UPDATE, opp, before, audit.snapshot(opp) | _services_snapshot(opp)
+    )
     return opp
 
 

@@ -140,7 +140,7 @@ def board_opportunities(qs: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
     since = timezone.now() - dt.timedelta(days=CLOSED_VISIBLE_DAYS)
     return (
         qs.filter(Q(stage__in=pipeline.OPEN_STAGES) | Q(closed_at__gte=since))
-        .select_related("company", "owner")
+        .select_related("company", "owner", "plan")
         .order_by("-expected_monthly_fee", "pk")
     )
 

@@ -358,3 +358,18 @@ def test_sold_agreements_feed_the_planner(full_demo):
     sold_benefits = [p for t in plan.technicians for p in t.proposals if p.benefit.work > 0]
     assert sold_benefits, "some proposal should unlock sold work"
     assert all(p.payback_months is not None for p in sold_benefits)
+
+
+def test_pipeline_opportunities_feed_the_planner(full_demo):
+    """Open opportunities carry their weighted annual value to the services they propose."""
+    from sweetspot.catalog.models import Service
+    from sweetspot.growth.models import Opportunity
+
+    sql = Service.objects.get(name="SQL Server development")
+    opp = Opportunity.objects.get(company__name="Northwind Logistics")
+    assert list(opp.services.all()) == [sql] and opp.stage == "qualified"
+    inputs = cert_services.load_inputs()
+    # $3,000 a month x 25% (qualified) x 12 = $9,000.00 a year
+    assert inputs.pipeline_value[sql.pk] == Decimal("9000.00")
+    pipeline.move_opportunity(None, opp, "lost", "Went elsewhere")
+    assert sql.pk not in cert_services.load_inputs().pipeline_value
