@@ -1,11 +1,48 @@
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from sweetspot.core.access import any_role_required
+from sweetspot.core.models import Role
 from sweetspot.core.scoping import companies_visible_to
+
+
+def _firm_facts(user: Any) -> dict[str, Any]:
+    """A few cheap aggregates for the dashboard (a fixed number of queries)."""
+    from sweetspot.agreements import promise, revenue
+    from sweetspot.growth import queries as bd
+    from sweetspot.team.models import TechnicianCertification
+
+    today = timezone.localdate()
+    followups = bd.activities_visible_to(user).filter(owner=user, done_date__isnull=True)
+    board = bd.pipeline_board(user)
+    result = promise.run()
+    facts: dict[str, Any] = {
+        "overdue": followups.filter(due_date__lt=today).count(),
+        "due_today": followups.filter(due_date=today).count(),
+        "pipeline_monthly": board.weighted_monthly,
+        "open_opportunities": board.open_count,
+        "promise_ok": result.ok,
+        "promise_findings": len(result.findings),
+        "spof": sum(1 for f in result.findings if f.kind == "single_point_of_failure"),
+        "required_hours": result.required_hours,
+        "available_hours": result.available_hours,
+        "expiring": TechnicianCertification.objects.filter(
+            technician__archived_at__isnull=True,
+            expires_on__gte=today,
+            expires_on__lte=today + dt.timedelta(days=90),
+        ).count(),
+    }
+    if user.role == Role.OWNER:
+        facts["mrr"] = revenue.mrr()
+        facts["arr"] = facts["mrr"] * 12
+    return facts
 
 
 @any_role_required
@@ -19,4 +56,4 @@ def home(request: HttpRequest) -> HttpResponse:
         prospects=Count("pk", filter=Q(status="prospect")),
         sweet_spot=Count("pk", filter=Q(segment="sweet_spot")),
     )
-    return render(request, "web/home.html", {"counts": counts})
+    return render(request, "web/home.html", {"counts": counts, "facts": _firm_facts(user)})
