@@ -200,7 +200,8 @@ if os.environ.get("REDIS_URL"):
         "name": "sweetspot",
         "url": os.environ["REDIS_URL"],
         "immediate": HUEY_IMMEDIATE,
-        "consumer": {"workers": 2, "worker_type": "thread"},
+        # Poll at least once a second so a page waiting on a job is not kept waiting.
+        "consumer": {"workers": 2, "worker_type": "thread", "max_delay": 1.0},
     }
 else:
     HUEY = {
@@ -208,7 +209,8 @@ else:
         "name": "sweetspot",
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": HUEY_IMMEDIATE,
-        "consumer": {"workers": 2, "worker_type": "thread"},
+        # Poll at least once a second so a page waiting on a job is not kept waiting.
+        "consumer": {"workers": 2, "worker_type": "thread", "max_delay": 1.0},
     }
 
 LOGGING = {

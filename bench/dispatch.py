@@ -1,0 +1,251 @@
+"""Batch dispatch benchmark: `make bench` (or `.venv/bin/python bench/dispatch.py`).
+
+Seeded random queues (no database): a 1,000-ticket × 50-technician queue and a 50-ticket
+queue that must solve to proven optimality. Skills come from a small set; tiers, priorities,
+estimates, SLA clocks, segments and certifications follow a realistic mix; capacities are
+scaled so that only part of the queue fits. For each case it runs the greedy baseline and the
+solver (``sweetspot.desk.batch.plan``, 10 s limit) and reports solve time, status, proven
+gaps, tickets and hours assigned, urgency-weighted hours, total cost and surplus points. The
+large case is solved twice to see whether the plan came out the same. Writes
+bench/results/YYYY-MM-DD-dispatch.json and prints a markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results"
+sys.path.insert(0, str(ROOT))
+
+from sweetspot.desk import batch, engine  # noqa: E402
+
+ROUTINE = ["windows-desktop", "outlook-exchange-admin", "m365", "backup", "printers"]
+NETWORK = ["lan", "firewalls", "wifi", "windows-server", "voip"]
+SPECIALIST = ["sql-server", "linux", "security", "windows-server"]
+SKILLS = sorted(set(ROUTINE + NETWORK + SPECIALIST))
+RATE = {"entry": 85, "intermediate": 110, "senior": 140, "expert": 175}
+ESTIMATES = ["0.5", "1", "1.5", "2", "3", "4", "6", "8"]
+
+
+def generate(
+    n_tickets: int, n_technicians: int, n_subcontractors: int, fit: float, seed: int
+) -> tuple[list[engine.Person], list[engine.Ticket]]:
+    """A queue and a team; the team's free hours are scaled to about ``fit`` × the queue's
+    estimated hours (so, with skills and certifications in the way, less than that fits)."""
+    rng = random.Random(seed)
+    clients = [f"c{i}" for i in range(max(10, n_tickets // 8))]
+    segment = {c: rng.choices(["micro", "sweet_spot", "upper"], [2, 6, 2])[0] for c in clients}
+    tickets = []
+    for i in range(n_tickets):
+        tier = rng.choices(["routine", "network", "specialist"], [60, 30, 10])[0]
+        pool = {"routine": ROUTINE, "network": NETWORK, "specialist": SPECIALIST}[tier]
+        low, high = {"routine": (1, 3), "network": (2, 4), "specialist": (3, 5)}[tier]
+        requires = {s: rng.randint(low, high) for s in rng.sample(pool, rng.choice([1, 1, 2]))}
+        client = rng.choice(clients)
+        tickets.append(
+            engine.Ticket(
+                id=f"T{i + 1}",
+                client=client,
+                segment=segment[client],
+                requires=requires,
+                tier=tier,
+                subcontractable=tier == "specialist" and rng.random() < 0.7,
+                estimate_hours=Decimal(rng.choices(ESTIMATES, [15, 25, 15, 15, 10, 10, 5, 5])[0]),
+                priority=rng.choices(["P1", "P2", "P3", "P4"], [5, 20, 50, 25])[0],
+                sla_minutes_left=rng.choice([None, rng.randint(-60, 3000)]),
+            )
+        )
+    demand = sum(t.estimate_hours for t in tickets)
+    raw: list[tuple[str, str, dict[str, int], int]] = []
+    for _ in range(n_technicians):
+        level = rng.choices(list(RATE), [35, 35, 20, 10])[0]
+        rank = engine.LEVEL_RANK[level]
+        skills = {
+            s: max(1, min(5, rank + rng.randint(-1, 2)))
+            for s in rng.sample(SKILLS, rng.randint(3, 7))
+        }
+        raw.append(("technician", level, skills, rng.choice([4, 8, 12, 16, 20, 24, 30, 36])))
+    for _ in range(n_subcontractors):
+        skills = {s: rng.randint(4, 5) for s in rng.sample(SPECIALIST, 2)}
+        raw.append(("subcontractor", "expert", skills, rng.choice([8, 16, 24])))
+    scale = Decimal(str(fit)) * demand / sum(r[3] for r in raw)
+    people = []
+    for j, (kind, level, skills, hours) in enumerate(raw):
+        people.append(
+            engine.Person(
+                id=f"{'p' if kind == 'technician' else 's'}{j + 1}",
+                kind=kind,
+                level=level,
+                bill_rate=Decimal(RATE[level] + rng.randint(-10, 10) + (20 * (kind != "technician"))),
+                skills=skills,
+                certified_skills=frozenset(
+                    s for s, v in skills.items() if v >= 3 and rng.random() < 0.6
+                ),
+                free_hours=(hours * scale).quantize(Decimal("0.5")),
+                clients=frozenset(rng.sample(clients, rng.randint(0, min(15, len(clients))))),
+            )
+        )
+    return people, tickets
+
+
+def _summary(
+    p: batch.Plan, people: list[engine.Person], tickets: list[engine.Ticket]
+) -> dict[str, Any]:
+    by_person = {x.id: x for x in people}
+    by_ticket = {t.id: t for t in tickets}
+    hours = sum((by_ticket[t].estimate_hours for t in p.assignments), Decimal(0))
+    surplus = sum(engine.surplus(by_person[pid], by_ticket[tid]) for tid, pid in p.assignments.items())
+    per_priority = {
+        prio: sum(1 for t in p.assignments if by_ticket[t].priority == prio)
+        for prio in engine.PRIORITIES
+    }
+    reasons = {code: list(p.unassigned.values()).count(code) for code in sorted(set(p.unassigned.values()))}
+    return {
+        "status": p.status,
+        "seconds": round(p.seconds, 3),
+        "gap": p.gap,
+        "urgency_gap": p.urgency_gap,
+        "cost_gap": p.cost_gap,
+        "tickets_assigned": len(p.assignments),
+        "assigned_by_priority": per_priority,
+        "hours_assigned": str(hours),
+        "urgency_weighted_hours": str(p.urgency_hours),
+        "total_cost": str(p.total_cost),
+        "cost_per_hour": str((p.total_cost / hours).quantize(Decimal("0.01")) if hours else 0),
+        "surplus_points": surplus,
+        "unassigned": reasons,
+    }
+
+
+def run_case(
+    name: str,
+    n_tickets: int,
+    n_technicians: int,
+    n_subcontractors: int,
+    fit: float,
+    seed: int,
+    time_limit: float,
+    repeat: bool,
+) -> dict[str, Any]:
+    people, tickets = generate(n_tickets, n_technicians, n_subcontractors, fit, seed)
+    settings = engine.DispatchSettings(time_limit_seconds=time_limit, seed=0)
+    greedy = batch.greedy_plan(tickets, people, settings)
+    solved = batch.plan(tickets, people, settings)
+    case: dict[str, Any] = {
+        "case": name,
+        "tickets": n_tickets,
+        "technicians": n_technicians,
+        "subcontractors": n_subcontractors,
+        "qualified_pairs": sum(len(engine.candidates(t, people, settings)) for t in tickets),
+        "queue_hours": str(sum(t.estimate_hours for t in tickets)),
+        "capacity_hours": str(sum(p.free_hours for p in people)),
+        "greedy": _summary(greedy, people, tickets),
+        "solver": _summary(solved, people, tickets),
+    }
+    if repeat:
+        again = batch.plan(tickets, people, settings)
+        case["repeat_identical"] = (again.assignments, again.total_cost) == (
+            solved.assignments,
+            solved.total_cost,
+        )
+        case["repeat_status"] = again.status
+    return case
+
+
+def _table(cases: list[dict[str, Any]]) -> str:
+    lines = [
+        "| Case | Plan | Status | Seconds | Proven gap | Tickets | Hours | Urgency-wtd h | "
+        "Total cost | $/h | Surplus pts |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for c in cases:
+        for label in ("greedy", "solver"):
+            r = c[label]
+            gap = "—" if r["gap"] is None else f"{100 * r['gap']:.3f} %"
+            if label == "greedy":
+                gap = "—"
+            lines.append(
+                f"| {c['case']} | {label} | {r['status']} | {r['seconds']:.2f} | {gap} | "
+                f"{r['tickets_assigned']} | {r['hours_assigned']} | {r['urgency_weighted_hours']} | "
+                f"{r['total_cost']} | {r['cost_per_hour']} | {r['surplus_points']} |"
+            )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Batch dispatch benchmark.")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--time-limit", type=float, default=10.0, help="Seconds per solve.")
+    parser.add_argument("--fit", type=float, default=0.6, help="Capacity ÷ queue hours.")
+    parser.add_argument("--out", type=Path, default=None, help="JSON path (default: dated).")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    import highspy
+    import numpy
+
+    cases = [
+        run_case("1,000 × 50", 1000, 50, 4, args.fit, args.seed, args.time_limit, repeat=True),
+        run_case("50 × 8", 50, 8, 2, args.fit, args.seed, args.time_limit, repeat=True),
+    ]
+    today = dt.date.today().isoformat()
+    out = args.out or RESULTS / f"{today}-dispatch.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "benchmark": "dispatch",
+        "date": today,
+        "machine": {
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "cpu_count": os.cpu_count(),
+            "highspy": getattr(highspy, "__version__", None) or highspy.Highs().version(),
+            "numpy": numpy.__version__,
+        },
+        "settings": {
+            "seed": args.seed,
+            "time_limit_seconds": args.time_limit,
+            "fit": args.fit,
+            "surplus_weight": str(engine.DispatchSettings().surplus_weight),
+            "threads": 1,
+        },
+        "results": cases,
+        "total_seconds": round(time.perf_counter() - started, 1),
+    }
+    out.write_text(json.dumps(payload, indent=2) + "\n")
+    print()
+    print(_table(cases))
+    print()
+    failures = []
+    for c in cases:
+        g, s = c["greedy"], c["solver"]
+        print(
+            f"{c['case']}: {c['qualified_pairs']} qualified pairs, queue {c['queue_hours']} h, "
+            f"capacity {c['capacity_hours']} h; repeat identical: {c.get('repeat_identical')}"
+        )
+        if Decimal(s["urgency_weighted_hours"]) < Decimal(g["urgency_weighted_hours"]):
+            failures.append(f"{c['case']}: solver assigned less urgency-weighted work than greedy")
+    small = cases[-1]["solver"]
+    if small["status"] != "optimal":
+        failures.append(f"50-ticket case not proven optimal: {small['status']}")
+    for f in failures:
+        print(f"FAIL: {f}")
+    try:
+        shown = out.relative_to(ROOT)
+    except ValueError:
+        shown = out
+    print(f"Wrote {shown} in {payload['total_seconds']} s.")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,461 @@
+"""Batch dispatch: assign a whole queue at once under capacity (DOMAIN.md §6). Pure: no ORM.
+
+The problem is a generalised assignment problem. Each person's ``free_hours`` is a capacity,
+each ticket's ``estimate_hours`` its demand. A ticket may go only to the people
+``engine.candidates`` lists for it (the qualified, with subcontractors where the rule lets
+them in); a pair whose estimate exceeds the person's whole capacity is dropped.
+
+**Units** (all integers, so the two stages and the checks are exact): hours in hundredths
+(demand rounded up, capacity rounded down, so a plan never exceeds a capacity), money in
+cents.
+
+**Urgency weight** of a ticket, per hundredth of an hour:
+``PRIORITY_WEIGHT[priority] × (10 + sla_boost)`` with P1 1000, P2 100, P3 10, P4 1 and
+``sla_boost`` 0–9 growing as the SLA clock runs out (``SLA_STEPS``: 9 when overdue, 8 with
+≤ 15 min left, … 1 with ≤ 32 h, 0 beyond or without a clock). One P1 hour outweighs at least
+5.2 P2 hours (10 000 vs 1 900), and the SLA orders tickets within a priority.
+*Urgency-weighted hours* = Σ over assigned tickets of weight × hours / 10.
+
+**Cost** of giving ticket t to person p, in dollars:
+``cost(p, t) = bill_rate(p) × estimate_hours(t)  +  surplus_weight × surplus(p, t)``.
+The first term is what the client is billed for the work; the second prices the margin lost
+by sending someone more skilled than the work needs (``surplus`` from ``engine``; the firm
+setting ``surplus_weight``, default $10 per surplus point per assignment). Both terms are
+dollars, so they compare directly: one surplus point costs as much as six minutes at $100/h.
+Total cost = Σ over assignments, each term rounded to the cent.
+
+**Objective, lexicographic.** First maximise the urgency-weighted work assigned; then, among
+plans that assign that much, minimise the total cost. Solved in two stages with HiGHS (MIP):
+
+1. max Σ w_t·h_t·x_pt subject to Σ_p x_pt ≤ 1 per ticket, Σ_t h_t·x_pt ≤ cap_p per person,
+   x binary over candidate pairs only. Its value U₁ is an integer.
+2. min Σ cost_pt·x_pt subject to the same rows plus Σ_t w_t·h_t·y_t ≥ U₁ − ½, with
+   y_t = Σ_p x_pt (the row is written over the per-ticket y_t rather than the 7× longer
+   x row, which keeps presolve fast). Since the left side is an integer, ≥ U₁ − ½ means ≥ U₁
+   exactly, whatever the solver's tolerances; the plan is re-checked in integers anyway.
+
+A single objective M·urgency − cost would need M above the largest total cost in cents
+(~10⁸) times urgency values up to ~10¹⁰: beyond what a floating-point MIP solver resolves,
+so the stages are kept apart.
+
+**Solver discipline.** Single-threaded, seeded (``DispatchSettings.seed``), warm-started
+from the greedy plan (stage 1) and from the better of the stage-1 plan and greedy (stage 2),
+under one time limit (``DispatchSettings.time_limit_seconds``, default 10 s; stage 1 gets
+up to 40 % of it, stage 2 the rest). Queues of up to 50 tickets solve to proven optimality
+in well under a second. When the limit stops a stage, the gaps are reported against the
+solver's proven bounds:
+
+* ``urgency_gap`` = (bound on urgency − urgency assigned) / urgency assigned;
+* ``cost_gap`` = (cost − bound on cost) / cost, where the bound is the least cost of any
+  plan at least as urgent as stage 1's; the true lexicographic optimum is such a plan, so
+  this bounds the distance to it too;
+* ``gap`` = the larger of the two.
+
+After the solve, tickets left over that still fit a candidate's remaining hours are filled
+in (urgent first; a no-op on an optimal plan). The result is compared with the greedy plan
+and greedy is returned if it is lexicographically better, so the plan is never worse than
+greedy: at least as much urgency-weighted work, and where both assign the same tickets (so
+the same urgency) no more cost. A plan is reproducible for a given input whenever the solve
+finishes within its limit (always on ≤ 50-ticket queues); a solve stopped by the wall-clock
+limit can stop at a different point on a busier machine (HiGHS has no deterministic work
+limit).
+
+Tickets left over carry a reason code: ``no_qualified`` (nobody may take it at all) or
+``no_capacity`` (someone may, but not within the hours left).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from functools import reduce
+from typing import Any
+
+import numpy as np
+
+from . import engine
+from .engine import CENT, DispatchSettings, Person, Ticket
+
+PRIORITY_WEIGHT = {"P1": 1000, "P2": 100, "P3": 10, "P4": 1}
+SLA_STEPS = (0, 15, 30, 60, 120, 240, 480, 960, 1920)  # minutes left → boost 9, 8, … 1
+NO_QUALIFIED = "no_qualified"
+NO_CAPACITY = "no_capacity"
+STAGE1_SHARE = 0.4
+
+
+def sla_boost(minutes_left: int | None) -> int:
+    if minutes_left is None:
+        return 0
+    for i, limit in enumerate(SLA_STEPS):
+        if minutes_left <= limit:
+            return 9 - i
+    return 0
+
+
+def urgency_weight(ticket: Ticket) -> int:
+    """Weight per hundredth of an hour (see the module docstring)."""
+    return PRIORITY_WEIGHT[ticket.priority] * (10 + sla_boost(ticket.sla_minutes_left))
+
+
+def urgency_key(ticket: Ticket) -> tuple[int, float]:
+    """Most urgent first: priority, then least SLA time left (no clock last)."""
+    left = ticket.sla_minutes_left
+    return (engine.PRIORITIES.index(ticket.priority), math.inf if left is None else left)
+
+
+def hour_units(hours: Decimal, rounding: str) -> int:
+    return max(0, int((hours * 100).to_integral_value(rounding=rounding)))
+
+
+def pair_cost(person: Person, ticket: Ticket, settings: DispatchSettings) -> Decimal:
+    """bill rate × estimate hours + surplus weight × surplus, in dollars to the cent."""
+    work = (person.bill_rate * ticket.estimate_hours).quantize(CENT, rounding=ROUND_HALF_UP)
+    extra = (settings.surplus_weight * engine.surplus(person, ticket)).quantize(
+        CENT, rounding=ROUND_HALF_UP
+    )
+    return work + extra
+
+
+@dataclass(frozen=True)
+class Plan:
+    assignments: dict[str, str]  # ticket id -> person id, in the queue's order
+    unassigned: dict[str, str]  # ticket id -> "no_qualified" | "no_capacity"
+    total_cost: Decimal
+    urgency_hours: Decimal  # urgency-weighted hours assigned
+    status: str  # "optimal" | "time_limit" | "greedy" (greedy was better) | "baseline"
+    gap: float | None = None
+    urgency_gap: float | None = None
+    cost_gap: float | None = None
+    seconds: float = 0.0
+
+    def hours_by_person(self, tickets: Sequence[Ticket]) -> dict[str, Decimal]:
+        est = {t.id: t.estimate_hours for t in tickets}
+        out: dict[str, Decimal] = {}
+        for tid, pid in self.assignments.items():
+            out[pid] = out.get(pid, Decimal(0)) + est[tid]
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "assignments": dict(self.assignments),
+            "unassigned": dict(self.unassigned),
+            "total_cost": str(self.total_cost),
+            "solver": {
+                "status": self.status,
+                "gap": self.gap,
+                "urgency_gap": self.urgency_gap,
+                "cost_gap": self.cost_gap,
+                "seconds": round(self.seconds, 3),
+            },
+        }
+
+
+@dataclass
+class _Problem:
+    tickets: list[Ticket]
+    people: list[Person]
+    settings: DispatchSettings
+    candidates: list[list[int]]  # per ticket: person indexes, best first (all qualified)
+    demand: list[int]  # per ticket, hundredths of an hour
+    weight: list[int]  # per ticket, urgency weight per hundredth
+    capacity: list[int]  # per person, hundredths of an hour
+    pairs: list[tuple[int, int]]  # (ticket, person) variables: candidates that can fit
+    cost: list[int]  # per pair, cents
+    pair_cost: list[Decimal]  # per pair, dollars
+
+
+def _build(
+    tickets: Sequence[Ticket], people: Sequence[Person], settings: DispatchSettings
+) -> _Problem:
+    for what, ids in (("ticket", [t.id for t in tickets]), ("person", [p.id for p in people])):
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"duplicate {what} id")
+    people = list(people)
+    index = {p.id: i for i, p in enumerate(people)}
+    capacity = [hour_units(p.free_hours, ROUND_FLOOR) for p in people]
+    prob = _Problem(list(tickets), people, settings, [], [], [], capacity, [], [], [])
+    for ti, ticket in enumerate(prob.tickets):
+        demand = hour_units(ticket.estimate_hours, ROUND_CEILING)
+        prob.demand.append(demand)
+        prob.weight.append(urgency_weight(ticket))
+        ranked = [index[p.id] for p in engine.candidates(ticket, people, settings)]
+        prob.candidates.append(ranked)
+        for pi in ranked:
+            if demand <= capacity[pi]:
+                money = pair_cost(people[pi], ticket, settings)
+                prob.pairs.append((ti, pi))
+                prob.pair_cost.append(money)
+                prob.cost.append(int(money * 100))
+    return prob
+
+
+def _value(prob: _Problem, x: Sequence[int]) -> tuple[int, int]:
+    """(urgency units, cost in cents) of a 0/1 vector over pairs."""
+    urgency = cost = 0
+    for k, on in enumerate(x):
+        if on:
+            ti = prob.pairs[k][0]
+            urgency += prob.weight[ti] * prob.demand[ti]
+            cost += prob.cost[k]
+    return urgency, cost
+
+
+def _feasible(prob: _Problem, x: Sequence[int]) -> bool:
+    if len(x) != len(prob.pairs) or any(v not in (0, 1) for v in x):
+        return False
+    taken = [0] * len(prob.tickets)
+    load = [0] * len(prob.people)
+    for k, on in enumerate(x):
+        if on:
+            ti, pi = prob.pairs[k]
+            taken[ti] += 1
+            load[pi] += prob.demand[ti]
+    return max(taken, default=0) <= 1 and all(
+        used <= cap for used, cap in zip(load, prob.capacity, strict=True)
+    )
+
+
+def _fill(prob: _Problem, x: list[int]) -> list[int]:
+    """Give each unassigned ticket, most urgent first, to its best-ranked candidate with
+    enough hours left. From an empty plan this is the greedy baseline."""
+    x = list(x)
+    pair_of = {pair: k for k, pair in enumerate(prob.pairs)}
+    left = list(prob.capacity)
+    done = [False] * len(prob.tickets)
+    for k, on in enumerate(x):
+        if on:
+            ti, pi = prob.pairs[k]
+            left[pi] -= prob.demand[ti]
+            done[ti] = True
+    order = sorted(range(len(prob.tickets)), key=lambda i: urgency_key(prob.tickets[i]))
+    for ti in order:
+        if done[ti]:
+            continue
+        for pi in prob.candidates[ti]:
+            k = pair_of.get((ti, pi))
+            if k is not None and left[pi] >= prob.demand[ti]:
+                x[k] = 1
+                left[pi] -= prob.demand[ti]
+                break
+    return x
+
+
+def _plan(
+    prob: _Problem,
+    x: Sequence[int],
+    status: str,
+    seconds: float,
+    bounds: tuple[float | None, float | None] = (None, None),
+) -> Plan:
+    assigned: dict[int, int] = {}
+    total = Decimal(0)
+    for k, on in enumerate(x):
+        if on:
+            ti, pi = prob.pairs[k]
+            assigned[ti] = k
+            total += prob.pair_cost[k]
+    assignments: dict[str, str] = {}
+    unassigned: dict[str, str] = {}
+    for ti, ticket in enumerate(prob.tickets):
+        if ti in assigned:
+            assignments[ticket.id] = prob.people[prob.pairs[assigned[ti]][1]].id
+        else:
+            unassigned[ticket.id] = NO_CAPACITY if prob.candidates[ti] else NO_QUALIFIED
+    urgency, cost = _value(prob, x)
+    urgency_bound, cost_bound = bounds
+    urgency_gap = cost_gap = None
+    if urgency_bound is not None:
+        urgency_gap = max(0.0, math.floor(urgency_bound + 1e-6) - urgency) / max(urgency, 1)
+    if cost_bound is not None:
+        cost_gap = max(0.0, cost - math.ceil(cost_bound - 1e-6)) / max(cost, 1)
+    gaps = [g for g in (urgency_gap, cost_gap) if g is not None]
+    return Plan(
+        assignments=assignments,
+        unassigned=unassigned,
+        total_cost=total,
+        urgency_hours=Decimal(urgency) / 1000,
+        status=status,
+        gap=max(gaps) if gaps else None,
+        urgency_gap=urgency_gap,
+        cost_gap=cost_gap,
+        seconds=seconds,
+    )
+
+
+@dataclass(frozen=True)
+class _Stage:
+    x: list[int] | None  # None when the stage did not run or found nothing usable
+    optimal: bool
+    bound: float | None  # the solver's proven bound on the stage's objective
+
+
+def _solver(prob: _Problem, until: float) -> Any:
+    import highspy
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    h.setOptionValue("random_seed", prob.settings.seed)
+    h.setOptionValue("mip_rel_gap", 0.0)
+    h.setOptionValue("mip_abs_gap", 0.5)  # both objectives take integer values
+    h.setOptionValue("time_limit", max(0.01, until - time.perf_counter()))
+    return h
+
+
+def _add_columns(h: Any, n: int, cost: list[int]) -> None:
+    import highspy
+
+    cols = np.arange(n, dtype=np.int32)
+    h.addVars(n, np.zeros(n), np.ones(n))
+    h.changeColsCost(n, cols, np.array(cost, dtype=float))
+    h.changeColsIntegrality(n, cols, np.full(n, highspy.HighsVarType.kInteger))
+
+
+def _add_rows(h: Any, rows: list[tuple[float, float, list[int], list[float]]]) -> None:
+    if not rows:
+        return
+    starts, index, value = [], [], []
+    for _, _, cols, coefs in rows:
+        starts.append(len(index))
+        index.extend(cols)
+        value.extend(coefs)
+    h.addRows(
+        len(rows),
+        np.array([r[0] for r in rows], dtype=float),
+        np.array([r[1] for r in rows], dtype=float),
+        len(index),
+        np.array(starts, dtype=np.int32),
+        np.array(index, dtype=np.int32),
+        np.array(value, dtype=float),
+    )
+
+
+def _structure(prob: _Problem) -> tuple[dict[int, list[int]], list[tuple[Any, ...]]]:
+    """Pairs per ticket, and the capacity rows that can bind."""
+    import highspy
+
+    by_ticket: dict[int, list[int]] = {}
+    by_person: dict[int, list[int]] = {}
+    for k, (ti, pi) in enumerate(prob.pairs):
+        by_ticket.setdefault(ti, []).append(k)
+        by_person.setdefault(pi, []).append(k)
+    capacity_rows: list[tuple[Any, ...]] = []
+    for pi, ks in sorted(by_person.items()):
+        demands = [float(prob.demand[prob.pairs[k][0]]) for k in ks]
+        if sum(demands) > prob.capacity[pi]:
+            capacity_rows.append((-highspy.kHighsInf, float(prob.capacity[pi]), ks, demands))
+    return by_ticket, capacity_rows
+
+
+def _run(h: Any, start: Sequence[int | float], n_pairs: int) -> _Stage:
+    import highspy
+
+    n = len(start)
+    h.setSolution(n, np.arange(n, dtype=np.int32), np.array(start, dtype=float))
+    h.run()
+    info = h.getInfo()
+    optimal = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    x: list[int] | None = None
+    if info.primal_solution_status == 2:  # kSolutionStatusFeasible
+        x = [int(round(v)) for v in list(h.getSolution().col_value)[:n_pairs]]
+    bound = float(info.mip_dual_bound)
+    return _Stage(x, optimal and x is not None, bound if math.isfinite(bound) else None)
+
+
+def _solve_urgency(prob: _Problem, start: list[int], until: float) -> _Stage:
+    """Stage 1: max Σ w·h·x under the assignment and capacity rows."""
+    import highspy
+
+    if until - time.perf_counter() <= 0.01:
+        return _Stage(None, False, None)
+    h = _solver(prob, until)
+    n = len(prob.pairs)
+    _add_columns(h, n, [prob.weight[ti] * prob.demand[ti] for ti, _ in prob.pairs])
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    by_ticket, capacity_rows = _structure(prob)
+    rows = [(-highspy.kHighsInf, 1.0, ks, [1.0] * len(ks)) for ks in by_ticket.values()]
+    _add_rows(h, [r for r in rows if len(r[2]) > 1] + capacity_rows)
+    return _run(h, start, n)
+
+
+def _solve_cost(prob: _Problem, start: list[int], urgency: int, until: float) -> _Stage:
+    """Stage 2: min Σ cost·x keeping at least ``urgency`` (over y_t = Σ_p x_pt)."""
+    if until - time.perf_counter() <= 0.01:
+        return _Stage(None, False, None)
+    h = _solver(prob, until)
+    n = len(prob.pairs)
+    by_ticket, capacity_rows = _structure(prob)
+    tickets = sorted(by_ticket)
+    _add_columns(h, n + len(tickets), prob.cost + [0] * len(tickets))
+    rows = [
+        (0.0, 0.0, [*by_ticket[ti], n + j], [1.0] * len(by_ticket[ti]) + [-1.0])
+        for j, ti in enumerate(tickets)
+    ]
+    coefs = [prob.weight[ti] * prob.demand[ti] for ti in tickets]
+    g = reduce(math.gcd, coefs, 0) or 1
+    rows.append(
+        (
+            urgency // g - 0.5,
+            math.inf,
+            [n + j for j in range(len(tickets))],
+            [float(c // g) for c in coefs],
+        )
+    )
+    _add_rows(h, rows + capacity_rows)
+    taken = {prob.pairs[k][0] for k, on in enumerate(start) if on}
+    return _run(h, [*start, *(1 if ti in taken else 0 for ti in tickets)], n)
+
+
+def greedy_plan(
+    tickets: Sequence[Ticket], people: Sequence[Person], settings: DispatchSettings | None = None
+) -> Plan:
+    """The baseline: tickets by urgency, each to the best-ranked qualified person (the
+    ``engine.suggest`` order) who still has enough free hours."""
+    start = time.perf_counter()
+    prob = _build(tickets, people, settings or DispatchSettings())
+    x = _fill(prob, [0] * len(prob.pairs))
+    return _plan(prob, x, "baseline", time.perf_counter() - start)
+
+
+def plan(
+    tickets: Sequence[Ticket],
+    people: Sequence[Person],
+    settings: DispatchSettings | None = None,
+    time_limit: float | None = None,
+) -> Plan:
+    """The optimal (or, past the time limit, the best found) lexicographic plan."""
+    start = time.perf_counter()
+    settings = settings or DispatchSettings()
+    limit = settings.time_limit_seconds if time_limit is None else time_limit
+    prob = _build(tickets, people, settings)
+    greedy = _fill(prob, [0] * len(prob.pairs))
+    if not prob.pairs:
+        return _plan(prob, greedy, "optimal", time.perf_counter() - start, (0.0, 0.0))
+    deadline = start + limit
+    stage1 = _solve_urgency(prob, greedy, min(deadline, start + limit * STAGE1_SHARE))
+    x1 = stage1.x if stage1.x is not None and _feasible(prob, stage1.x) else greedy
+    u1, c1 = _value(prob, x1)
+    ug, cg = _value(prob, greedy)
+    if ug > u1:  # cannot happen with a warm start, but never trust it
+        x1, u1, c1 = greedy, ug, cg
+    start2 = greedy if (ug == u1 and cg < c1) else x1
+    stage2 = _solve_cost(prob, start2, u1, deadline)
+    x2 = start2
+    if stage2.x is not None and _feasible(prob, stage2.x):
+        u2, c2 = _value(prob, stage2.x)
+        if u2 >= u1 and c2 <= _value(prob, start2)[1]:
+            x2 = stage2.x
+    x2 = _fill(prob, x2)
+    optimal = stage1.optimal and stage2.optimal
+    status = "optimal" if optimal else "time_limit"
+    u2, c2 = _value(prob, x2)
+    if (ug, -cg) > (u2, -c2):
+        x2, status = greedy, "greedy"
+    bounds = (
+        float(u1) if stage1.optimal else stage1.bound,
+        float(_value(prob, x2)[1]) if optimal else stage2.bound,
+    )
+    return _plan(prob, x2, status, time.perf_counter() - start, bounds)

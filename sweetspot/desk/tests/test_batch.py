@@ -1,0 +1,200 @@
+"""Batch dispatch: worked examples, brute-force optimality on tiny queues, properties."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sweetspot.desk.batch import (
+    NO_CAPACITY,
+    NO_QUALIFIED,
+    greedy_plan,
+    hour_units,
+    pair_cost,
+    plan,
+    sla_boost,
+    urgency_key,
+    urgency_weight,
+)
+from sweetspot.desk.engine import LEVEL_RANK, DispatchSettings, Person, Ticket, candidates
+
+from .test_engine import FIREWALL, OUTLOOK, QUILL, RAVI, SQL_DEV, TARA, TEAM
+
+FAST = DispatchSettings(time_limit_seconds=2)
+
+
+def test_worked_queue_goes_tara_ravi_quill_with_the_cost_spelled_out():
+    got = plan([OUTLOOK, FIREWALL, SQL_DEV], TEAM, FAST)
+    assert got.assignments == {"t-outlook": "tara", "t-firewall": "ravi", "t-sql": "quill"}
+    assert got.unassigned == {} and got.status == "optimal" and got.gap == 0
+    # Tara 1 h x $85 + 1 surplus x $10; Ravi 3 h x $140 + 2 x $10;
+    # Quill 8 h x $175 + (5-4 skill + expert vs senior 1) x $10
+    assert got.total_cost == Decimal("95.00") + Decimal("440.00") + Decimal("1420.00")
+    assert got.to_json()["total_cost"] == "1955.00"
+
+
+def test_capacity_sends_the_second_outlook_job_to_ravi_and_urgency_decides_who_waits():
+    busy_tara = replace(TARA, free_hours=Decimal(1))
+    second = replace(OUTLOOK, id="t-outlook-2")
+    got = plan([OUTLOOK, second], [busy_tara, RAVI], FAST)
+    assert set(got.assignments.values()) == {"tara", "ravi"}
+    # Only one hour anywhere: the P1 ticket gets it, the P4 one waits for capacity.
+    lone = [busy_tara]
+    p4 = replace(OUTLOOK, id="later", priority="P4")
+    p1 = replace(OUTLOOK, id="now", priority="P1")
+    got = plan([p4, p1], lone, FAST)
+    assert got.assignments == {"now": "tara"} and got.unassigned == {"later": NO_CAPACITY}
+
+
+def test_reason_codes():
+    nobody = Ticket("x", "harbor", requires={"mainframe": 3})
+    too_big = replace(OUTLOOK, id="big", estimate_hours=Decimal(40))
+    got = plan([nobody, too_big], [TARA, RAVI], FAST)
+    assert got.unassigned == {"x": NO_QUALIFIED, "big": NO_CAPACITY}
+    assert got.assignments == {} and got.total_cost == 0
+
+
+def test_solver_beats_greedy_when_the_best_ranked_person_is_needed_elsewhere():
+    mia = Person("mia", "technician", "entry", Decimal(80), {"printers": 3}, free_hours=Decimal(2))
+    ravi = replace(RAVI, skills={**RAVI.skills, "printers": 2}, free_hours=Decimal(2))
+    urgent = Ticket("a", "harbor", requires={"printers": 2}, estimate_hours=Decimal(2), priority="P1")
+    only_mia = Ticket(
+        "b", "harbor", requires={"printers": 3}, estimate_hours=Decimal(2), priority="P2"
+    )
+    base = greedy_plan([urgent, only_mia], [mia, ravi], FAST)
+    assert base.assignments == {"a": "mia"} and base.unassigned == {"b": NO_CAPACITY}
+    got = plan([urgent, only_mia], [mia, ravi], FAST)
+    assert got.assignments == {"a": "ravi", "b": "mia"} and got.status == "optimal"
+    assert got.urgency_hours > base.urgency_hours
+
+
+def test_urgency_weights_order_priority_then_sla():
+    assert sla_boost(None) == 0 and sla_boost(-5) == 9 and sla_boost(10) == 8
+    assert sla_boost(5000) == 0
+    p1 = replace(OUTLOOK, priority="P1", sla_minutes_left=5000)
+    p2 = replace(OUTLOOK, priority="P2", sla_minutes_left=-30)
+    assert urgency_weight(p1) > urgency_weight(p2)
+    assert urgency_key(p1) < urgency_key(p2)
+    assert urgency_key(replace(p2, sla_minutes_left=10)) < urgency_key(replace(p2, sla_minutes_left=None))
+
+
+def test_a_spent_time_limit_still_returns_a_plan_no_worse_than_greedy():
+    queue = [OUTLOOK, FIREWALL, SQL_DEV]
+    got = plan(queue, TEAM, FAST, time_limit=1e-9)
+    base = greedy_plan(queue, TEAM, FAST)
+    assert got.status in ("time_limit", "greedy")
+    assert got.urgency_hours >= base.urgency_hours
+
+
+# --- properties ------------------------------------------------------------------------
+
+SKILLS = ["lan", "printers"]
+person_st = st.builds(
+    Person,
+    id=st.just(""),
+    kind=st.sampled_from(["technician", "technician", "subcontractor"]),
+    level=st.sampled_from(list(LEVEL_RANK)),
+    bill_rate=st.integers(50, 200).map(Decimal),
+    skills=st.dictionaries(st.sampled_from(SKILLS), st.integers(1, 5)),
+    certified_skills=st.frozensets(st.sampled_from(SKILLS)),
+    free_hours=st.sampled_from(["0", "1", "2.5", "4", "6"]).map(Decimal),
+    clients=st.frozensets(st.sampled_from(["c1", "c2"])),
+)
+ticket_st = st.builds(
+    Ticket,
+    id=st.just(""),
+    client=st.sampled_from(["c1", "c2"]),
+    segment=st.sampled_from(["sweet_spot", "upper"]),
+    requires=st.dictionaries(st.sampled_from(SKILLS), st.integers(1, 4), max_size=2),
+    tier=st.sampled_from(["routine", "network", "specialist"]),
+    subcontractable=st.booleans(),
+    estimate_hours=st.sampled_from(["0.5", "1", "1.5", "2", "3"]).map(Decimal),
+    priority=st.sampled_from(["P1", "P2", "P3", "P4"]),
+    sla_minutes_left=st.none() | st.integers(-60, 3000),
+)
+
+
+@st.composite
+def queues(draw, max_tickets=5, max_people=3):
+    people = draw(st.lists(person_st, min_size=1, max_size=max_people))
+    tickets = draw(st.lists(ticket_st, min_size=1, max_size=max_tickets))
+    people = [replace(p, id=f"p{i}") for i, p in enumerate(people)]
+    tickets = [replace(t, id=f"t{i}") for i, t in enumerate(tickets)]
+    return tickets, people
+
+
+def _urgency(tickets, assignments):
+    units = sum(
+        urgency_weight(t) * hour_units(t.estimate_hours, ROUND_CEILING)
+        for t in tickets
+        if t.id in assignments
+    )
+    return Decimal(units) / 1000
+
+
+def _check_capacity(tickets, people, assignments):
+    est = {t.id: t.estimate_hours for t in tickets}
+    for p in people:
+        used = sum((est[tid] for tid, pid in assignments.items() if pid == p.id), Decimal(0))
+        assert used <= p.free_hours
+
+
+@settings(max_examples=60, deadline=None)
+@given(queue=queues())
+def test_batch_is_lexicographically_optimal_on_tiny_queues(queue):
+    tickets, people = queue
+    got = plan(tickets, people, FAST)
+    assert got.status == "optimal"
+    best = None
+    options = [[None] + candidates(t, people, FAST) for t in tickets]
+    cap = {p.id: hour_units(p.free_hours, ROUND_FLOOR) for p in people}
+    for choice in itertools.product(*options):
+        load = dict.fromkeys(cap, 0)
+        for t, p in zip(tickets, choice, strict=True):
+            if p is not None:
+                load[p.id] += hour_units(t.estimate_hours, ROUND_CEILING)
+        if any(load[k] > cap[k] for k in cap):
+            continue
+        chosen = {t.id: p for t, p in zip(tickets, choice, strict=True) if p is not None}
+        value = (
+            _urgency(tickets, chosen),
+            -sum((pair_cost(p, t, FAST) for t in tickets if (p := chosen.get(t.id))), Decimal(0)),
+        )
+        best = value if best is None or value > best else best
+    assert (got.urgency_hours, -got.total_cost) == best
+
+
+@settings(max_examples=60, deadline=None)
+@given(queue=queues(max_tickets=8, max_people=4))
+def test_batch_respects_capacity_beats_greedy_and_is_reproducible(queue):
+    tickets, people = queue
+    got = plan(tickets, people, FAST)
+    base = greedy_plan(tickets, people, FAST)
+    _check_capacity(tickets, people, got.assignments)
+    _check_capacity(tickets, people, base.assignments)
+    by_id = {p.id: p for p in people}
+    for t in tickets:
+        allowed = {p.id for p in candidates(t, people, FAST)}
+        if t.id in got.assignments:
+            assert got.assignments[t.id] in allowed
+        else:
+            assert got.unassigned[t.id] == (NO_CAPACITY if allowed else NO_QUALIFIED)
+    assert set(got.assignments) | set(got.unassigned) == {t.id for t in tickets}
+    assert got.urgency_hours == _urgency(tickets, got.assignments)
+    assert got.total_cost == sum(
+        (pair_cost(by_id[pid], t, FAST) for t in tickets if (pid := got.assignments.get(t.id))),
+        Decimal(0),
+    )
+    assert got.urgency_hours >= base.urgency_hours
+    if set(got.assignments) == set(base.assignments):
+        assert got.total_cost <= base.total_cost
+    again = plan(tickets, people, FAST)
+    assert (again.assignments, again.unassigned, again.total_cost) == (
+        got.assignments,
+        got.unassigned,
+        got.total_cost,
+    )
