@@ -30,29 +30,36 @@ plans that assign that much, minimise the total cost. Solved in two stages with 
 1. max Σ w_t·h_t·x_pt subject to Σ_p x_pt ≤ 1 per ticket, Σ_t h_t·x_pt ≤ cap_p per person,
    x binary over candidate pairs only. Its value U₁ is an integer.
 2. min Σ cost_pt·x_pt subject to the same rows plus Σ_t w_t·h_t·y_t ≥ U₁ − ½, with
-   y_t = Σ_p x_pt (the row is written over the per-ticket y_t rather than the 7× longer
-   x row, which keeps presolve fast). Since the left side is an integer, ≥ U₁ − ½ means ≥ U₁
-   exactly, whatever the solver's tolerances; the plan is re-checked in integers anyway.
+   y_t = Σ_p x_pt (the row is written over the per-ticket y_t rather than the several times
+   longer row over x, which keeps presolve fast). Since the left side is an integer,
+   ≥ U₁ − ½ means ≥ U₁ exactly, whatever the solver's tolerances; the plan is re-checked in
+   integers anyway.
 
-A single objective M·urgency − cost would need M above the largest total cost in cents
-(~10⁸) times urgency values up to ~10¹⁰: beyond what a floating-point MIP solver resolves,
-so the stages are kept apart.
+A single objective M·urgency − cost preserves the order only with M above the largest
+possible total cost in cents (~10⁸ on a 1,000-ticket queue); times urgency values of ~10¹⁰
+that is ~10¹⁸, past the 2⁵³ ≈ 9·10¹⁵ a double holds exactly and far past the tolerances of a
+floating-point MIP solver. So the stages are kept apart.
 
 **Solver discipline.** Single-threaded, seeded (``DispatchSettings.seed``), warm-started
 from the greedy plan (stage 1) and from the better of the stage-1 plan and greedy (stage 2),
 under one time limit (``DispatchSettings.time_limit_seconds``, default 10 s; stage 1 gets
-up to 40 % of it, stage 2 the rest). Queues of up to 50 tickets solve to proven optimality
-in well under a second. When the limit stops a stage, the gaps are reported against the
-solver's proven bounds:
+up to 40 % of it, stage 2 the rest but the reserve below). Queues of up to 50 tickets solve
+to proven optimality in well under a second. When the limit stops a stage, the gaps are
+reported against the solver's proven bounds:
 
 * ``urgency_gap`` = (bound on urgency − urgency assigned) / urgency assigned;
 * ``cost_gap`` = (cost − bound on cost) / cost, where the bound is the least cost of any
-  plan at least as urgent as stage 1's; the true lexicographic optimum is such a plan, so
-  this bounds the distance to it too;
-* ``gap`` = the larger of the two.
+  plan at least as urgent as the one the last cost stage was asked for (stage 1's, or the
+  plan's own after a closing run); the true lexicographic optimum is such a plan, so this
+  bounds the distance to it too;
+* ``gap`` = the larger of the two (None when a stage was cut short before it had a bound).
 
-After the solve, tickets left over that still fit a candidate's remaining hours are filled
-in (urgent first; a no-op on an optimal plan). The result is compared with the greedy plan
+Tickets left over that still fit a candidate's remaining hours are filled in (urgent first)
+after stage 1 and again after stage 2 (no-ops when stage 1 is optimal). When the second
+fill adds work — stage 2's cheaper reshuffle freed hours — the plan is more urgent than
+stage 2 was asked for, so its cost bound no longer applies; a short closing run of stage 2
+at the new urgency, in time held back for it (5 % of the limit, at most 0.5 s), gives the
+bound (and sometimes a cheaper plan). The result is compared with the greedy plan
 and greedy is returned if it is lexicographically better, so the plan is never worse than
 greedy: at least as much urgency-weighted work, and where both assign the same tickets (so
 the same urgency) no more cost. A plan is reproducible for a given input whenever the solve
@@ -74,6 +81,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from functools import reduce
 from typing import Any
 
+import highspy
 import numpy as np
 
 from . import engine
@@ -84,6 +92,7 @@ SLA_STEPS = (0, 15, 30, 60, 120, 240, 480, 960, 1920)  # minutes left → boost 
 NO_QUALIFIED = "no_qualified"
 NO_CAPACITY = "no_capacity"
 STAGE1_SHARE = 0.4
+RESERVE_SHARE = 0.05
 
 
 def sla_boost(minutes_left: int | None) -> int:
@@ -235,9 +244,9 @@ def _fill(prob: _Problem, x: list[int]) -> list[int]:
         if done[ti]:
             continue
         for pi in prob.candidates[ti]:
-            k = pair_of.get((ti, pi))
-            if k is not None and left[pi] >= prob.demand[ti]:
-                x[k] = 1
+            pair = pair_of.get((ti, pi))
+            if pair is not None and left[pi] >= prob.demand[ti]:
+                x[pair] = 1
                 left[pi] -= prob.demand[ti]
                 break
     return x
@@ -272,13 +281,14 @@ def _plan(
     if cost_bound is not None:
         cost_gap = max(0.0, cost - math.ceil(cost_bound - 1e-6)) / max(cost, 1)
     gaps = [g for g in (urgency_gap, cost_gap) if g is not None]
+    unknown = len(gaps) < 2  # a stage the time limit cut short before it had a bound
     return Plan(
         assignments=assignments,
         unassigned=unassigned,
         total_cost=total,
         urgency_hours=Decimal(urgency) / 1000,
         status=status,
-        gap=max(gaps) if gaps else None,
+        gap=None if unknown else max(gaps),
         urgency_gap=urgency_gap,
         cost_gap=cost_gap,
         seconds=seconds,
@@ -293,8 +303,6 @@ class _Stage:
 
 
 def _solver(prob: _Problem, until: float) -> Any:
-    import highspy
-
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
@@ -306,8 +314,6 @@ def _solver(prob: _Problem, until: float) -> Any:
 
 
 def _add_columns(h: Any, n: int, cost: list[int]) -> None:
-    import highspy
-
     cols = np.arange(n, dtype=np.int32)
     h.addVars(n, np.zeros(n), np.ones(n))
     h.changeColsCost(n, cols, np.array(cost, dtype=float))
@@ -317,7 +323,9 @@ def _add_columns(h: Any, n: int, cost: list[int]) -> None:
 def _add_rows(h: Any, rows: list[tuple[float, float, list[int], list[float]]]) -> None:
     if not rows:
         return
-    starts, index, value = [], [], []
+    starts: list[int] = []
+    index: list[int] = []
+    value: list[float] = []
     for _, _, cols, coefs in rows:
         starts.append(len(index))
         index.extend(cols)
@@ -335,8 +343,6 @@ def _add_rows(h: Any, rows: list[tuple[float, float, list[int], list[float]]]) -
 
 def _structure(prob: _Problem) -> tuple[dict[int, list[int]], list[tuple[Any, ...]]]:
     """Pairs per ticket, and the capacity rows that can bind."""
-    import highspy
-
     by_ticket: dict[int, list[int]] = {}
     by_person: dict[int, list[int]] = {}
     for k, (ti, pi) in enumerate(prob.pairs):
@@ -351,8 +357,6 @@ def _structure(prob: _Problem) -> tuple[dict[int, list[int]], list[tuple[Any, ..
 
 
 def _run(h: Any, start: Sequence[int | float], n_pairs: int) -> _Stage:
-    import highspy
-
     n = len(start)
     h.setSolution(n, np.arange(n, dtype=np.int32), np.array(start, dtype=float))
     h.run()
@@ -367,8 +371,6 @@ def _run(h: Any, start: Sequence[int | float], n_pairs: int) -> _Stage:
 
 def _solve_urgency(prob: _Problem, start: list[int], until: float) -> _Stage:
     """Stage 1: max Σ w·h·x under the assignment and capacity rows."""
-    import highspy
-
     if until - time.perf_counter() <= 0.01:
         return _Stage(None, False, None)
     h = _solver(prob, until)
@@ -432,30 +434,40 @@ def plan(
     limit = settings.time_limit_seconds if time_limit is None else time_limit
     prob = _build(tickets, people, settings)
     greedy = _fill(prob, [0] * len(prob.pairs))
+    ug, cg = _value(prob, greedy)
     if not prob.pairs:
         return _plan(prob, greedy, "optimal", time.perf_counter() - start, (0.0, 0.0))
     deadline = start + limit
-    stage1 = _solve_urgency(prob, greedy, min(deadline, start + limit * STAGE1_SHARE))
+    reserve = min(0.5, limit * RESERVE_SHARE)  # for the closing bound, when needed
+    stage1 = _solve_urgency(prob, greedy, min(deadline - reserve, start + limit * STAGE1_SHARE))
     x1 = stage1.x if stage1.x is not None and _feasible(prob, stage1.x) else greedy
+    x1 = _fill(prob, x1)  # a no-op when stage 1 is optimal
     u1, c1 = _value(prob, x1)
-    ug, cg = _value(prob, greedy)
     if ug > u1:  # cannot happen with a warm start, but never trust it
         x1, u1, c1 = greedy, ug, cg
     start2 = greedy if (ug == u1 and cg < c1) else x1
-    stage2 = _solve_cost(prob, start2, u1, deadline)
+    stage2 = _solve_cost(prob, start2, u1, deadline - reserve)
     x2 = start2
     if stage2.x is not None and _feasible(prob, stage2.x):
         u2, c2 = _value(prob, stage2.x)
         if u2 >= u1 and c2 <= _value(prob, start2)[1]:
             x2 = stage2.x
-    x2 = _fill(prob, x2)
     optimal = stage1.optimal and stage2.optimal
     status = "optimal" if optimal else "time_limit"
-    u2, c2 = _value(prob, x2)
-    if (ug, -cg) > (u2, -c2):
-        x2, status = greedy, "greedy"
-    bounds = (
-        float(u1) if stage1.optimal else stage1.bound,
-        float(_value(prob, x2)[1]) if optimal else stage2.bound,
-    )
-    return _plan(prob, x2, status, time.perf_counter() - start, bounds)
+    cost_bound = float(_value(prob, x2)[1]) if optimal else stage2.bound
+    filled = _fill(prob, x2)
+    uf, cf = _value(prob, filled)
+    if uf > u1:
+        # Cheaper reshuffles left room for more work: the plan is more urgent than stage 2
+        # was asked for, so bound its cost at its own urgency (the time held in reserve:
+        # enough for the root of the search, whose bound is all we use).
+        closing = _solve_cost(prob, filled, uf, deadline)
+        cost_bound = closing.bound
+        if closing.x is not None and _feasible(prob, closing.x):
+            uc, cc = _value(prob, closing.x)
+            if uc >= uf and cc < cf:
+                filled, uf, cf = closing.x, uc, cc
+    if (ug, -cg) > (uf, -cf):
+        filled, status = greedy, "greedy"
+    bounds = (float(u1) if stage1.optimal else stage1.bound, cost_bound)
+    return _plan(prob, filled, status, time.perf_counter() - start, bounds)

@@ -227,9 +227,7 @@ def _reasons(
     if not ticket.requires:
         reasons.append("no skill required")
     if certification_applies(ticket, settings) and ticket.requires:
-        reasons.append(
-            f"certified for {', '.join(sorted(ticket.requires))} (upper-segment client)"
-        )
+        reasons.append(f"certified for {', '.join(sorted(ticket.requires))} (upper-segment client)")
     need = TIER_LEVEL.get(ticket.tier, "entry")
     reasons.append(
         f"surplus {surplus(person, ticket)}: skills +{skill_surplus(person, ticket)}, "

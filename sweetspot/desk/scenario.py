@@ -80,10 +80,10 @@ def _loc(loc: tuple[Any, ...]) -> str:
     return out or "(file)"
 
 
-def _unique(items: list[PersonIn] | list[TicketIn], where: str) -> None:
+def _unique(ids: list[Id], where: str) -> None:
     seen: set[str] = set()
-    for i, item in enumerate(items):
-        key = str(item.id)
+    for i, raw in enumerate(ids):
+        key = str(raw)
         if key in seen:
             raise ScenarioError(f"{where}[{i}].id: duplicate id {key}")
         seen.add(key)
@@ -99,8 +99,8 @@ def parse(text: str) -> tuple[list[engine.Person], list[engine.Ticket], engine.D
     except ValidationError as exc:
         lines = [f"{_loc(tuple(e['loc']))}: {e['msg']}" for e in exc.errors()]
         raise ScenarioError("\n".join(lines)) from exc
-    _unique(sc.people, "people")
-    _unique(sc.tickets, "tickets")
+    _unique([p.id for p in sc.people], "people")
+    _unique([t.id for t in sc.tickets], "tickets")
     people = [
         engine.Person(
             id=str(p.id),

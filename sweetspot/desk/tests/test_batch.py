@@ -22,7 +22,7 @@ from sweetspot.desk.batch import (
 )
 from sweetspot.desk.engine import LEVEL_RANK, DispatchSettings, Person, Ticket, candidates
 
-from .test_engine import FIREWALL, OUTLOOK, QUILL, RAVI, SQL_DEV, TARA, TEAM
+from .test_engine import FIREWALL, OUTLOOK, RAVI, SQL_DEV, TARA, TEAM
 
 FAST = DispatchSettings(time_limit_seconds=2)
 
@@ -61,7 +61,9 @@ def test_reason_codes():
 def test_solver_beats_greedy_when_the_best_ranked_person_is_needed_elsewhere():
     mia = Person("mia", "technician", "entry", Decimal(80), {"printers": 3}, free_hours=Decimal(2))
     ravi = replace(RAVI, skills={**RAVI.skills, "printers": 2}, free_hours=Decimal(2))
-    urgent = Ticket("a", "harbor", requires={"printers": 2}, estimate_hours=Decimal(2), priority="P1")
+    urgent = Ticket(
+        "a", "harbor", requires={"printers": 2}, estimate_hours=Decimal(2), priority="P1"
+    )
     only_mia = Ticket(
         "b", "harbor", requires={"printers": 3}, estimate_hours=Decimal(2), priority="P2"
     )
@@ -79,7 +81,9 @@ def test_urgency_weights_order_priority_then_sla():
     p2 = replace(OUTLOOK, priority="P2", sla_minutes_left=-30)
     assert urgency_weight(p1) > urgency_weight(p2)
     assert urgency_key(p1) < urgency_key(p2)
-    assert urgency_key(replace(p2, sla_minutes_left=10)) < urgency_key(replace(p2, sla_minutes_left=None))
+    assert urgency_key(replace(p2, sla_minutes_left=10)) < urgency_key(
+        replace(p2, sla_minutes_left=None)
+    )
 
 
 def test_a_spent_time_limit_still_returns_a_plan_no_worse_than_greedy():
