@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "sweetspot.team",
     "sweetspot.catalog",
     "sweetspot.agreements",
+    "sweetspot.desk",
     "sweetspot.api",
     "sweetspot.web",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
@@ -114,6 +115,25 @@ class Firm(models.Model):
     )
     min_on_call = models.PositiveIntegerField(
         default=2, help_text="On-call technicians needed for agreements with fast response."
+    )
+    # Service desk (DOMAIN.md §6): business hours for SLA clocks, dispatch rules.
+    business_opens = models.TimeField(default=datetime.time(8, 0))
+    business_closes = models.TimeField(default=datetime.time(17, 0))
+    business_weekdays = models.JSONField(
+        default=list, blank=True, help_text="0 = Monday … 6 = Sunday; empty means Monday–Friday."
+    )
+    holidays = models.JSONField(default=list, blank=True, help_text="ISO dates, closed all day.")
+    require_certification_for_upper = models.BooleanField(
+        default=True,
+        help_text="Upper-segment tickets need a certification evidencing each required skill.",
+    )
+    dispatch_time_limit_seconds = models.PositiveIntegerField(default=10)
+    dispatch_surplus_weight = models.DecimalField(
+        "cost of one surplus skill point ($)",
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("10"),
+        validators=[MinValueValidator(0)],
     )
     updated_at = models.DateTimeField(auto_now=True)
 

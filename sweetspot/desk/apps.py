@@ -4,4 +4,3 @@ from django.apps import AppConfig
 class DeskConfig(AppConfig):
     name = "sweetspot.desk"
     label = "desk"
-    verbose_name = "Service desk"

@@ -1,0 +1,256 @@
+"""The service desk: tickets with SLA clocks, comments, time entries, on-site visits."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from sweetspot.agreements.models import Agreement
+from sweetspot.catalog.models import Service
+from sweetspot.clients.models import Company, Contact, Site
+from sweetspot.team.models import Subcontractor, Technician
+
+
+class Priority(models.TextChoices):
+    P1 = "P1", "P1 — emergency"
+    P2 = "P2", "P2 — high"
+    P3 = "P3", "P3 — normal"
+    P4 = "P4", "P4 — low"
+
+
+class Source(models.TextChoices):
+    PHONE = "phone", "Phone"
+    EMAIL = "email", "E-mail"
+    PORTAL = "portal", "Client portal"
+    ONSITE = "onsite", "On site"
+
+
+class TicketStatus(models.TextChoices):
+    NEW = "new", "New"
+    ASSIGNED = "assigned", "Assigned"
+    IN_PROGRESS = "in_progress", "In progress"
+    WAITING = "waiting", "Waiting on client"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+
+
+OPEN_STATUSES = (
+    TicketStatus.NEW,
+    TicketStatus.ASSIGNED,
+    TicketStatus.IN_PROGRESS,
+    TicketStatus.WAITING,
+)
+
+
+class Ticket(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="tickets")
+    site = models.ForeignKey(
+        Site, null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
+    )
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
+    )
+    agreement = models.ForeignKey(
+        Agreement,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+        help_text="The client's active agreement when the ticket was opened (SLA targets).",
+    )
+    subject = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.PHONE)
+    priority = models.CharField(
+        max_length=2, choices=Priority.choices, default=Priority.P3, db_index=True
+    )
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
+    )
+    # Extra required skills beyond the service's: {skill slug: minimum proficiency}.
+    extra_requirements = models.JSONField(default=dict, blank=True)
+    estimate_hours = models.DecimalField(
+        max_digits=6, decimal_places=2, default=Decimal("1"), validators=[MinValueValidator(0)]
+    )
+    status = models.CharField(
+        max_length=12, choices=TicketStatus.choices, default=TicketStatus.NEW, db_index=True
+    )
+    technician = models.ForeignKey(
+        Technician, null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
+    )
+    subcontractor = models.ForeignKey(
+        Subcontractor, null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # SLA: targets (business minutes) and due-at timestamps computed in Python (desk/sla.py)
+    # when the ticket is created or changes status; flags are comparisons with now in SQL.
+    response_target_minutes = models.PositiveIntegerField(default=240)
+    resolution_target_minutes = models.PositiveIntegerField(default=960)
+    response_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    response_at_risk_at = models.DateTimeField(null=True, blank=True)
+    resolution_due_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="NULL while waiting on the client."
+    )
+    resolution_at_risk_at = models.DateTimeField(null=True, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Pauses while waiting on the client: [[paused_at ISO, resumed_at ISO | null], ...]
+    pauses = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "priority", "created_at"]),
+            models.Index(fields=["company", "status"]),
+            models.Index(fields=["technician", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.subject}"
+
+
+class TicketComment(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    internal = models.BooleanField(
+        default=True, help_text="Internal comments are never shown to the client."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Comment on #{self.ticket_id}"
+
+
+class WorkType(models.TextChoices):
+    REMOTE = "remote", "Remote"
+    ONSITE = "onsite", "On site"
+    PHONE = "phone", "Phone"
+
+
+class InternalCategory(models.TextChoices):
+    NONE = "", "Client work"
+    TRAVEL = "travel", "Travel"
+    ADMIN = "admin", "Admin"
+    TRAINING = "training", "Training"
+    BUSINESS_DEVELOPMENT = "business_development", "Business development"
+
+
+class TimeEntry(models.Model):
+    """Work by a technician: against a ticket (and so its agreement), a company or agreement
+    without a ticket, or internal. Either start/end (a running timer has no end yet) or a
+    dated duration."""
+
+    technician = models.ForeignKey(
+        Technician, on_delete=models.PROTECT, related_name="time_entries"
+    )
+    ticket = models.ForeignKey(
+        Ticket, null=True, blank=True, on_delete=models.PROTECT, related_name="time_entries"
+    )
+    company = models.ForeignKey(
+        Company, null=True, blank=True, on_delete=models.PROTECT, related_name="time_entries"
+    )
+    agreement = models.ForeignKey(
+        Agreement, null=True, blank=True, on_delete=models.PROTECT, related_name="time_entries"
+    )
+    work_type = models.CharField(max_length=8, choices=WorkType.choices, default=WorkType.REMOTE)
+    internal_category = models.CharField(
+        max_length=24, choices=InternalCategory.choices, blank=True, default=""
+    )
+    work_date = models.DateField(db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    minutes = models.PositiveIntegerField(default=0)
+    billable = models.BooleanField(default=True)
+    out_of_scope = models.BooleanField(
+        default=False, help_text="Outside the agreement: billed at its overage rate."
+    )
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-work_date", "-started_at", "-pk"]
+        indexes = [models.Index(fields=["technician", "work_date"])]
+        verbose_name_plural = "time entries"
+
+    def __str__(self) -> str:
+        return f"{self.technician_id} {self.work_date} {self.minutes} min"
+
+
+class VisitStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+STANDARD_CHECKLIST = [
+    "Backup ran and the offsite copy was tested",
+    "Antivirus definitions and firewall firmware updated",
+    "Operating system and application patches applied",
+    "UPS self-test passed",
+    "Open issues reviewed with the office manager",
+]
+
+
+class Visit(models.Model):
+    """An on-site visit; ``uid`` and ``sequence`` keep iCal updates and cancellations tied to
+    the same calendar event."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="visits")
+    site = models.ForeignKey(
+        Site, null=True, blank=True, on_delete=models.PROTECT, related_name="visits"
+    )
+    technician = models.ForeignKey(Technician, on_delete=models.PROTECT, related_name="visits")
+    agreement = models.ForeignKey(
+        Agreement, null=True, blank=True, on_delete=models.PROTECT, related_name="visits"
+    )
+    starts_at = models.DateTimeField(db_index=True)
+    ends_at = models.DateTimeField()
+    purpose = models.CharField(max_length=200)
+    status = models.CharField(
+        max_length=10, choices=VisitStatus.choices, default=VisitStatus.SCHEDULED
+    )
+    tickets = models.ManyToManyField(Ticket, blank=True, related_name="visits")
+    # [{"item": str, "done": bool}]
+    checklist = models.JSONField(default=list, blank=True)
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        indexes = [models.Index(fields=["technician", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} at {self.company_id}"
+
+
+class CalendarFeed(models.Model):
+    """A technician's secret, revocable iCal feed URL; only the SHA-256 of the key is kept."""
+
+    technician = models.ForeignKey(
+        Technician, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Feed of {self.technician_id}"
