@@ -10,5 +10,8 @@ urlpatterns = [
     path("team/", include("sweetspot.team.urls")),
     path("catalog/", include("sweetspot.catalog.urls")),
     path("agreements/", include("sweetspot.agreements.urls")),
+    path("desk/", include("sweetspot.desk.urls")),
+    path("time/", include("sweetspot.desk.time_urls")),
+    path("visits/", include("sweetspot.desk.visit_urls")),
     path("api/v1/", include("sweetspot.api.urls")),
 ]

@@ -1023,6 +1023,266 @@ TABLE += [
 # --- end agreements ---
 
 
+# --- desk time and visits (#7) ---
+# Timesheet: a technician their own, owner and dispatcher anyone's; the timer: whoever is
+# linked to a technician (Tara here); billable hours: owner and dispatcher. Visits: owner and
+# dispatcher see and manage all, a technician sees (and ticks) their own. The iCal feed needs
+# no login: the secret key is the credential (200 for everyone); a revoked key is 404.
+TIMESHEET = {"tara", "dan", "olivia"}
+DESK_MANAGERS = {"dan", "olivia"}
+
+
+def _desk(o: dict[str, Any]) -> dict[str, Any]:
+    """Tara's technician, a Maple Law visit for her, a live and a revoked feed key."""
+    if "desk_time" not in o:
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from sweetspot.core.models import User
+        from sweetspot.desk import visit_services
+        from sweetspot.team.models import Technician
+
+        tara = User.objects.get(username="tara")
+        tech = Technician.objects.filter(user=tara).first() or Technician.objects.create(
+            name="Tara Tran", user=tara
+        )
+        start = timezone.now().replace(microsecond=0) + dt.timedelta(days=1)
+        visit = visit_services.schedule_visit(
+            None,
+            {
+                "company": o["maple"],
+                "site": o["maple_site"],
+                "technician": tech,
+                "starts_at": start,
+                "ends_at": start + dt.timedelta(hours=4),
+                "purpose": "Authz visit",
+            },
+        )
+        feed, key = visit_services.create_feed(None, tech)
+        revoked, revoked_key = visit_services.create_feed(None, tech)
+        visit_services.revoke_feed(None, revoked)
+        o["desk_time"] = {
+            "tech": tech,
+            "visit": visit,
+            "feed": feed,
+            "key": key,
+            "revoked_key": revoked_key,
+        }
+    return o["desk_time"]  # type: ignore[no-any-return]
+
+
+def _desk_entry(o: dict[str, Any]) -> int:
+    """A fresh entry per request, so every allowed persona has one to delete."""
+    from django.utils import timezone
+
+    from sweetspot.desk import time_services
+
+    entry = time_services.log_entry(
+        None,
+        {
+            "technician": _desk(o)["tech"],
+            "company": o["maple"],
+            "work_date": timezone.localdate(),
+            "minutes": 30,
+        },
+    )
+    return entry.pk
+
+
+def _visit(o: dict[str, Any]) -> int:
+    return _desk(o)["visit"].pk  # type: ignore[no-any-return]
+
+
+TABLE += [
+    Row("timesheet", "get", lambda o: (_desk(o), "/time/")[1], page(200, TIMESHEET)),
+    Row(
+        "entry_delete",
+        "post",
+        lambda o: f"/time/entries/{_desk_entry(o)}/delete/",
+        page(302, TIMESHEET),
+    ),
+    Row("timer", "get", lambda o: (_desk(o), "/time/timer/")[1], page(200, {"tara"})),
+    Row("timer_start", "post", lambda o: (_desk(o), "/time/timer/start/")[1], page(302, {"tara"})),
+    # Stopping with no running timer answers the widget with the error.
+    Row("timer_stop", "post", lambda o: (_desk(o), "/time/timer/stop/")[1], page(200, {"tara"})),
+    Row("feed_create", "post", lambda o: (_desk(o), "/time/feeds/new/")[1], page(302, TIMESHEET)),
+    Row(
+        "feed_revoke",
+        "post",
+        lambda o: f"/time/feeds/{_desk(o)['feed'].pk}/revoke/",
+        page(302, TIMESHEET),
+    ),
+    Row("billable", "get", lambda o: "/time/billable/", page(200, DESK_MANAGERS)),
+    Row("calendar", "get", lambda o: (_desk(o), "/visits/")[1], page(200, TIMESHEET)),
+    Row("visit_create", "get", lambda o: "/visits/new/", page(200, DESK_MANAGERS)),
+    Row(
+        "generate",
+        "post",
+        lambda o: f"/visits/generate/?agreement={_agr_active(o)}&technician={_desk(o)['tech'].pk}",
+        page(302, DESK_MANAGERS),
+    ),
+    Row("feed", "get", lambda o: f"/visits/feed/{_desk(o)['key']}.ics", {p: 200 for p in PERSONAS}),
+    Row(
+        "feed_revoked_key",
+        "get",
+        lambda o: f"/visits/feed/{_desk(o)['revoked_key']}.ics",
+        {p: 404 for p in PERSONAS},
+    ),
+    Row("visit_detail", "get", lambda o: f"/visits/{_visit(o)}/", page(200, TIMESHEET)),
+    Row("visit_edit", "get", lambda o: f"/visits/{_visit(o)}/edit/", page(200, DESK_MANAGERS)),
+    Row(
+        "visit_cancel",
+        "post",
+        lambda o: f"/visits/{_visit(o)}/cancel/",
+        page(302, DESK_MANAGERS),
+    ),
+    Row(
+        "visit_tick",
+        "post",
+        lambda o: f"/visits/{_visit(o)}/checklist/0/",
+        page(302, TIMESHEET),
+    ),
+    Row(
+        "list_time_entries",
+        "get",
+        lambda o: (_desk(o), "/api/v1/time-entries")[1],
+        api(200, TIMESHEET),
+    ),
+    Row(
+        "create_time_entry",
+        "post",
+        lambda o: "/api/v1/time-entries",
+        api(201, TIMESHEET),
+        body=lambda o: {
+            "technician_id": _desk(o)["tech"].pk,
+            "company_id": o["maple"].pk,
+            "work_date": "2026-03-02",
+            "minutes": 30,
+        },
+        json=True,
+    ),
+    Row("list_visits", "get", lambda o: (_desk(o), "/api/v1/visits")[1], api(200, TIMESHEET)),
+    Row(
+        "create_visit",
+        "post",
+        lambda o: "/api/v1/visits",
+        api(201, DESK_MANAGERS),
+        body=lambda o: {
+            "company_id": o["maple"].pk,
+            "technician_id": _desk(o)["tech"].pk,
+            "starts_at": "2026-03-02T14:00:00Z",
+            "ends_at": "2026-03-02T18:00:00Z",
+            "purpose": "Authz API visit",
+        },
+        json=True,
+    ),
+]
+# --- end desk time and visits ---
+
+
+# --- desk tickets (#7) ---
+# Queue and ticket pages: every staff role reads; owner, dispatcher and technician move a
+# ticket along; owner and dispatcher assign; "my tickets" is the technician's. Client contacts
+# use the portal for their own company's tickets (the ticket is Maple Law's: Milo 200,
+# Hana 404). The API follows the same roles; a contact's company is fixed (Hana naming Maple
+# Law when opening a ticket gets 422).
+DESK_WORKERS = {"olivia", "dan", "tara"}
+DESK_DISPATCHERS = {"olivia", "dan"}
+CLIENTS = {"hana", "milo"}
+
+
+def _desk_ticket(o: dict[str, Any]) -> int:
+    """A Maple Law ticket and a technician to assign, made once per test."""
+    if "desk_ticket" not in o:
+        from sweetspot.desk import services as desk_services
+        from sweetspot.team.models import Technician
+
+        o["desk_tech"] = Technician.objects.create(name="Authz Tech")
+        o["desk_ticket"] = desk_services.open_ticket(
+            None, {"company": o["maple"], "subject": "Authz ticket"}
+        )
+    return o["desk_ticket"].pk  # type: ignore[no-any-return]
+
+
+def _desk_tech(o: dict[str, Any]) -> str:
+    _desk_ticket(o)
+    return f"t{o['desk_tech'].pk}"
+
+
+TABLE += [
+    Row("queue", "get", lambda o: "/desk/queue/", page(200, STAFF)),
+    Row("my_tickets", "get", lambda o: "/desk/mine/", page(200, {"tara"})),
+    Row("ticket_create", "get", lambda o: "/desk/tickets/new/", page(200, STAFF)),
+    Row("ticket_detail", "get", lambda o: f"/desk/tickets/{_desk_ticket(o)}/", page(200, STAFF)),
+    Row(
+        "ticket_assign",
+        "post",
+        lambda o: f"/desk/tickets/{_desk_ticket(o)}/assign/",
+        page(302, DESK_DISPATCHERS),
+    ),
+    Row(
+        "ticket_comment",
+        "post",
+        lambda o: f"/desk/tickets/{_desk_ticket(o)}/comment/",
+        page(302, STAFF),
+    ),
+    Row(
+        "ticket_transition",
+        "post",
+        lambda o: f"/desk/tickets/{_desk_ticket(o)}/resolve/",
+        page(302, DESK_WORKERS),
+    ),
+    Row("portal_list", "get", lambda o: "/desk/portal/", page(200, CLIENTS)),
+    Row("portal_create", "get", lambda o: "/desk/portal/new/", page(200, CLIENTS)),
+    Row("portal_detail", "get", lambda o: f"/desk/portal/{_desk_ticket(o)}/", page(200, {"milo"})),
+    Row(
+        "portal_comment",
+        "post",
+        lambda o: f"/desk/portal/{_desk_ticket(o)}/comment/",
+        page(302, {"milo"}),
+    ),
+    Row("list_tickets", "get", lambda o: "/api/v1/tickets", api(200, ALL_LOGGED_IN)),
+    Row(
+        "create_ticket",
+        "post",
+        lambda o: "/api/v1/tickets",
+        api(201, STAFF | {"milo"}) | {"hana": 422},
+        body=lambda o: {"company_id": o["maple"].pk, "subject": "API ticket", "priority": "P2"},
+        json=True,
+    ),
+    Row(
+        "get_ticket",
+        "get",
+        lambda o: f"/api/v1/tickets/{_desk_ticket(o)}",
+        api(200, MAPLE_VIEWERS),
+    ),
+    Row(
+        "add_comment",
+        "post",
+        lambda o: f"/api/v1/tickets/{_desk_ticket(o)}/comments",
+        api(201, MAPLE_VIEWERS),
+        body=lambda o: {"body": "Any news?", "internal": False},
+        json=True,
+    ),
+    Row(
+        "ticket_suggestions",
+        "get",
+        lambda o: f"/api/v1/tickets/{_desk_ticket(o)}/suggestions",
+        api(200, STAFF),
+    ),
+    Row(
+        "assign_ticket",
+        "post",
+        lambda o: f"/api/v1/tickets/{_desk_ticket(o)}/assign",
+        api(200, DESK_DISPATCHERS),
+        body=lambda o: {"person": _desk_tech(o)},
+        json=True,
+    ),
+]
+# --- end desk tickets ---
+
+
 def _all_route_names() -> set[str]:
     names: set[str] = set()
 

@@ -686,3 +686,159 @@ def agreements_url(path: str) -> Callable[[User, int], str]:
 def test_agreements_query_count_is_flat(olivia, setup, as_api):
     one, twenty = same_for_1_and_20(olivia, setup, as_api)
     assert one == twenty, f"1 row: {one} queries, 20 rows: {twenty} queries"
+
+
+# --- desk time and visits (#7) ---
+
+
+def _desk_setup(path: str, what: str) -> Callable[[User, int], str]:
+    """n time entries (or visits) for one technician, each for its own company."""
+
+    def setup(olivia: User, n: int) -> str:
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from sweetspot.desk import time_services, visit_services
+        from sweetspot.desk.models import CalendarFeed, TimeEntry, Visit
+        from sweetspot.team.models import Technician
+
+        TimeEntry.objects.all().delete()
+        Visit.objects.all().delete()
+        CalendarFeed.objects.all().delete()
+        Technician.objects.all().delete()
+        _reset(olivia)
+        tech = Technician.objects.create(name="QC Tech")
+        monday = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday())
+        tz = timezone.get_current_timezone()
+        key = ""
+        for i, company in enumerate(make_companies(olivia, n)):
+            start = dt.datetime.combine(monday, dt.time(8), tzinfo=tz) + dt.timedelta(
+                minutes=20 * i
+            )
+            if what == "time":
+                time_services.log_entry(
+                    olivia,
+                    {
+                        "technician": tech,
+                        "company": company,
+                        "started_at": start,
+                        "ended_at": start + dt.timedelta(minutes=15),
+                        "note": f"work {i}",
+                    },
+                )
+            else:
+                visit_services.schedule_visit(
+                    olivia,
+                    {
+                        "company": company,
+                        "site": company.sites.first(),
+                        "technician": tech,
+                        "starts_at": start,
+                        "ends_at": start + dt.timedelta(hours=1),
+                        "purpose": f"Visit {i}",
+                    },
+                )
+        if what == "feed":
+            key = visit_services.create_feed(olivia, tech)[1]
+        return path.format(tech=tech.pk, week=monday.isoformat(), key=key)
+
+    return setup
+
+
+@pytest.mark.parametrize(
+    "setup",
+    [
+        _desk_setup("/time/?technician={tech}&week={week}", "time"),
+        _desk_setup("/time/billable/", "time"),
+        _desk_setup("/visits/?week={week}", "visit"),
+        _desk_setup("/visits/feed/{key}.ics", "feed"),
+    ],
+    ids=["timesheet", "billable", "visit-calendar", "visit-feed"],
+)
+def test_desk_time_query_count_is_flat(olivia, setup):
+    one, twenty = same_for_1_and_20(olivia, setup)
+    assert one == twenty, f"1 row: {one} queries, 20 rows: {twenty} queries"
+
+
+@pytest.mark.parametrize(
+    "setup",
+    [_desk_setup("/api/v1/time-entries", "time"), _desk_setup("/api/v1/visits", "visit")],
+    ids=["api-time-entries", "api-visits"],
+)
+def test_desk_time_api_query_count_is_flat(olivia, setup):
+    one, twenty = same_for_1_and_20(olivia, setup, as_api=True)
+    assert one == twenty, f"1 row: {one} queries, 20 rows: {twenty} queries"
+
+
+# --- desk tickets (#7) ---
+
+
+def desk_url(path: str, assign: bool = True) -> Callable[[User, int], str]:
+    """n tickets across a couple of companies, every other one assigned to a technician or a
+    subcontractor, with comments."""
+
+    def setup(olivia: User, n: int) -> str:
+        from sweetspot.desk import services as desk_services
+        from sweetspot.desk.models import Ticket, TicketComment
+        from sweetspot.team.models import Subcontractor, Technician
+
+        TicketComment.objects.all().delete()
+        Ticket.objects.all().delete()
+        Technician.objects.all().delete()
+        Subcontractor.objects.all().delete()
+        User.objects.filter(role=Role.CLIENT).delete()
+        _reset(olivia)
+        companies = make_companies(olivia, 2)
+        tech = Technician.objects.create(name="Tess")
+        sub = Subcontractor.objects.create(company_name="Quill")
+        for i in range(n):
+            ticket = desk_services.open_ticket(
+                olivia, {"company": companies[i % 2], "subject": f"T{i}", "priority": "P2"}
+            )
+            desk_services.add_comment(olivia, ticket, "note", internal=bool(i % 2))
+            if assign and i % 3 == 1:
+                desk_services.assign(olivia, ticket, tech)
+            elif assign and i % 3 == 2:
+                desk_services.assign(olivia, ticket, sub)
+        return path
+
+    return setup
+
+
+@pytest.mark.parametrize(
+    "setup,as_api",
+    [
+        (desk_url("/desk/queue/"), False),
+        (desk_url("/desk/queue/?status=open&at_risk=1&sort=priority"), False),
+        (desk_url("/api/v1/tickets"), True),
+    ],
+    ids=["desk-queue", "desk-queue-filtered", "api-tickets"],
+)
+def test_desk_query_count_is_flat(olivia, setup, as_api):
+    one, twenty = same_for_1_and_20(olivia, setup, as_api)
+    assert one == twenty, f"1 row: {one} queries, 20 rows: {twenty} queries"
+
+
+def test_portal_query_count_is_flat(olivia):
+    from sweetspot.desk import services as desk_services
+
+    counts = []
+    for n in (1, 20):
+        setup = desk_url("/desk/portal/", assign=False)
+        url = setup(olivia, n)
+        from sweetspot.clients.models import Company
+
+        company = Company.objects.order_by("pk").first()
+        contact, _ = User.objects.get_or_create(
+            username="hana", defaults={"role": Role.CLIENT, "company": company}
+        )
+        contact.company = company
+        contact.save()
+        for i in range(n):
+            desk_services.open_ticket(contact, {"subject": f"P{i}"})
+        client = Client()
+        client.force_login(contact)
+        client.get(url)
+        counts.append(count_queries(client, url))
+    assert counts[0] == counts[1], counts

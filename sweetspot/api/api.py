@@ -9,6 +9,8 @@ from .auth import auth
 from .catalog import router as catalog_router
 from .certplan import router as certplan_router
 from .clients import router as clients_router
+from .desk import router as desk_router
+from .desk_time import router as desk_time_router
 from .growth import router as growth_router
 from .team import router as team_router
 
@@ -45,3 +47,5 @@ api.add_router("/", catalog_router)
 api.add_router("/", certplan_router)
 api.add_router("/", team_router)
 api.add_router("/", agreements_router)
+api.add_router("/", desk_router)
+api.add_router("/", desk_time_router)

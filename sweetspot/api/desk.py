@@ -1,0 +1,189 @@
+"""Tickets over HTTP, with the pages' roles and scoping (sweetspot.desk.views).
+
+Staff read every ticket, client contacts their own company's (others: 404). Staff and client
+contacts open tickets and comment (a contact's company is fixed, their comments are always
+client-visible, internal comments are never shown to them). Dispatch suggestions: staff;
+assigning: owner and dispatcher. Bodies are strict: unknown keys, bad enums → 422.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+from pydantic import Field
+
+from sweetspot.catalog.models import Service
+from sweetspot.core.access import AuthedHttpRequest
+from sweetspot.core.models import STAFF_ROLES, Role
+from sweetspot.core.scoping import companies_visible_to
+from sweetspot.desk import loaders, queries, services
+
+from .schemas import Strict
+
+router = Router(tags=["desk"])
+PAGE_SIZE = 25
+TICKET_READERS = frozenset(STAFF_ROLES | {Role.CLIENT})
+DISPATCHERS = frozenset({Role.OWNER, Role.DISPATCHER})
+
+PriorityT = Literal["P1", "P2", "P3", "P4"]
+SourceT = Literal["phone", "email", "portal", "onsite"]
+TicketStatusT = Literal["new", "assigned", "in_progress", "waiting", "resolved", "closed", "open"]
+
+
+def _require(request: AuthedHttpRequest, roles: frozenset[str]) -> None:
+    if request.user.role not in roles:
+        raise Http404("Not found")
+
+
+class TicketIn(Strict):
+    company_id: int | None = None
+    subject: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    source: SourceT = "phone"
+    priority: PriorityT = "P3"
+    service_id: int | None = None
+    extra_requirements: dict[str, int] = {}
+    estimate_hours: Decimal | None = Field(None, ge=0, max_digits=6, decimal_places=2)
+
+
+class TicketOut(Schema):
+    id: int
+    company_id: int
+    subject: str
+    description: str
+    source: str
+    priority: str
+    status: str
+    service_id: int | None
+    technician_id: int | None
+    subcontractor_id: int | None
+    estimate_hours: Decimal
+    created_at: dt.datetime
+    response_due_at: dt.datetime | None
+    resolution_due_at: dt.datetime | None
+    responded_at: dt.datetime | None
+
+
+class TicketFilters(Schema):
+    status: TicketStatusT | None = None
+    priority: PriorityT | None = None
+    client: int | None = None
+    assignee: str | None = Field(None, pattern=r"^(none|[ts]\d+)$")
+    at_risk: bool = False
+    breached: bool = False
+
+
+class CommentIn(Strict):
+    body: str = Field(min_length=1, max_length=10000)
+    internal: bool = True
+
+
+class CommentOut(Schema):
+    id: int
+    ticket_id: int
+    body: str
+    internal: bool
+    created_at: dt.datetime
+
+
+class SuggestionOut(Schema):
+    id: str
+    name: str
+    kind: str
+    surplus: int
+    bill_rate: Decimal
+    familiar: bool
+    free_hours: Decimal
+    reasons: list[str]
+    billed_difference: Decimal | None = None
+    cost_difference: Decimal | None = None
+
+
+class AssignIn(Strict):
+    person: str = Field(pattern=r"^[ts]\d+$")
+
+
+@router.get("/tickets", response=list[TicketOut])
+@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+def list_tickets(request: AuthedHttpRequest, filters: Query[TicketFilters]) -> Any:
+    _require(request, TICKET_READERS)
+    params = {k: ("1" if v is True else v) for k, v in filters.dict().items() if v}
+    qs = queries.filter_tickets(queries.tickets_visible_to(request.user), params)
+    return qs.order_by("-created_at", "-pk")
+
+
+@router.post("/tickets", response={201: TicketOut})
+def create_ticket(request: AuthedHttpRequest, payload: TicketIn) -> Any:
+    _require(request, TICKET_READERS)
+    data: dict[str, Any] = payload.dict()
+    company_id = data.pop("company_id")
+    service_id = data.pop("service_id")
+    if data["estimate_hours"] is None:
+        data.pop("estimate_hours")
+    if request.user.role == Role.CLIENT:
+        if company_id not in (None, request.user.company_id):
+            raise ValidationError({"company_id": "Only your own company."})
+        data["company"] = request.user.company
+    else:
+        company = companies_visible_to(request.user, include_archived=False).filter(pk=company_id)
+        data["company"] = company.first()
+        if data["company"] is None:
+            raise ValidationError({"company_id": "Unknown client."})
+        if service_id is not None:
+            data["service"] = Service.objects.filter(
+                pk=service_id, archived_at__isnull=True
+            ).first()
+            if data["service"] is None:
+                raise ValidationError({"service_id": "Unknown service."})
+    ticket = services.open_ticket(request.user, data)
+    return Status(201, ticket)
+
+
+@router.get("/tickets/{ticket_id}", response=TicketOut)
+def get_ticket(request: AuthedHttpRequest, ticket_id: int) -> Any:
+    _require(request, TICKET_READERS)
+    return queries.get_ticket_for(request.user, ticket_id)
+
+
+@router.post("/tickets/{ticket_id}/comments", response={201: CommentOut})
+def add_comment(request: AuthedHttpRequest, ticket_id: int, payload: CommentIn) -> Any:
+    _require(request, TICKET_READERS)
+    ticket = queries.get_ticket_for(request.user, ticket_id)
+    comment = services.add_comment(request.user, ticket, payload.body, payload.internal)
+    return Status(201, comment)
+
+
+@router.get("/tickets/{ticket_id}/suggestions", response=list[SuggestionOut])
+def ticket_suggestions(request: AuthedHttpRequest, ticket_id: int) -> Any:
+    _require(request, frozenset(STAFF_ROLES))
+    ticket = queries.get_ticket_for(request.user, ticket_id)
+    owner = request.user.role == Role.OWNER
+    return [
+        {
+            "id": s.person_id,
+            "name": p.label,
+            "kind": s.kind,
+            "surplus": s.surplus,
+            "bill_rate": s.bill_rate,
+            "familiar": s.familiar,
+            "free_hours": s.free_hours,
+            "reasons": list(s.reasons),
+            "billed_difference": s.billed_difference,
+            "cost_difference": s.cost_difference if owner else None,
+        }
+        for s, p in loaders.suggestions(ticket)
+    ]
+
+
+@router.post("/tickets/{ticket_id}/assign", response=TicketOut)
+def assign_ticket(request: AuthedHttpRequest, ticket_id: int, payload: AssignIn) -> Any:
+    _require(request, DISPATCHERS)
+    ticket = queries.get_ticket_for(request.user, ticket_id)
+    person = loaders.resolve_person(payload.person)
+    if person is None:
+        raise ValidationError({"person": "Unknown technician or subcontractor."})
+    return services.assign(request.user, ticket, person)

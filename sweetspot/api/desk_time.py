@@ -1,0 +1,164 @@
+"""Time entries and on-site visits.
+
+Owner and dispatcher see every entry and visit; a technician sees (and logs) their own;
+sales and client contacts get 404. Scheduling visits: owner and dispatcher. Bodies are strict
+(unknown keys → 422); the services' field errors answer 422 too.
+"""
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.db.models import QuerySet
+from django.http import Http404
+from ninja import Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+from pydantic import Field
+
+from sweetspot.clients.models import Company, Site
+from sweetspot.core.access import AuthedHttpRequest
+from sweetspot.core.models import Role
+from sweetspot.desk import time_services, visit_services
+from sweetspot.desk.models import Ticket, TimeEntry, Visit
+from sweetspot.desk.time_views import MANAGERS, own_technician
+from sweetspot.team.models import Technician
+
+from .schemas import Strict
+
+router = Router(tags=["time and visits"])
+PAGE_SIZE = 25
+
+
+class TimeEntryOut(Schema):
+    id: int
+    technician_id: int
+    ticket_id: int | None
+    company_id: int | None
+    agreement_id: int | None
+    work_type: str
+    internal_category: str
+    work_date: dt.date
+    started_at: dt.datetime | None
+    ended_at: dt.datetime | None
+    minutes: int
+    billable: bool
+    out_of_scope: bool
+    note: str
+
+
+class TimeEntryIn(Strict):
+    technician_id: int | None = Field(None, description="Managers only; default: yourself.")
+    ticket_id: int | None = None
+    company_id: int | None = None
+    work_type: Literal["remote", "onsite", "phone"] = "remote"
+    internal_category: Literal["", "travel", "admin", "training", "business_development"] = ""
+    work_date: dt.date | None = None
+    started_at: dt.datetime | None = None
+    ended_at: dt.datetime | None = None
+    minutes: int = Field(0, ge=0, le=24 * 60)
+    billable: bool = True
+    out_of_scope: bool = False
+    note: str = Field("", max_length=500)
+
+
+class VisitOut(Schema):
+    id: int
+    uid: str
+    sequence: int
+    company_id: int
+    site_id: int | None
+    technician_id: int
+    agreement_id: int | None
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    purpose: str
+    status: str
+    checklist: list[dict[str, Any]]
+
+    @staticmethod
+    def resolve_uid(obj: Visit) -> str:
+        return str(obj.uid)
+
+
+class VisitIn(Strict):
+    company_id: int
+    site_id: int | None = None
+    technician_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    purpose: str = Field(min_length=1, max_length=200)
+    checklist: list[str] | None = Field(None, description="Default: the standard checklist.")
+
+
+def _scope(request: AuthedHttpRequest) -> Technician | None:
+    """None for managers (everything); the user's technician for a technician; else 404."""
+    user = request.user
+    if user.role in MANAGERS:
+        return None
+    tech = own_technician(user) if user.role == Role.TECHNICIAN else None
+    if tech is None:
+        raise Http404("Not found")
+    return tech
+
+
+def _get(model: Any, pk: int | None) -> Any:
+    if pk is None:
+        return None
+    obj = model.objects.filter(pk=pk).first()
+    if obj is None:
+        raise Http404("Not found")
+    return obj
+
+
+@router.get("/time-entries", response=list[TimeEntryOut])
+@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+def list_time_entries(request: AuthedHttpRequest) -> QuerySet[TimeEntry]:
+    tech = _scope(request)
+    qs = TimeEntry.objects.order_by("-work_date", "-pk")
+    return qs if tech is None else qs.filter(technician=tech)
+
+
+@router.post("/time-entries", response={201: TimeEntryOut})
+def create_time_entry(request: AuthedHttpRequest, payload: TimeEntryIn) -> Any:
+    tech = _scope(request)
+    if tech is None:
+        if payload.technician_id is None:
+            tech = own_technician(request.user)
+            if tech is None:
+                raise Http404("Not found")
+        else:
+            tech = _get(Technician, payload.technician_id)
+    elif payload.technician_id not in (None, tech.pk):
+        raise Http404("Not found")
+    data = payload.dict(exclude={"technician_id", "ticket_id", "company_id"})
+    data["technician"] = tech
+    data["ticket"] = _get(Ticket, payload.ticket_id)
+    data["company"] = _get(Company, payload.company_id)
+    entry = time_services.log_entry(request.user, data)
+    return Status(201, entry)
+
+
+@router.get("/visits", response=list[VisitOut])
+@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+def list_visits(request: AuthedHttpRequest) -> QuerySet[Visit]:
+    tech = _scope(request)
+    qs = Visit.objects.order_by("starts_at", "pk")
+    return qs if tech is None else qs.filter(technician=tech)
+
+
+@router.post("/visits", response={201: VisitOut})
+def create_visit(request: AuthedHttpRequest, payload: VisitIn) -> Any:
+    if _scope(request) is not None:
+        raise Http404("Not found")
+    visit = visit_services.schedule_visit(
+        request.user,
+        {
+            "company": _get(Company, payload.company_id),
+            "site": _get(Site, payload.site_id),
+            "technician": _get(Technician, payload.technician_id),
+            "starts_at": payload.starts_at,
+            "ends_at": payload.ends_at,
+            "purpose": payload.purpose,
+            "checklist": payload.checklist,
+        },
+    )
+    return Status(201, visit)

@@ -1,0 +1,273 @@
+"""The only place that writes tickets and comments. Every function records an audit row.
+
+SLA due-at and at-risk timestamps are computed here in Python (desk/sla.py) when a ticket is
+created or changes status; the queue compares them with now in the query. Each function takes
+an optional ``now`` so tests can freeze time without patching.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from sweetspot.agreements.models import Agreement, AgreementStatus
+from sweetspot.agreements.services import terms_of
+from sweetspot.core import audit
+from sweetspot.core.models import AuditLog, Firm, User
+from sweetspot.team.models import Subcontractor, Technician
+
+from .models import Source, Ticket, TicketComment, TicketStatus
+from .sla import BusinessHours, Clock
+
+# Firm defaults for clients without an active agreement: (response, resolution) minutes.
+DEFAULT_TARGETS = {"P1": (60, 240), "P2": (240, 960), "P3": (480, 2400), "P4": (1440, 4800)}
+TICKET_FIELDS = [
+    "company",
+    "site",
+    "contact",
+    "subject",
+    "description",
+    "source",
+    "priority",
+    "service",
+    "extra_requirements",
+    "estimate_hours",
+]
+
+
+def business_hours(firm: Firm | None = None) -> BusinessHours:
+    firm = firm or Firm.current()
+    return BusinessHours(
+        time_zone=firm.time_zone,
+        opens=firm.business_opens,
+        closes=firm.business_closes,
+        weekdays=frozenset(firm.business_weekdays or range(5)),
+        holidays=frozenset(dt.date.fromisoformat(d) for d in firm.holidays or []),
+    )
+
+
+def active_agreement(company: Any) -> Agreement | None:
+    return (
+        Agreement.objects.filter(company=company, status=AgreementStatus.ACTIVE)
+        .select_related("plan")
+        .order_by("-start_date", "-pk")
+        .first()
+    )
+
+
+def sla_targets(agreement: Agreement | None, priority: str) -> tuple[int, int]:
+    """(response, resolution) business minutes: the agreement's terms, else firm defaults."""
+    default = DEFAULT_TARGETS.get(priority, DEFAULT_TARGETS["P3"])
+    if agreement is None:
+        return default
+    terms = terms_of(agreement)
+    response = (terms.get("response_minutes") or {}).get(priority, default[0])
+    resolution = (terms.get("resolution_minutes") or {}).get(priority, default[1])
+    return int(response), int(resolution)
+
+
+def _pauses(ticket: Ticket) -> tuple[tuple[dt.datetime, dt.datetime | None], ...]:
+    return tuple(
+        (dt.datetime.fromisoformat(a), dt.datetime.fromisoformat(b) if b else None)
+        for a, b in ticket.pauses
+    )
+
+
+def clock(ticket: Ticket) -> Clock:
+    return Clock(
+        created_at=ticket.created_at.astimezone(dt.UTC),
+        response_target_minutes=ticket.response_target_minutes,
+        resolution_target_minutes=ticket.resolution_target_minutes,
+        pauses=_pauses(ticket),
+    )
+
+
+def recompute_sla(ticket: Ticket, hours: BusinessHours | None = None) -> None:
+    """Store the due-at and at-risk timestamps (resolution ones NULL while paused)."""
+    hours = hours or business_hours()
+    c = clock(ticket)
+    ticket.response_due_at = c.response_due_at(hours)
+    ticket.response_at_risk_at = c.at_risk_at(hours, "response")
+    ticket.resolution_due_at = c.resolution_due_at(hours)
+    ticket.resolution_at_risk_at = c.at_risk_at(hours, "resolution")
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return (now or timezone.now()).astimezone(dt.UTC)
+
+
+@transaction.atomic
+def open_ticket(
+    actor: User | None,
+    data: dict[str, Any],
+    now: dt.datetime | None = None,
+    firm: Firm | None = None,
+) -> Ticket:
+    ticket = Ticket()
+    for key in TICKET_FIELDS:
+        if key in data and data[key] is not None:
+            setattr(ticket, key, data[key])
+    if actor is not None and actor.role == "client":
+        ticket.company = actor.company  # type: ignore[assignment]
+        ticket.source = Source.PORTAL
+    if ticket.service is not None and "estimate_hours" not in data:
+        ticket.estimate_hours = ticket.service.typical_duration_hours
+    ticket.created_at = _now(now)
+    ticket.created_by = actor if actor is not None and actor.pk else None
+    ticket.status = TicketStatus.NEW
+    ticket.agreement = active_agreement(ticket.company_id) if ticket.company_id else None
+    response, resolution = sla_targets(ticket.agreement, ticket.priority)
+    ticket.response_target_minutes = response
+    ticket.resolution_target_minutes = resolution
+    if ticket.company_id:
+        recompute_sla(ticket, business_hours(firm))
+    ticket.full_clean(exclude=["created_by"])
+    ticket.save()
+    audit.record(actor, AuditLog.Action.CREATE, ticket, {}, audit.snapshot(ticket))
+    return ticket
+
+
+ALLOWED = {
+    "assign": {TicketStatus.NEW, TicketStatus.ASSIGNED, TicketStatus.IN_PROGRESS},
+    "start": {TicketStatus.ASSIGNED},
+    "wait": {TicketStatus.ASSIGNED, TicketStatus.IN_PROGRESS},
+    "resume": {TicketStatus.WAITING},
+    "resolve": {TicketStatus.ASSIGNED, TicketStatus.IN_PROGRESS, TicketStatus.WAITING},
+    "close": {TicketStatus.RESOLVED},
+}
+
+
+def _check(ticket: Ticket, action: str) -> None:
+    if ticket.status not in ALLOWED[action]:
+        raise ValidationError(
+            f"Cannot {action} a ticket that is {ticket.get_status_display().lower()}."
+        )
+
+
+def _respond(ticket: Ticket, actor: User | None, now: dt.datetime) -> None:
+    """The first response by firm staff stops the response clock."""
+    if ticket.responded_at is None and (actor is None or actor.is_firm_staff):
+        ticket.responded_at = now
+
+
+def _save(actor: User | None, ticket: Ticket, before: dict[str, Any]) -> Ticket:
+    ticket.save()
+    audit.record(actor, AuditLog.Action.UPDATE, ticket, before, audit.snapshot(ticket))
+    return ticket
+
+
+@transaction.atomic
+def assign(
+    actor: User | None,
+    ticket: Ticket,
+    assignee: Technician | Subcontractor,
+    now: dt.datetime | None = None,
+) -> Ticket:
+    _check(ticket, "assign")
+    before = audit.snapshot(ticket)
+    if isinstance(assignee, Technician):
+        ticket.technician, ticket.subcontractor = assignee, None
+    else:
+        ticket.technician, ticket.subcontractor = None, assignee
+    if ticket.status == TicketStatus.NEW:
+        ticket.status = TicketStatus.ASSIGNED
+    _respond(ticket, actor, _now(now))
+    return _save(actor, ticket, before)
+
+
+@transaction.atomic
+def start_work(actor: User | None, ticket: Ticket, now: dt.datetime | None = None) -> Ticket:
+    _check(ticket, "start")
+    before = audit.snapshot(ticket)
+    ticket.status = TicketStatus.IN_PROGRESS
+    _respond(ticket, actor, _now(now))
+    return _save(actor, ticket, before)
+
+
+@transaction.atomic
+def wait_on_client(actor: User | None, ticket: Ticket, now: dt.datetime | None = None) -> Ticket:
+    """Pause the resolution clock: its due time is NULL until the client answers."""
+    _check(ticket, "wait")
+    before = audit.snapshot(ticket)
+    moment = _now(now)
+    ticket.status = TicketStatus.WAITING
+    ticket.pauses = [*ticket.pauses, [moment.isoformat(), None]]
+    _respond(ticket, actor, moment)
+    recompute_sla(ticket)
+    return _save(actor, ticket, before)
+
+
+@transaction.atomic
+def resume(actor: User | None, ticket: Ticket, now: dt.datetime | None = None) -> Ticket:
+    """Close the open pause and recompute the resolution due time."""
+    _check(ticket, "resume")
+    before = audit.snapshot(ticket)
+    moment = _now(now)
+    pauses = [list(p) for p in ticket.pauses]
+    if pauses and pauses[-1][1] is None:
+        pauses[-1][1] = max(moment, dt.datetime.fromisoformat(pauses[-1][0])).isoformat()
+    ticket.pauses = pauses
+    assigned = ticket.technician_id or ticket.subcontractor_id
+    ticket.status = TicketStatus.IN_PROGRESS if assigned else TicketStatus.NEW
+    recompute_sla(ticket)
+    return _save(actor, ticket, before)
+
+
+@transaction.atomic
+def resolve(actor: User | None, ticket: Ticket, now: dt.datetime | None = None) -> Ticket:
+    _check(ticket, "resolve")
+    before = audit.snapshot(ticket)
+    moment = _now(now)
+    if ticket.status == TicketStatus.WAITING:
+        pauses = [list(p) for p in ticket.pauses]
+        pauses[-1][1] = moment.isoformat()
+        ticket.pauses = pauses
+        recompute_sla(ticket)
+    ticket.status = TicketStatus.RESOLVED
+    ticket.resolved_at = moment
+    _respond(ticket, actor, moment)
+    return _save(actor, ticket, before)
+
+
+@transaction.atomic
+def close(actor: User | None, ticket: Ticket, now: dt.datetime | None = None) -> Ticket:
+    _check(ticket, "close")
+    before = audit.snapshot(ticket)
+    ticket.status = TicketStatus.CLOSED
+    ticket.closed_at = _now(now)
+    return _save(actor, ticket, before)
+
+
+TRANSITIONS = {
+    "start": start_work,
+    "wait": wait_on_client,
+    "resume": resume,
+    "resolve": resolve,
+    "close": close,
+}
+
+
+@transaction.atomic
+def add_comment(
+    actor: User,
+    ticket: Ticket,
+    body: str,
+    internal: bool = True,
+    now: dt.datetime | None = None,
+) -> TicketComment:
+    """Client contacts' comments are always client-visible; a staff comment is a response."""
+    if not actor.is_firm_staff:
+        internal = False
+    comment = TicketComment(ticket=ticket, author=actor, body=body.strip(), internal=internal)
+    comment.full_clean()
+    comment.save()
+    audit.record(actor, AuditLog.Action.CREATE, comment, {}, audit.snapshot(comment))
+    if ticket.responded_at is None and actor.is_firm_staff:
+        before = audit.snapshot(ticket)
+        ticket.responded_at = _now(now)
+        _save(actor, ticket, before)
+    return comment

@@ -1,0 +1,171 @@
+"""Time entries: the only place that writes them. Every function is atomic and audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from sweetspot.core import audit
+from sweetspot.core.models import AuditLog, User
+from sweetspot.team.models import Technician
+
+from .models import InternalCategory, TimeEntry
+
+ENTRY_FIELDS = [
+    "technician",
+    "ticket",
+    "company",
+    "agreement",
+    "work_type",
+    "internal_category",
+    "work_date",
+    "started_at",
+    "ended_at",
+    "minutes",
+    "billable",
+    "out_of_scope",
+    "note",
+]
+
+
+def _assign(entry: TimeEntry, data: dict[str, Any]) -> None:
+    for key in ENTRY_FIELDS:
+        if key in data and data[key] is not None:
+            setattr(entry, key, data[key])
+        elif key in data and key in {"ticket", "company", "agreement", "started_at", "ended_at"}:
+            setattr(entry, key, None)
+
+
+def _normalise(entry: TimeEntry, *, running: bool = False) -> None:
+    """Derive and check: minutes from start/end, company/agreement from the ticket, internal
+    work is neither billable nor for a company. Raises ValidationError with field errors."""
+    errors: dict[str, str] = {}
+    if entry.ticket_id is not None:
+        ticket = entry.ticket
+        assert ticket is not None
+        if entry.company_id is None:
+            entry.company_id = ticket.company_id
+        elif entry.company_id != ticket.company_id:
+            errors["company"] = "The ticket belongs to another company."
+        if entry.agreement_id is None:
+            entry.agreement_id = ticket.agreement_id
+    if (
+        entry.agreement_id is not None
+        and entry.agreement is not None
+        and entry.company_id is not None
+        and entry.agreement.company_id != entry.company_id
+    ):
+        errors["agreement"] = "The agreement belongs to another company."
+    if entry.agreement_id is not None and entry.company_id is None and entry.agreement:
+        entry.company_id = entry.agreement.company_id
+    if entry.internal_category and entry.internal_category != InternalCategory.NONE:
+        if entry.company_id is not None or entry.ticket_id is not None:
+            errors["internal_category"] = "Internal work is not for a client or a ticket."
+        entry.billable = False
+        entry.out_of_scope = False
+        entry.agreement = None
+    if entry.started_at is not None and entry.ended_at is not None:
+        if entry.ended_at <= entry.started_at:
+            errors["ended_at"] = "The end must be after the start."
+        else:
+            entry.minutes = int((entry.ended_at - entry.started_at).total_seconds() // 60)
+        entry.work_date = timezone.localtime(entry.started_at).date()
+    elif entry.started_at is not None and running:
+        entry.work_date = timezone.localtime(entry.started_at).date()
+        entry.minutes = 0
+    elif entry.started_at is not None or entry.ended_at is not None:
+        errors["ended_at" if entry.started_at is not None else "started_at"] = (
+            "Give both the start and the end, or a duration."
+        )
+    elif not entry.minutes:
+        errors["minutes"] = "Give a duration or the start and end times."
+    if not entry.work_date:
+        errors["work_date"] = "Give the date of the work."
+    if entry.started_at is not None and "ended_at" not in errors:
+        end = entry.ended_at or entry.started_at + dt.timedelta(seconds=1)
+        overlapping = TimeEntry.objects.filter(
+            technician_id=entry.technician_id,
+            started_at__isnull=False,
+            started_at__lt=end,
+        ).filter(Q(ended_at__gt=entry.started_at) | Q(ended_at__isnull=True))
+        if entry.pk:
+            overlapping = overlapping.exclude(pk=entry.pk)
+        if overlapping.exists():
+            errors["started_at"] = "Overlaps another entry of this technician."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def log_entry(actor: User | None, data: dict[str, Any]) -> TimeEntry:
+    entry = TimeEntry()
+    _assign(entry, data)
+    _normalise(entry)
+    entry.full_clean()
+    entry.save()
+    audit.record(actor, AuditLog.Action.CREATE, entry, {}, audit.snapshot(entry))
+    return entry
+
+
+@transaction.atomic
+def update_entry(actor: User | None, entry: TimeEntry, data: dict[str, Any]) -> TimeEntry:
+    before = audit.snapshot(entry)
+    _assign(entry, data)
+    _normalise(entry, running=entry.ended_at is None and entry.started_at is not None)
+    entry.full_clean()
+    entry.save()
+    audit.record(actor, AuditLog.Action.UPDATE, entry, before, audit.snapshot(entry))
+    return entry
+
+
+@transaction.atomic
+def delete_entry(actor: User | None, entry: TimeEntry) -> None:
+    before = audit.snapshot(entry)
+    audit.record(actor, AuditLog.Action.DELETE, entry, before, {})
+    entry.delete()
+
+
+def running_timer(technician: Technician) -> TimeEntry | None:
+    return (
+        TimeEntry.objects.select_related("ticket")
+        .filter(technician=technician, started_at__isnull=False, ended_at__isnull=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def start_timer(
+    actor: User | None, technician: Technician, ticket: Any = None, note: str = ""
+) -> TimeEntry:
+    # Lock the technician row so two clicks cannot start two timers.
+    Technician.objects.select_for_update().filter(pk=technician.pk).first()
+    if running_timer(technician) is not None:
+        raise ValidationError({"started_at": "A timer is already running."})
+    now = timezone.now().replace(microsecond=0)
+    entry = TimeEntry(technician=technician, ticket=ticket, started_at=now, note=note)
+    _normalise(entry, running=True)
+    entry.full_clean()
+    entry.save()
+    audit.record(actor, AuditLog.Action.CREATE, entry, {}, audit.snapshot(entry))
+    return entry
+
+
+@transaction.atomic
+def stop_timer(actor: User | None, technician: Technician) -> TimeEntry:
+    entry = running_timer(technician)
+    if entry is None:
+        raise ValidationError({"ended_at": "No timer is running."})
+    before = audit.snapshot(entry)
+    assert entry.started_at is not None
+    end = timezone.now().replace(microsecond=0)
+    entry.ended_at = max(end, entry.started_at + dt.timedelta(minutes=1))
+    _normalise(entry)
+    entry.full_clean()
+    entry.save()
+    audit.record(actor, AuditLog.Action.UPDATE, entry, before, audit.snapshot(entry))
+    return entry

@@ -1,0 +1,339 @@
+"""Timesheets, the start/stop timer, calendar feed keys and the billable-hours page.
+
+Who may do what (404 for everyone else, never 403):
+
+* timesheet: a technician sees and edits their own week; the owner and the dispatcher pick
+  any technician with ``?technician=``;
+* timer: any staff user linked to a technician (their own timer);
+* billable hours: owner and dispatcher.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from sweetspot.agreements.models import Agreement, AgreementStatus
+from sweetspot.agreements.services import terms_of
+from sweetspot.core.access import AuthedHttpRequest, roles_required
+from sweetspot.core.models import Role
+from sweetspot.team.models import Technician
+
+from . import time_services, visit_services
+from .models import CalendarFeed, TimeEntry
+from .time_forms import TimeEntryForm
+
+MANAGERS = frozenset({Role.OWNER, Role.DISPATCHER})
+timesheet_roles = roles_required(Role.OWNER, Role.DISPATCHER, Role.TECHNICIAN)
+manager_required = roles_required(*MANAGERS)
+timer_roles = roles_required(Role.OWNER, Role.DISPATCHER, Role.TECHNICIAN, Role.SALES)
+
+
+def own_technician(user: Any) -> Technician | None:
+    try:
+        return user.technician  # type: ignore[no-any-return]
+    except Technician.DoesNotExist:
+        return None
+
+
+def technician_for(user: Any, raw: Any) -> Technician:
+    """The technician whose time the user may see: their own, or (managers) any."""
+    if user.role in MANAGERS:
+        if raw:
+            try:
+                return Technician.objects.get(pk=int(raw))
+            except (ValueError, TypeError, Technician.DoesNotExist) as exc:
+                raise Http404("Not found") from exc
+        tech = own_technician(user) or Technician.objects.filter(archived_at__isnull=True).first()
+        if tech is None:
+            raise Http404("Not found")
+        return tech
+    tech = own_technician(user)
+    if tech is None or (raw and str(raw) != str(tech.pk)):
+        raise Http404("Not found")
+    return tech
+
+
+def week_start(raw: str | None) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(raw) if raw else timezone.localdate()
+    except ValueError:
+        day = timezone.localdate()
+    return day - dt.timedelta(days=day.weekday())
+
+
+def hours(minutes: int | None) -> Decimal:
+    return (Decimal(minutes or 0) / 60).quantize(Decimal("0.01"))
+
+
+def timesheet_context(tech: Technician, start: dt.date) -> dict[str, Any]:
+    end = start + dt.timedelta(days=7)
+    entries = list(
+        TimeEntry.objects.filter(technician=tech, work_date__gte=start, work_date__lt=end)
+        .select_related("company", "ticket")
+        .order_by("work_date", "started_at", "pk")
+    )
+    days = []
+    for i in range(7):
+        day = start + dt.timedelta(days=i)
+        rows = [e for e in entries if e.work_date == day]
+        days.append(
+            {
+                "date": day,
+                "entries": rows,
+                "billable": hours(sum(e.minutes for e in rows if e.billable)),
+                "non_billable": hours(sum(e.minutes for e in rows if not e.billable)),
+            }
+        )
+    return {
+        "technician": tech,
+        "week": start,
+        "prev_week": start - dt.timedelta(days=7),
+        "next_week": start + dt.timedelta(days=7),
+        "days": days,
+        "total_billable": hours(sum(e.minutes for e in entries if e.billable)),
+        "total_non_billable": hours(sum(e.minutes for e in entries if not e.billable)),
+    }
+
+
+def _entry_data(form: TimeEntryForm, tech: Technician) -> dict[str, Any]:
+    cd = form.cleaned_data
+    tz = timezone.get_current_timezone()
+    day = cd["work_date"]
+    data: dict[str, Any] = {
+        "technician": tech,
+        "work_date": day,
+        "company": cd.get("company"),
+        "work_type": cd["work_type"],
+        "internal_category": cd.get("internal_category") or "",
+        "billable": cd.get("billable", False),
+        "out_of_scope": cd.get("out_of_scope", False),
+        "note": cd.get("note") or "",
+        "minutes": cd.get("minutes") or 0,
+        "started_at": dt.datetime.combine(day, cd["started_at"], tzinfo=tz)
+        if cd.get("started_at")
+        else None,
+        "ended_at": dt.datetime.combine(day, cd["ended_at"], tzinfo=tz)
+        if cd.get("ended_at")
+        else None,
+    }
+    return data
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@timesheet_roles
+@require_http_methods(["GET", "POST"])
+def timesheet(request: AuthedHttpRequest) -> HttpResponse:
+    tech = technician_for(request.user, request.GET.get("technician"))
+    start = week_start(request.GET.get("week"))
+    form = TimeEntryForm(initial={"work_date": timezone.localdate(), "billable": True})
+    if request.method == "POST":
+        form = TimeEntryForm(request.POST)
+        if form.is_valid():
+            try:
+                entry = time_services.log_entry(request.user, _entry_data(form, tech))
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                start = week_start(entry.work_date.isoformat())
+                form = TimeEntryForm(initial={"work_date": entry.work_date, "billable": True})
+    ctx = timesheet_context(tech, start) | {
+        "form": form,
+        "can_pick": request.user.role in MANAGERS,
+        "technicians": Technician.objects.filter(archived_at__isnull=True).only("pk", "name")
+        if request.user.role in MANAGERS
+        else [],
+        "new_feed_key": request.session.pop("new_feed_key", None),
+        "feeds": CalendarFeed.objects.filter(technician=tech, revoked_at__isnull=True),
+        "running": time_services.running_timer(tech),
+    }
+    if request.headers.get("HX-Request") and request.method == "POST":
+        return render(request, "desk/_time_week.html", ctx)
+    return render(request, "desk/time_sheet.html", ctx)
+
+
+@timesheet_roles
+@require_POST
+def entry_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    entry = TimeEntry.objects.filter(pk=pk).select_related("technician").first()
+    if entry is None:
+        raise Http404("Not found")
+    technician_for(request.user, entry.technician_id)
+    time_services.delete_entry(request.user, entry)
+    return redirect(
+        f"/time/?technician={entry.technician_id}&week={week_start(entry.work_date.isoformat())}"
+    )
+
+
+def _timer_response(request: AuthedHttpRequest, tech: Technician, error: str = "") -> HttpResponse:
+    return render(
+        request,
+        "desk/_timer_widget.html",
+        {
+            "timer_tech": tech,
+            "running": time_services.running_timer(tech),
+            "timer_error": error,
+            "ticket_id": (request.GET.get("ticket") or request.POST.get("ticket") or "")[:12],
+        },
+    )
+
+
+@timer_roles
+def timer(request: AuthedHttpRequest) -> HttpResponse:
+    tech = own_technician(request.user)
+    if tech is None:
+        raise Http404("Not found")
+    return _timer_response(request, tech)
+
+
+@timer_roles
+@require_POST
+def timer_start(request: AuthedHttpRequest) -> HttpResponse:
+    tech = own_technician(request.user)
+    if tech is None:
+        raise Http404("Not found")
+    ticket = None
+    raw = request.POST.get("ticket")
+    if raw:
+        from .models import Ticket
+
+        ticket = Ticket.objects.filter(pk=int(raw) if raw.isdigit() else 0).first()
+        if ticket is None:
+            raise Http404("Not found")
+    try:
+        time_services.start_timer(request.user, tech, ticket, note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        return _timer_response(request, tech, " ".join(exc.messages))
+    if not request.headers.get("HX-Request"):
+        return redirect("time:timesheet")
+    return _timer_response(request, tech)
+
+
+@timer_roles
+@require_POST
+def timer_stop(request: AuthedHttpRequest) -> HttpResponse:
+    tech = own_technician(request.user)
+    if tech is None:
+        raise Http404("Not found")
+    try:
+        time_services.stop_timer(request.user, tech)
+    except ValidationError as exc:
+        return _timer_response(request, tech, " ".join(exc.messages))
+    if not request.headers.get("HX-Request"):
+        return redirect("time:timesheet")
+    response = _timer_response(request, tech)
+    response["HX-Trigger"] = "timeChanged"
+    return response
+
+
+@timesheet_roles
+@require_POST
+def feed_create(request: AuthedHttpRequest) -> HttpResponse:
+    tech = technician_for(request.user, request.POST.get("technician"))
+    _feed, key = visit_services.create_feed(request.user, tech)
+    request.session["new_feed_key"] = key
+    return redirect(f"/time/?technician={tech.pk}")
+
+
+@timesheet_roles
+@require_POST
+def feed_revoke(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    feed = CalendarFeed.objects.filter(pk=pk).first()
+    if feed is None:
+        raise Http404("Not found")
+    technician_for(request.user, feed.technician_id)
+    visit_services.revoke_feed(request.user, feed)
+    return redirect(f"/time/?technician={feed.technician_id}")
+
+
+# --- billable hours ---------------------------------------------------------------------------
+
+
+def month_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
+    first = today.replace(day=1)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    return first, last + dt.timedelta(days=1)
+
+
+def billable_context(today: dt.date) -> dict[str, Any]:
+    first, after = month_bounds(today)
+    weeks = Decimal((after - first).days) / 7
+    in_month = Q(time_entries__work_date__gte=first, time_entries__work_date__lt=after)
+    techs = Technician.objects.filter(archived_at__isnull=True).annotate(
+        billable_minutes=Sum(
+            "time_entries__minutes", filter=in_month & Q(time_entries__billable=True)
+        ),
+        total_minutes=Sum("time_entries__minutes", filter=in_month),
+    )
+    tech_rows = []
+    for t in techs:
+        capacity = (t.weekly_capacity_hours * weeks).quantize(Decimal("0.1"))
+        billable = hours(t.billable_minutes)
+        pct = int(billable * 100 / capacity) if capacity else 0
+        tech_rows.append(
+            {
+                "technician": t,
+                "billable": billable,
+                "total": hours(t.total_minutes),
+                "capacity": capacity,
+                "pct": pct,
+                "bar": min(pct, 100),
+            }
+        )
+    agreements = list(
+        Agreement.objects.filter(status=AgreementStatus.ACTIVE)
+        .select_related("company", "plan")
+        .order_by("company__name")
+    )
+    used = dict(
+        TimeEntry.objects.filter(
+            work_date__gte=first, work_date__lt=after, company__isnull=False, billable=True
+        )
+        .values_list("company_id")
+        .annotate(m=Sum("minutes"))
+        .values_list("company_id", "m")
+    )
+    client_rows = []
+    for a in agreements:
+        included = Decimal(str(terms_of(a).get("included_hours_per_month") or 0))
+        spent = hours(used.get(a.company_id))
+        pct = int(spent * 100 / included) if included else (100 if spent else 0)
+        client_rows.append(
+            {
+                "company": a.company,
+                "used": spent,
+                "included": included,
+                "pct": pct,
+                "bar": min(pct, 100),
+                "over": included and spent > included,
+            }
+        )
+    return {"month": first, "tech_rows": tech_rows, "client_rows": client_rows}
+
+
+@manager_required
+def billable(request: AuthedHttpRequest) -> HttpResponse:
+    ctx = billable_context(timezone.localdate())
+    for i, row in enumerate(ctx["tech_rows"]):
+        row["y"] = i * 26
+    for i, row in enumerate(ctx["client_rows"]):
+        row["y"] = i * 26
+    ctx["tech_chart_h"] = len(ctx["tech_rows"]) * 26
+    ctx["client_chart_h"] = len(ctx["client_rows"]) * 26
+    return render(request, "desk/time_billable.html", ctx)

@@ -1,0 +1,237 @@
+"""Service desk pages: queue, ticket page with dispatch suggestions, client portal.
+
+Every read starts from desk.queries.tickets_visible_to / get_ticket_for; writes go through
+desk.services. Roles: the queue and ticket pages are staff; owner, dispatcher and technician
+move tickets along; owner and dispatcher assign; client contacts use the portal.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from sweetspot.clients.models import Company
+from sweetspot.core.access import AuthedHttpRequest, roles_required, staff_required
+from sweetspot.core.models import Role
+from sweetspot.team.models import Subcontractor, Technician
+
+from . import loaders, queries, services
+from .forms import CommentForm, PortalTicketForm, TicketForm
+from .models import Priority, TicketStatus
+
+WORKERS = (Role.OWNER, Role.DISPATCHER, Role.TECHNICIAN)
+DISPATCHERS = (Role.OWNER, Role.DISPATCHER)
+work_required = roles_required(*WORKERS)
+dispatch_required = roles_required(*DISPATCHERS)
+client_required = roles_required(Role.CLIENT)
+
+
+def _is_htmx(request: AuthedHttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _run(request: AuthedHttpRequest, action: Any) -> Any:
+    try:
+        with transaction.atomic():
+            return action()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return None
+
+
+def _queue_page(request: AuthedHttpRequest, base: Any, title: str, url_name: str) -> HttpResponse:
+    now = timezone.now()
+    qs = queries.filter_tickets(base, request.GET, now)
+    qs, sort = queries.sort_tickets(qs, request.GET.get("sort"))
+    qs = queries.for_list(qs, now)
+    page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        (
+            t,
+            queries.countdown(t.response_due_at, now) if t.responded_at is None else "responded",
+            queries.countdown(t.resolution_due_at, now),
+        )
+        for t in page.object_list
+    ]
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "title": title,
+        "url_name": url_name,
+        "page": page,
+        "rows": rows,
+        "sort": sort,
+        "sorts": list(queries.SORTS),
+        "params": params.urlencode(),
+        "filters": request.GET,
+        "statuses": TicketStatus.choices,
+        "priorities": Priority.choices,
+        "companies": list(Company.objects.order_by("name").values_list("pk", "name")),
+        "technicians": list(Technician.objects.order_by("name").values_list("pk", "name")),
+        "subcontractors": list(
+            Subcontractor.objects.order_by("company_name").values_list("pk", "company_name")
+        ),
+    }
+    template = "desk/_ticket_rows.html" if _is_htmx(request) else "desk/queue.html"
+    return render(request, template, context)
+
+
+@staff_required
+def queue(request: AuthedHttpRequest) -> HttpResponse:
+    return _queue_page(request, queries.tickets_visible_to(request.user), "Queue", "desk:queue")
+
+
+@roles_required(Role.TECHNICIAN)
+def my_tickets(request: AuthedHttpRequest) -> HttpResponse:
+    base = queries.tickets_visible_to(request.user).filter(technician__user=request.user)
+    return _queue_page(request, base, "My tickets", "desk:my_tickets")
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def ticket_create(request: AuthedHttpRequest) -> HttpResponse:
+    form = TicketForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        ticket = _run(request, lambda: services.open_ticket(request.user, data))
+        if ticket is not None:
+            messages.success(request, f"Ticket #{ticket.pk} opened.")
+            return redirect("desk:ticket_detail", pk=ticket.pk)
+    return render(request, "desk/ticket_form.html", {"form": form})
+
+
+@staff_required
+def ticket_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    ticket = queries.get_ticket_for(request.user, pk)
+    now = timezone.now()
+    can_dispatch = request.user.role in DISPATCHERS
+    suggestions = loaders.suggestions(ticket) if ticket.status in services.ALLOWED["assign"] else []
+    actions = [
+        (name, label)
+        for name, label in (
+            ("start", "Start work"),
+            ("wait", "Wait on client"),
+            ("resume", "Client answered"),
+            ("resolve", "Resolve"),
+            ("close", "Close"),
+        )
+        if ticket.status in services.ALLOWED[name]
+    ]
+    return render(
+        request,
+        "desk/ticket_detail.html",
+        {
+            "ticket": ticket,
+            "comments": list(queries.comments_for(request.user, ticket)),
+            "suggestions": suggestions,
+            "can_dispatch": can_dispatch,
+            "can_work": request.user.role in WORKERS,
+            "actions": actions,
+            "response_left": queries.countdown(ticket.response_due_at, now),
+            "resolution_left": queries.countdown(ticket.resolution_due_at, now),
+            "show_costs": request.user.role == Role.OWNER,
+            "comment_form": CommentForm(),
+        },
+    )
+
+
+@dispatch_required
+@require_POST
+def ticket_assign(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    ticket = queries.get_ticket_for(request.user, pk)
+    person = loaders.resolve_person(request.POST.get("person", ""))
+    if person is None:
+        messages.error(request, "Choose a technician or subcontractor.")
+    elif _run(request, lambda: services.assign(request.user, ticket, person)) is not None:
+        messages.success(request, f"Assigned to {person}.")
+    return redirect("desk:ticket_detail", pk=ticket.pk)
+
+
+@work_required
+@require_POST
+def ticket_transition(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in services.TRANSITIONS:
+        raise Http404("Not found")
+    ticket = queries.get_ticket_for(request.user, pk)
+    if _run(request, lambda: services.TRANSITIONS[action](request.user, ticket)) is not None:
+        messages.success(request, f"Ticket is now {ticket.get_status_display().lower()}.")
+    return redirect("desk:ticket_detail", pk=ticket.pk)
+
+
+@staff_required
+@require_POST
+def ticket_comment(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    ticket = queries.get_ticket_for(request.user, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        _run(
+            request,
+            lambda: services.add_comment(request.user, ticket, data["body"], data["internal"]),
+        )
+    else:
+        messages.error(request, "A comment needs some text.")
+    return redirect("desk:ticket_detail", pk=ticket.pk)
+
+
+# --- client portal ---------------------------------------------------------------------
+
+
+@client_required
+def portal_list(request: AuthedHttpRequest) -> HttpResponse:
+    qs = (
+        queries.tickets_visible_to(request.user)
+        .select_related("company")
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "desk/portal_list.html", {"page": page, "params": ""})
+
+
+@client_required
+@require_http_methods(["GET", "POST"])
+def portal_create(request: AuthedHttpRequest) -> HttpResponse:
+    form = PortalTicketForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        ticket = _run(request, lambda: services.open_ticket(request.user, data))
+        if ticket is not None:
+            messages.success(request, f"Ticket #{ticket.pk} opened.")
+            return redirect("desk:portal_detail", pk=ticket.pk)
+    return render(request, "desk/portal_form.html", {"form": form})
+
+
+@client_required
+def portal_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    ticket = queries.get_ticket_for(request.user, pk)
+    return render(
+        request,
+        "desk/portal_detail.html",
+        {
+            "ticket": ticket,
+            "comments": list(queries.comments_for(request.user, ticket)),
+            "comment_form": CommentForm(),
+        },
+    )
+
+
+@client_required
+@require_POST
+def portal_comment(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    ticket = queries.get_ticket_for(request.user, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        body = form.cleaned_data["body"]
+        _run(request, lambda: services.add_comment(request.user, ticket, body, internal=False))
+    else:
+        messages.error(request, "A comment needs some text.")
+    return redirect("desk:portal_detail", pk=ticket.pk)

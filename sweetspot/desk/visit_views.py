@@ -1,0 +1,236 @@
+"""On-site visits: week calendar, detail with checklist, scheduling, the iCal feed.
+
+Who may do what (404 for everyone else, never 403):
+
+* calendar and detail: owner and dispatcher see every visit; a technician sees their own;
+* schedule, edit, cancel, generate from an agreement: owner and dispatcher;
+* ticking the checklist: the visit's technician, the owner, the dispatcher;
+* the feed (visits/feed/<key>.ics): no login, the secret key is the credential.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from sweetspot.agreements.models import Agreement, AgreementStatus
+from sweetspot.agreements.services import terms_of
+from sweetspot.core.access import AuthedHttpRequest, roles_required
+from sweetspot.core.models import Firm, Role
+from sweetspot.team.models import Technician
+
+from . import ical, visit_services
+from .models import Visit, VisitStatus
+from .time_forms import VisitForm
+from .time_views import MANAGERS, month_bounds, own_technician, week_start
+
+viewer_roles = roles_required(Role.OWNER, Role.DISPATCHER, Role.TECHNICIAN)
+manager_required = roles_required(*MANAGERS)
+
+
+def visits_visible_to(user: Any) -> QuerySet[Visit]:
+    qs = Visit.objects.select_related("company", "site", "technician", "agreement")
+    if user.role in MANAGERS:
+        return qs
+    tech = own_technician(user)
+    if user.role == Role.TECHNICIAN and tech is not None:
+        return qs.filter(technician=tech)
+    return qs.none()
+
+
+def get_visit_for(user: Any, pk: Any) -> Visit:
+    try:
+        return visits_visible_to(user).get(pk=int(pk))
+    except (ValueError, TypeError, Visit.DoesNotExist) as exc:
+        raise Http404("Not found") from exc
+
+
+def halfday_usage(agreement: Agreement, today: dt.date) -> dict[str, Any]:
+    """On-site half-days this month: done + scheduled vs included."""
+    first, after = month_bounds(today)
+    firm = Firm.current()
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(first, dt.time(0), tzinfo=tz)
+    end = dt.datetime.combine(after, dt.time(0), tzinfo=tz)
+    visits = list(
+        Visit.objects.filter(agreement=agreement, starts_at__gte=start, starts_at__lt=end)
+        .exclude(status=VisitStatus.CANCELLED)
+        .values_list("status", "starts_at", "ends_at")
+    )
+    per_half = Decimal(firm.hours_per_half_day) or Decimal(4)
+
+    def halves(status: str) -> Decimal:
+        secs = sum((e - s).total_seconds() for st, s, e in visits if st == status)
+        return (Decimal(secs) / 3600 / per_half).quantize(Decimal("0.1"))
+
+    return {
+        "agreement": agreement,
+        "done": halves(VisitStatus.DONE),
+        "scheduled": halves(VisitStatus.SCHEDULED),
+        "included": Decimal(str(terms_of(agreement).get("onsite_half_days_per_month") or 0)),
+    }
+
+
+@viewer_roles
+def calendar_week(request: AuthedHttpRequest) -> HttpResponse:
+    start = week_start(request.GET.get("week"))
+    tz = timezone.get_current_timezone()
+    begin = dt.datetime.combine(start, dt.time(0), tzinfo=tz)
+    visits = list(
+        visits_visible_to(request.user)
+        .filter(starts_at__gte=begin, starts_at__lt=begin + dt.timedelta(days=7))
+        .order_by("starts_at", "pk")
+    )
+    days = []
+    for i in range(7):
+        day = start + dt.timedelta(days=i)
+        days.append(
+            {
+                "date": day,
+                "visits": [v for v in visits if timezone.localtime(v.starts_at).date() == day],
+            }
+        )
+    agreements = []
+    if request.user.role in MANAGERS:
+        agreements = list(
+            Agreement.objects.filter(status=AgreementStatus.ACTIVE)
+            .select_related("company", "plan")
+            .order_by("company__name")
+        )
+    return render(
+        request,
+        "desk/visit_calendar.html",
+        {
+            "week": start,
+            "prev_week": start - dt.timedelta(days=7),
+            "next_week": start + dt.timedelta(days=7),
+            "days": days,
+            "can_manage": request.user.role in MANAGERS,
+            "agreements": agreements,
+            "technicians": Technician.objects.filter(archived_at__isnull=True).only("pk", "name")
+            if request.user.role in MANAGERS
+            else [],
+        },
+    )
+
+
+def _form_data(form: VisitForm) -> dict[str, Any]:
+    return {k: form.cleaned_data.get(k) for k in visit_services.VISIT_FIELDS if k in form.fields}
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@manager_required
+@require_http_methods(["GET", "POST"])
+def visit_create(request: AuthedHttpRequest) -> HttpResponse:
+    form = VisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit = visit_services.schedule_visit(request.user, _form_data(form))
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect("visits:visit_detail", pk=visit.pk)
+    return render(request, "desk/visit_form.html", {"form": form, "title": "Schedule a visit"})
+
+
+@manager_required
+@require_http_methods(["GET", "POST"])
+def visit_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    visit = get_visit_for(request.user, pk)
+    initial = {k: getattr(visit, k) for k in visit_services.VISIT_FIELDS}
+    form = VisitForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit_services.update_visit(request.user, visit, _form_data(form))
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect("visits:visit_detail", pk=visit.pk)
+    return render(request, "desk/visit_form.html", {"form": form, "title": "Edit visit"})
+
+
+@manager_required
+@require_POST
+def visit_cancel(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    visit = get_visit_for(request.user, pk)
+    visit_services.cancel_visit(request.user, visit)
+    return redirect("visits:visit_detail", pk=visit.pk)
+
+
+@viewer_roles
+def visit_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    visit = get_visit_for(request.user, pk)
+    usage = halfday_usage(visit.agreement, timezone.localdate()) if visit.agreement else None
+    return render(
+        request,
+        "desk/visit_detail.html",
+        {"visit": visit, "usage": usage, "can_manage": request.user.role in MANAGERS},
+    )
+
+
+@viewer_roles
+@require_POST
+def visit_tick(request: AuthedHttpRequest, pk: int, index: int) -> HttpResponse:
+    visit = get_visit_for(request.user, pk)
+    try:
+        visit_services.tick_checklist(
+            request.user, visit, index, request.POST.get("done") in {"1", "on", "true"}
+        )
+    except ValidationError as exc:
+        raise Http404("Not found") from exc
+    if request.headers.get("HX-Request"):
+        return render(request, "desk/_visit_checklist.html", {"visit": visit})
+    return redirect("visits:visit_detail", pk=visit.pk)
+
+
+@manager_required
+@require_POST
+def generate(request: AuthedHttpRequest) -> HttpResponse:
+    try:
+        agreement = Agreement.objects.select_related("company").get(
+            pk=int(request.POST.get("agreement") or request.GET.get("agreement") or ""),
+            status=AgreementStatus.ACTIVE,
+        )
+        technician = Technician.objects.get(
+            pk=int(request.POST.get("technician") or request.GET.get("technician") or ""),
+            archived_at__isnull=True,
+        )
+        month = (
+            dt.date.fromisoformat(request.POST.get("month") or "")
+            if request.POST.get("month")
+            else timezone.localdate().replace(day=1)
+        )
+    except (ValueError, Agreement.DoesNotExist, Technician.DoesNotExist) as exc:
+        raise Http404("Not found") from exc
+    visits = visit_services.generate_recurring(request.user, agreement, month, technician)
+    from django.contrib import messages
+
+    messages.success(request, f"{len(visits)} visit(s) scheduled for {agreement.company.name}.")
+    return redirect(f"/visits/?week={month.isoformat()}")
+
+
+def feed(request: Any, key: str) -> HttpResponse:
+    calendar_feed = visit_services.feed_for_key(key)
+    if calendar_feed is None:
+        raise Http404("Not found")
+    tech = calendar_feed.technician
+    visits = Visit.objects.filter(technician=tech).select_related("company", "site")
+    body = ical.calendar_for(tech.name, visits)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
