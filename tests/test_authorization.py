@@ -1283,6 +1283,28 @@ TABLE += [
 # --- end desk tickets ---
 
 
+# --- desk batch (#7) ---
+# Batch dispatch (preview the optimal plan for the unassigned queue, accept it): owner and
+# dispatcher only, page and API; everyone else 404.
+TABLE += [
+    Row("batch_preview", "get", lambda o: "/desk/batch/", page(200, DESK_DISPATCHERS)),
+    Row("batch_accept", "post", lambda o: "/desk/batch/accept/", page(302, DESK_DISPATCHERS)),
+    Row(
+        "dispatch_batch_preview",
+        "post",
+        lambda o: "/api/v1/dispatch/batch/preview",
+        api(200, DESK_DISPATCHERS),
+    ),
+    Row(
+        "dispatch_batch_accept",
+        "post",
+        lambda o: "/api/v1/dispatch/batch/accept",
+        api(200, DESK_DISPATCHERS),
+    ),
+]
+# --- end desk batch ---
+
+
 def _all_route_names() -> set[str]:
     names: set[str] = set()
 

@@ -842,3 +842,19 @@ def test_portal_query_count_is_flat(olivia):
         client.get(url)
         counts.append(count_queries(client, url))
     assert counts[0] == counts[1], counts
+
+
+# --- desk batch (#7) ---
+# The batch preview page runs a solver, so its query count is not required to be flat. The
+# queue stays flat with the seeded-style mix of unassigned and assigned tickets the batch
+# page works on (desk_url above assigns two in three).
+
+
+@pytest.mark.parametrize(
+    "setup",
+    [desk_url("/desk/queue/?assignee=none"), desk_url("/desk/queue/?status=new", assign=False)],
+    ids=["desk-queue-unassigned", "desk-queue-new"],
+)
+def test_desk_queue_for_batch_is_flat(olivia, setup):
+    one, twenty = same_for_1_and_20(olivia, setup)
+    assert one == twenty, f"1 row: {one} queries, 20 rows: {twenty} queries"

@@ -19,7 +19,7 @@ from sweetspot.team.models import (
     TechnicianSkill,
 )
 
-from . import engine
+from . import engine, usage
 from .models import Agreement, AgreementStatus
 from .services import terms_of
 
@@ -101,17 +101,29 @@ def load_certs() -> list[depth_engine.CertSpec]:
 
 
 def terms_for(agreements: Iterable[Agreement]) -> list[engine.Terms]:
+    """Each agreement's terms for the engine. For an ACTIVE agreement with time entries in the
+    last 90 days, the remote and phone hours are the measured monthly averages (capacity
+    history, one aggregate query for all of them) instead of the plan's expected defaults."""
+    agreements = list(agreements)
+    measured = usage.measured_hours(
+        [a.pk for a in agreements if a.pk is not None and a.status == AgreementStatus.ACTIVE]
+    )
     out = []
     for a in agreements:
         t = terms_of(a)
+        remote = Decimal(t["expected_remote_hours_per_month"])
+        phone = Decimal(t["expected_phone_hours_per_month"])
+        history = measured.get(a.pk) if a.status == AgreementStatus.ACTIVE else None
+        if history is not None:
+            remote, phone = history.remote_hours_per_month, history.phone_hours_per_month
         out.append(
             engine.Terms(
                 id=str(a.pk),
                 name=f"{a.company.name} ({t['plan_name']})",
                 services=tuple(str(s["id"]) for s in t["services"]),
                 onsite_half_days_per_month=Decimal(t["onsite_half_days_per_month"]),
-                expected_remote_hours_per_month=Decimal(t["expected_remote_hours_per_month"]),
-                expected_phone_hours_per_month=Decimal(t["expected_phone_hours_per_month"]),
+                expected_remote_hours_per_month=remote,
+                expected_phone_hours_per_month=phone,
                 response_minutes=dict(t["response_minutes"]),
             )
         )

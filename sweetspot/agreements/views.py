@@ -38,7 +38,7 @@ from sweetspot.core.access import (
 from sweetspot.core.models import Role
 from sweetspot.core.scoping import companies_visible_to
 
-from . import engine, pdf, promise, queries, revenue, services
+from . import engine, pdf, promise, queries, revenue, services, usage
 from .forms import RESOLUTION_FIELDS, RESPONSE_FIELDS, TERM_FIELDS, AgreementForm, PlanForm
 from .models import PRIORITIES, Agreement, AgreementStatus
 
@@ -325,6 +325,9 @@ def agreement_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             .order_by("-pk")
         ),
     }
+    if request.user.is_owner:
+        # Fee ÷ hours delivered is margin information: decided here, owner only.
+        context["effective_rate"] = usage.effective_rate(agreement)
     if agreement.status == AgreementStatus.DRAFT:
         context["what_if"] = what_if(agreement)
     elif agreement.status == AgreementStatus.ACTIVE:

@@ -187,3 +187,22 @@ def assign_ticket(request: AuthedHttpRequest, ticket_id: int, payload: AssignIn)
     if person is None:
         raise ValidationError({"person": "Unknown technician or subcontractor."})
     return services.assign(request.user, ticket, person)
+
+
+# --- batch dispatch (#7): preview and accept the optimal plan for the unassigned queue ---
+
+
+@router.post("/dispatch/batch/preview", response=dict[str, Any])
+def dispatch_batch_preview(request: AuthedHttpRequest) -> Any:
+    _require(request, DISPATCHERS)
+    from sweetspot.desk.batch_views import build_preview
+
+    return build_preview().to_json()
+
+
+@router.post("/dispatch/batch/accept", response=dict[str, Any])
+def dispatch_batch_accept(request: AuthedHttpRequest) -> Any:
+    _require(request, DISPATCHERS)
+    from sweetspot.desk.batch_views import accept
+
+    return {"assigned": accept(request.user)}

@@ -307,6 +307,9 @@ def _seed_delivery() -> None:
 
     seed_agreements()
     _link_pipeline_to_catalog()
+    from sweetspot.desk.seed import seed_desk
+
+    seed_desk()
 
 
 def _link_pipeline_to_catalog() -> None:

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import batch_views, views
 
 app_name = "desk"
 
 urlpatterns = [
     path("queue/", views.queue, name="queue"),
     path("mine/", views.my_tickets, name="my_tickets"),
+    path("batch/", batch_views.batch_preview, name="batch_preview"),
+    path("batch/accept/", batch_views.batch_accept, name="batch_accept"),
     path("tickets/new/", views.ticket_create, name="ticket_create"),
     path("tickets/<int:pk>/", views.ticket_detail, name="ticket_detail"),
     path("tickets/<int:pk>/assign/", views.ticket_assign, name="ticket_assign"),

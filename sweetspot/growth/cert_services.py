@@ -8,9 +8,11 @@ Inputs:
   from ``sweetspot.agreements.revenue.sold_value_by_service``.
 * *pipeline work per service*: ``pipeline_value`` (service → weighted annual value of open
   opportunities, split over the catalog services they propose, their own and their plan's).
-* *time entries* do not exist yet: trailing billable revenue, subcontractor spend per service
-  (hours × cost rate) and hours billed to upper-segment clients count as zero, and the result
-  says so in ``notes``.
+* *time entries* (``desk.TimeEntry``, billable client work of the last 12 months):
+  ``trailing_revenue`` = Σ hours × the technician's bill rate, or the agreement's overage rate
+  when the entry is out of scope (one aggregate query); ``upper_hours`` (technician → billable
+  hours for upper-segment clients, one aggregate query). Subcontractors log no time entries, so
+  ``subcontract_spend`` stays empty ($0) and the result says so in ``notes``.
 
 People and services come through ``catalog.loaders`` (the same definition of staffing depth
 as the gap analysis); certifications are loaded here for the exam/class split. Cost rates are
@@ -25,7 +27,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from sweetspot.catalog import loaders
@@ -43,8 +45,8 @@ from . import pipeline
 from .models import Activity, Opportunity
 from .services import qualification_settings
 
-# Not on the Firm row yet (core is not this module's to change); the hours it multiplies are
-# zero until time entries exist, so it changes nothing today. Candidate Firm setting.
+# Not on the Firm row yet (core is not this module's to change); it multiplies the billable
+# hours for upper-segment clients from time entries. Candidate Firm setting.
 DEFAULT_UPPER_UPLIFT_PER_HOUR = Decimal("25.00")
 
 PLANNER_ROLES = frozenset({Role.OWNER, Role.SALES, Role.DISPATCHER, Role.TECHNICIAN})
@@ -54,8 +56,10 @@ NOTES = (
     "over the services it includes.",
     "Work in the pipeline counts at each open opportunity's weighted annual value, split over "
     "the catalog services it proposes (its own and its plan's).",
-    "No time entries yet: trailing billable revenue, subcontracting spend and hours billed to "
-    "upper-segment clients count as $0.",
+    "Trailing billable revenue comes from the last 12 months of billable client time entries: "
+    "hours × the technician's bill rate, or the agreement's overage rate for out-of-scope work.",
+    "Hours billed to upper-segment clients come from the same time entries, per technician.",
+    "Subcontractors log no time entries, so subcontracting spend per service counts as $0.",
 )
 
 
@@ -171,14 +175,67 @@ def load_inputs(today: dt.date | None = None, firm: Firm | None = None) -> engin
         settings=plan_settings(firm),
         sold_value=_sold_value(),
         pipeline_value=_pipeline_value(firm),
-        subcontract_spend={},  # no time entries yet
-        upper_hours={},  # no time entries yet
+        subcontract_spend={},  # subcontractors log no time entries
+        upper_hours=_upper_hours(today),
         earned=_earned(today),
-        trailing_revenue=Decimal("0.00"),  # no time entries yet
+        trailing_revenue=_trailing_revenue(today),
         overdue_followups=_overdue_followups(today),
         pipeline_weighted_monthly=_pipeline_weighted_monthly(firm),
         notes=NOTES,
     )
+
+
+def _billable_client_entries(today: dt.date) -> QuerySet[Any]:
+    from sweetspot.desk.models import TimeEntry
+
+    return TimeEntry.objects.filter(
+        billable=True,
+        internal_category="",
+        work_date__gt=today - dt.timedelta(days=365),
+        work_date__lte=today,
+    )
+
+
+def _trailing_revenue(today: dt.date) -> Decimal:
+    """Σ hours × rate over the last 12 months of billable client time entries: the
+    technician's bill rate, or the agreement's (the entry's, else its ticket's) signed overage
+    rate when out of scope. One aggregate query, grouped by rate; Python multiplies."""
+    own, via_ticket = "agreement__terms__overage_rate", "ticket__agreement__terms__overage_rate"
+    rows = (
+        _billable_client_entries(today)
+        .values("technician__bill_rate", "out_of_scope", own, via_ticket)
+        .annotate(minutes=Sum("minutes"))
+        .order_by()
+    )
+    total = Decimal(0)
+    for row in rows:
+        rate = row["technician__bill_rate"] or Decimal(0)
+        overage = row[own] if row[own] is not None else row[via_ticket]
+        if row["out_of_scope"] and overage is not None:
+            rate = Decimal(str(overage))
+        total += Decimal(row["minutes"] or 0) / 60 * rate
+    return total.quantize(Decimal("0.01"))
+
+
+def _upper_hours(today: dt.date) -> dict[int, Decimal]:
+    """Technician id → billable hours in the last 12 months for upper-segment clients (the
+    entry's company, else its ticket's, else its agreement's). One aggregate query."""
+    upper = "upper"
+    rows = (
+        _billable_client_entries(today)
+        .filter(
+            Q(company__segment=upper)
+            | Q(company__isnull=True, ticket__company__segment=upper)
+            | Q(company__isnull=True, ticket__isnull=True, agreement__company__segment=upper)
+        )
+        .values("technician")
+        .annotate(minutes=Sum("minutes"))
+        .order_by("technician")
+    )
+    return {
+        row["technician"]: (Decimal(row["minutes"] or 0) / 60).quantize(Decimal("0.01"))
+        for row in rows
+    }
 
 
 def _sold_value() -> dict[int, Decimal]:

@@ -117,3 +117,19 @@ def test_generate_scale_rejects_zero():
 
     with pytest.raises(CommandError):
         _generate(0, 1)
+
+
+@pytest.mark.django_db
+def test_generate_scale_tickets(demo, monkeypatch):
+    from sweetspot.clients.management.commands import generate_scale
+    from sweetspot.desk.models import Ticket
+
+    monkeypatch.setattr(generate_scale, "TICKET_BATCH", 200)  # several chunks
+    out = StringIO()
+    call_command("generate_scale", tickets=500, seed=2, stdout=out)
+    assert "Created 500 tickets" in out.getvalue()
+    assert Ticket.objects.count() == 500
+    assert not Ticket.objects.filter(resolution_due_at__isnull=True).exists()
+    assert Ticket.objects.values("company").distinct().count() > 1
+    log = AuditLog.objects.get(object_type="desk.Ticket")
+    assert log.changes["tickets"] == 500

@@ -186,7 +186,7 @@ def test_page_shows_warnings_on_top_and_the_zero_inputs_note(client_for, team):
     assert "no billable revenue on record yet" in page
     assert "$4,325.00" in page and "34.6 mo" in page
     assert "start here" in page and "next step" in page
-    assert "active agreements" in page and "No time entries yet" in page
+    assert "active agreements" in page and "Subcontractors log no time entries" in page
     assert "billable hours first; add certifications slowly" in page
 
 

@@ -4,10 +4,18 @@ This is a bulk loader, not a service: it writes with ``bulk_create`` in batches 
 transaction and skips the per-row services (and their per-row audit rows). One summary
 AuditLog row keeps the load on the record. The same seed on the same database gives the
 same rows; the ``#k`` in each name continues from the number of companies already there.
+
+``--tickets N`` bulk-loads N synthetic service-desk tickets spread over the existing
+companies, in chunks of ``TICKET_BATCH`` (one transaction per chunk, so a million tickets
+never sit in memory at once). Their SLA due times are *approximate* benchmark data: the
+firm-default targets (``desk.services.DEFAULT_TARGETS``) turned into wall-clock time by
+simple arithmetic (one business minute ≈ three wall-clock minutes), not the business-hours
+calendar the services use.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import time
 from decimal import Decimal
@@ -31,6 +39,22 @@ from sweetspot.clients.models import (
 from sweetspot.core.models import AuditLog, Firm
 
 BATCH_SIZE = 1000
+TICKET_BATCH = 5000
+TICKET_SUBJECTS = [
+    "Outlook keeps asking for the password",
+    "Printer offline on the second floor",
+    "New starter needs a laptop and accounts",
+    "VPN drops every few minutes",
+    "Shared drive is full",
+    "Backup job failed overnight",
+    "Wi-Fi slow in the meeting room",
+    "SQL Server job failed",
+    "Phishing e-mail reported",
+    "Firewall firmware update",
+]
+TICKET_PRIORITIES = ["P1", "P2", "P3", "P3", "P3", "P4", "P4", "P4", "P4", "P4"]
+TICKET_STATUSES = ["closed"] * 6 + ["resolved"] * 2 + ["new", "assigned"]
+WALL_PER_BUSINESS_MINUTE = 3
 
 
 def _words(text: str) -> list[str]:
@@ -305,15 +329,28 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--companies", type=int, required=True, help="How many to add.")
+        parser.add_argument("--companies", type=int, default=0, help="How many to add.")
+        parser.add_argument(
+            "--tickets", type=int, default=0, help="How many tickets to add (existing companies)."
+        )
         parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        n: int = options["companies"]
-        if n < 1:
-            raise CommandError("--companies must be at least 1.")
+        n: int = options["companies"] or 0
+        tickets: int = options["tickets"] or 0
+        if n < 0 or tickets < 0 or (n < 1 and tickets < 1):
+            raise CommandError("--companies or --tickets must be at least 1.")
+        if n:
+            self._companies(n, options["seed"])
+        if tickets:
+            started = time.perf_counter()
+            made = generate_tickets(tickets, options["seed"])
+            elapsed = time.perf_counter() - started
+            self.stdout.write(f"Created {made} tickets in {elapsed:.2f} s.")
+
+    def _companies(self, n: int, seed: int) -> None:
         started = time.perf_counter()
-        counts = generate(n, options["seed"])
+        counts = generate(n, seed)
         elapsed = time.perf_counter() - started
         rows = sum(counts.values())
         self.stdout.write(
@@ -363,3 +400,72 @@ def generate(n: int, seed: int) -> dict[str, int]:
         changes={"seed": seed, **counts},
     )
     return counts
+
+
+def _ticket_chunk(
+    rng: random.Random, company_ids: list[int], count: int, now: dt.datetime
+) -> list[Any]:
+    from sweetspot.desk.models import Ticket
+    from sweetspot.desk.services import DEFAULT_TARGETS
+
+    out = []
+    for _ in range(count):
+        created = now - dt.timedelta(minutes=rng.randrange(180 * 24 * 60))
+        priority = rng.choice(TICKET_PRIORITIES)
+        status = rng.choice(TICKET_STATUSES)
+        response, resolution = DEFAULT_TARGETS[priority]
+        done = created + dt.timedelta(minutes=rng.randrange(30, 3 * resolution))
+        out.append(
+            Ticket(
+                company_id=rng.choice(company_ids),
+                subject=rng.choice(TICKET_SUBJECTS),
+                priority=priority,
+                status=status,
+                estimate_hours=Decimal(rng.choice((1, 1, 2, 2, 3, 4))) / 2,
+                created_at=created,
+                response_target_minutes=response,
+                resolution_target_minutes=resolution,
+                # Approximate (see the module docstring): wall clock, no business calendar.
+                response_due_at=created + dt.timedelta(minutes=response * WALL_PER_BUSINESS_MINUTE),
+                response_at_risk_at=created
+                + dt.timedelta(minutes=response * WALL_PER_BUSINESS_MINUTE * 3 // 4),
+                resolution_due_at=created
+                + dt.timedelta(minutes=resolution * WALL_PER_BUSINESS_MINUTE),
+                resolution_at_risk_at=created
+                + dt.timedelta(minutes=resolution * WALL_PER_BUSINESS_MINUTE * 3 // 4),
+                responded_at=None if status == "new" else created + dt.timedelta(minutes=20),
+                resolved_at=done if status in ("resolved", "closed") else None,
+                closed_at=done if status == "closed" else None,
+            )
+        )
+    return out
+
+
+def generate_tickets(n: int, seed: int) -> int:
+    """Add n tickets over the existing companies, TICKET_BATCH at a time; one audit row."""
+    from sweetspot.desk.models import Ticket
+
+    company_ids = list(Company.objects.order_by("pk").values_list("pk", flat=True))
+    if not company_ids:
+        raise CommandError("--tickets needs existing companies (add some with --companies).")
+    rng = random.Random(seed)
+    now = timezone.now()
+    first_pk = last_pk = None
+    made = 0
+    for offset in range(0, n, TICKET_BATCH):
+        chunk = _ticket_chunk(rng, company_ids, min(TICKET_BATCH, n - offset), now)
+        with transaction.atomic():
+            created = Ticket.objects.bulk_create(chunk, batch_size=TICKET_BATCH)
+        first_pk = first_pk or created[0].pk
+        last_pk = created[-1].pk
+        made += len(created)
+    AuditLog.objects.create(
+        actor=None,
+        actor_label="system",
+        action=AuditLog.Action.CREATE,
+        object_type=Ticket._meta.label,
+        object_id=f"{first_pk}-{last_pk}",
+        object_repr=f"generate_scale: {n} tickets",
+        changes={"seed": seed, "tickets": made},
+    )
+    return made
