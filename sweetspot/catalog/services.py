@@ -10,7 +10,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from sweetspot.core import audit
 from sweetspot.core.models import STAFF_ROLES, AuditLog, User
@@ -78,21 +77,13 @@ def update_service(
 
 @transaction.atomic
 def archive_service(actor: User | None, service: Service) -> Service:
-    if service.archived_at is None:
-        before = audit.snapshot(service)
-        service.archived_at = timezone.now()
-        service.save(update_fields=["archived_at"])
-        audit.record(actor, AuditLog.Action.ARCHIVE, service, before, audit.snapshot(service))
+    audit.set_archived(actor, service, archived=True)
     return service
 
 
 @transaction.atomic
 def restore_service(actor: User | None, service: Service) -> Service:
-    if service.archived_at is not None:
-        before = audit.snapshot(service)
-        service.archived_at = None
-        service.save(update_fields=["archived_at"])
-        audit.record(actor, AuditLog.Action.RESTORE, service, before, audit.snapshot(service))
+    audit.set_archived(actor, service, archived=False)
     return service
 
 
@@ -163,11 +154,7 @@ def update_competitor(
 
 @transaction.atomic
 def archive_competitor(actor: User | None, competitor: Competitor) -> Competitor:
-    if competitor.archived_at is None:
-        before = audit.snapshot(competitor)
-        competitor.archived_at = timezone.now()
-        competitor.save(update_fields=["archived_at"])
-        audit.record(actor, AuditLog.Action.ARCHIVE, competitor, before, audit.snapshot(competitor))
+    audit.set_archived(actor, competitor, archived=True)
     return competitor
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from sweetspot.core import audit
 from sweetspot.core.models import AuditLog, Firm, User
@@ -97,21 +96,13 @@ def update_company(actor: User | None, company: Company, data: dict[str, Any]) -
 
 @transaction.atomic
 def archive_company(actor: User | None, company: Company) -> Company:
-    if company.archived_at is None:
-        before = audit.snapshot(company)
-        company.archived_at = timezone.now()
-        company.save(update_fields=["archived_at", "updated_at"])
-        audit.record(actor, AuditLog.Action.ARCHIVE, company, before, audit.snapshot(company))
+    audit.set_archived(actor, company, archived=True)
     return company
 
 
 @transaction.atomic
 def restore_company(actor: User | None, company: Company) -> Company:
-    if company.archived_at is not None:
-        before = audit.snapshot(company)
-        company.archived_at = None
-        company.save(update_fields=["archived_at", "updated_at"])
-        audit.record(actor, AuditLog.Action.RESTORE, company, before, audit.snapshot(company))
+    audit.set_archived(actor, company, archived=False)
     return company
 
 
@@ -156,11 +147,7 @@ def update_site(actor: User | None, site: Site, data: dict[str, Any]) -> Site:
 
 @transaction.atomic
 def archive_site(actor: User | None, site: Site) -> Site:
-    if site.archived_at is None:
-        before = audit.snapshot(site)
-        site.archived_at = timezone.now()
-        site.save(update_fields=["archived_at"])
-        audit.record(actor, AuditLog.Action.ARCHIVE, site, before, audit.snapshot(site))
+    audit.set_archived(actor, site, archived=True)
     return site
 
 
@@ -210,9 +197,5 @@ def update_contact(actor: User | None, contact: Contact, data: dict[str, Any]) -
 
 @transaction.atomic
 def archive_contact(actor: User | None, contact: Contact) -> Contact:
-    if contact.archived_at is None:
-        before = audit.snapshot(contact)
-        contact.archived_at = timezone.now()
-        contact.save(update_fields=["archived_at"])
-        audit.record(actor, AuditLog.Action.ARCHIVE, contact, before, audit.snapshot(contact))
+    audit.set_archived(actor, contact, archived=True)
     return contact

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from .models import AuditLog, User
 
@@ -60,3 +61,21 @@ def record(
         object_repr=str(obj)[:300],
         changes=changes,
     )
+
+
+def set_archived(actor: User | None, obj: Any, archived: bool) -> None:
+    """Archive (or restore) an object with an ``archived_at`` field and record it.
+
+    Nothing happens, and nothing is recorded, when it already is in that state. The one
+    shared path for every archive/restore service: rows with history are never deleted.
+    """
+    if (obj.archived_at is not None) == archived:
+        return
+    before = snapshot(obj)
+    obj.archived_at = timezone.now() if archived else None
+    fields = ["archived_at"]
+    if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
+        fields.append("updated_at")
+    obj.save(update_fields=fields)
+    action = AuditLog.Action.ARCHIVE if archived else AuditLog.Action.RESTORE
+    record(actor, action, obj, before, snapshot(obj))

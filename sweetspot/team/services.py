@@ -13,7 +13,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from sweetspot.core import audit
 from sweetspot.core.models import STAFF_ROLES, AuditLog, User
@@ -118,21 +117,13 @@ def update_technician(actor: User | None, tech: Technician, data: dict[str, Any]
 @transaction.atomic
 def archive_technician(actor: User | None, tech: Technician) -> Technician:
     """From now on the technician counts for nothing: lists, depth, dispatch skip them."""
-    if tech.archived_at is None:
-        before = audit.snapshot(tech)
-        tech.archived_at = timezone.now()
-        tech.save(update_fields=["archived_at"])
-        audit.record(actor, AuditLog.Action.ARCHIVE, tech, before, audit.snapshot(tech))
+    audit.set_archived(actor, tech, archived=True)
     return tech
 
 
 @transaction.atomic
 def restore_technician(actor: User | None, tech: Technician) -> Technician:
-    if tech.archived_at is not None:
-        before = audit.snapshot(tech)
-        tech.archived_at = None
-        tech.save(update_fields=["archived_at"])
-        audit.record(actor, AuditLog.Action.RESTORE, tech, before, audit.snapshot(tech))
+    audit.set_archived(actor, tech, archived=False)
     return tech
 
 
@@ -268,21 +259,13 @@ def update_subcontractor(
 
 @transaction.atomic
 def archive_subcontractor(actor: User | None, sub: Subcontractor) -> Subcontractor:
-    if sub.archived_at is None:
-        before = audit.snapshot(sub)
-        sub.archived_at = timezone.now()
-        sub.save(update_fields=["archived_at"])
-        audit.record(actor, AuditLog.Action.ARCHIVE, sub, before, audit.snapshot(sub))
+    audit.set_archived(actor, sub, archived=True)
     return sub
 
 
 @transaction.atomic
 def restore_subcontractor(actor: User | None, sub: Subcontractor) -> Subcontractor:
-    if sub.archived_at is not None:
-        before = audit.snapshot(sub)
-        sub.archived_at = None
-        sub.save(update_fields=["archived_at"])
-        audit.record(actor, AuditLog.Action.RESTORE, sub, before, audit.snapshot(sub))
+    audit.set_archived(actor, sub, archived=False)
     return sub
 
 
