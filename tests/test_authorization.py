@@ -1216,6 +1216,12 @@ TABLE += [
     Row("ticket_create", "get", lambda o: "/desk/tickets/new/", page(200, STAFF)),
     Row("ticket_detail", "get", lambda o: f"/desk/tickets/{_desk_ticket(o)}/", page(200, STAFF)),
     Row(
+        "ticket_edit",
+        "get",
+        lambda o: f"/desk/tickets/{_desk_ticket(o)}/edit/",
+        page(200, DESK_WORKERS),
+    ),
+    Row(
         "ticket_assign",
         "post",
         lambda o: f"/desk/tickets/{_desk_ticket(o)}/assign/",
@@ -1256,6 +1262,14 @@ TABLE += [
         "get",
         lambda o: f"/api/v1/tickets/{_desk_ticket(o)}",
         api(200, MAPLE_VIEWERS),
+    ),
+    Row(
+        "update_ticket",
+        "patch",
+        lambda o: f"/api/v1/tickets/{_desk_ticket(o)}",
+        api(200, DESK_WORKERS),
+        body=lambda o: {"priority": "P1"},
+        json=True,
     ),
     Row(
         "add_comment",
@@ -1303,6 +1317,35 @@ TABLE += [
     ),
 ]
 # --- end desk batch ---
+
+
+# time entry edit (#7)
+# Editing or deleting one time entry, page and API: the timesheet's roles (Tara's own entry
+# here, so Tara, Dan, Olivia and Dan's token); everyone else 404 (the API's anonymous 401).
+# A fresh entry per request (_desk_entry), so each persona has one to change or delete.
+TABLE += [
+    Row(
+        "entry_edit",
+        "get",
+        lambda o: f"/time/entries/{_desk_entry(o)}/edit/",
+        page(200, TIMESHEET),
+    ),
+    Row(
+        "update_time_entry",
+        "patch",
+        lambda o: f"/api/v1/time-entries/{_desk_entry(o)}",
+        api(200, TIMESHEET),
+        body=lambda o: {"note": "Authz edit", "minutes": 45},
+        json=True,
+    ),
+    Row(
+        "delete_time_entry",
+        "delete",
+        lambda o: f"/api/v1/time-entries/{_desk_entry(o)}",
+        api(204, TIMESHEET),
+    ),
+]
+# --- end time entry edit ---
 
 
 def _all_route_names() -> set[str]:

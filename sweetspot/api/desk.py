@@ -17,6 +17,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
 from sweetspot.catalog.models import Service
+from sweetspot.clients.models import Contact, Site
 from sweetspot.core.access import AuthedHttpRequest
 from sweetspot.core.models import STAFF_ROLES, Role
 from sweetspot.core.scoping import companies_visible_to
@@ -28,6 +29,7 @@ router = Router(tags=["desk"])
 PAGE_SIZE = 25
 TICKET_READERS = frozenset(STAFF_ROLES | {Role.CLIENT})
 DISPATCHERS = frozenset({Role.OWNER, Role.DISPATCHER})
+WORKERS = frozenset({Role.OWNER, Role.DISPATCHER, Role.TECHNICIAN})
 
 PriorityT = Literal["P1", "P2", "P3", "P4"]
 SourceT = Literal["phone", "email", "portal", "onsite"]
@@ -50,15 +52,31 @@ class TicketIn(Strict):
     estimate_hours: Decimal | None = Field(None, ge=0, max_digits=6, decimal_places=2)
 
 
+class TicketPatch(Strict):
+    """Partial update; the client is fixed. A new priority recomputes the SLA due times."""
+
+    site_id: int | None = None
+    contact_id: int | None = None
+    subject: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = None
+    priority: PriorityT | None = None
+    service_id: int | None = None
+    extra_requirements: dict[str, int] | None = None
+    estimate_hours: Decimal | None = Field(None, ge=0, max_digits=6, decimal_places=2)
+
+
 class TicketOut(Schema):
     id: int
     company_id: int
+    site_id: int | None
+    contact_id: int | None
     subject: str
     description: str
     source: str
     priority: str
     status: str
     service_id: int | None
+    extra_requirements: dict[str, int]
     technician_id: int | None
     subcontractor_id: int | None
     estimate_hours: Decimal
@@ -147,6 +165,35 @@ def create_ticket(request: AuthedHttpRequest, payload: TicketIn) -> Any:
 def get_ticket(request: AuthedHttpRequest, ticket_id: int) -> Any:
     _require(request, TICKET_READERS)
     return queries.get_ticket_for(request.user, ticket_id)
+
+
+@router.patch("/tickets/{ticket_id}", response=TicketOut)
+def update_ticket(request: AuthedHttpRequest, ticket_id: int, payload: TicketPatch) -> Any:
+    _require(request, WORKERS)
+    ticket = queries.get_ticket_for(request.user, ticket_id)
+    data: dict[str, Any] = payload.dict(exclude_unset=True)
+    for key in ("subject", "description", "priority", "extra_requirements", "estimate_hours"):
+        if key in data and data[key] is None:
+            raise ValidationError({key: "May not be null."})
+    lookups: dict[str, tuple[str, Any]] = {
+        "site_id": ("site", Site.objects),
+        "contact_id": ("contact", Contact.objects),
+    }
+    for key, (field, manager) in lookups.items():
+        if key in data:
+            pk = data.pop(key)
+            obj = None if pk is None else manager.filter(pk=pk).first()
+            if pk is not None and (obj is None or obj.company_id != ticket.company_id):
+                raise ValidationError({key: "Not one of this client's."})
+            data[field] = obj
+    if "service_id" in data:
+        pk = data.pop("service_id")
+        data["service"] = None
+        if pk is not None:
+            data["service"] = Service.objects.filter(pk=pk, archived_at__isnull=True).first()
+            if data["service"] is None:
+                raise ValidationError({"service_id": "Unknown service."})
+    return services.update_ticket(request.user, ticket, data)
 
 
 @router.post("/tickets/{ticket_id}/comments", response={201: CommentOut})

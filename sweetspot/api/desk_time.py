@@ -1,8 +1,10 @@
 """Time entries and on-site visits.
 
-Owner and dispatcher see every entry and visit; a technician sees (and logs) their own;
-sales and client contacts get 404. Scheduling visits: owner and dispatcher. Bodies are strict
-(unknown keys → 422); the services' field errors answer 422 too.
+Owner and dispatcher see every entry and visit; a technician sees (and logs, edits, deletes)
+their own, another technician's entry is 404; sales and client contacts get 404. Scheduling
+visits: owner and dispatcher. Bodies are strict (unknown keys → 422); the services' field
+errors answer 422 too. An entry is edited with a partial PATCH; the running timer is not
+(422: stop it first).
 """
 
 import datetime as dt
@@ -19,7 +21,7 @@ from sweetspot.core.access import AuthedHttpRequest
 from sweetspot.core.models import Role
 from sweetspot.desk import time_services, visit_services
 from sweetspot.desk.models import Ticket, TimeEntry, Visit
-from sweetspot.desk.time_views import MANAGERS, own_technician
+from sweetspot.desk.time_views import MANAGERS, get_entry_for, own_technician
 from sweetspot.team.models import Technician
 
 from .schemas import Strict
@@ -58,6 +60,26 @@ class TimeEntryIn(Strict):
     billable: bool = True
     out_of_scope: bool = False
     note: str = Field("", max_length=500)
+
+
+class TimeEntryPatch(Strict):
+    """Every field optional; only the keys sent change (null clears ticket, company, start and
+    end). Minutes and the date follow from start and end when the entry has them."""
+
+    technician_id: int | None = Field(None, description="Managers only.")
+    ticket_id: int | None = None
+    company_id: int | None = None
+    work_type: Literal["remote", "onsite", "phone"] | None = None
+    internal_category: Literal["", "travel", "admin", "training", "business_development"] | None = (
+        None
+    )
+    work_date: dt.date | None = None
+    started_at: dt.datetime | None = None
+    ended_at: dt.datetime | None = None
+    minutes: int | None = Field(None, ge=0, le=24 * 60)
+    billable: bool | None = None
+    out_of_scope: bool | None = None
+    note: str | None = Field(None, max_length=500)
 
 
 class VisitOut(Schema):
@@ -135,6 +157,29 @@ def create_time_entry(request: AuthedHttpRequest, payload: TimeEntryIn) -> Any:
     data["company"] = _get(Company, payload.company_id)
     entry = time_services.log_entry(request.user, data)
     return Status(201, entry)
+
+
+@router.patch("/time-entries/{entry_id}", response=TimeEntryOut)
+def update_time_entry(request: AuthedHttpRequest, entry_id: int, payload: TimeEntryPatch) -> Any:
+    entry = get_entry_for(request.user, entry_id)
+    data = payload.dict(exclude_unset=True)
+    tech_id = data.pop("technician_id", None)
+    if tech_id is not None and tech_id != entry.technician_id:
+        if request.user.role not in MANAGERS:
+            raise Http404("Not found")
+        data["technician"] = _get(Technician, tech_id)
+    if "ticket_id" in data:
+        data["ticket"] = _get(Ticket, data.pop("ticket_id"))
+    if "company_id" in data:
+        data["company"] = _get(Company, data.pop("company_id"))
+    return time_services.update_entry(request.user, entry, data)
+
+
+@router.delete("/time-entries/{entry_id}", response={204: None})
+def delete_time_entry(request: AuthedHttpRequest, entry_id: int) -> Any:
+    entry = get_entry_for(request.user, entry_id)
+    time_services.delete_entry(request.user, entry)
+    return Status(204, None)
 
 
 @router.get("/visits", response=list[VisitOut])

@@ -98,6 +98,9 @@ class SubcontractorOut(CostHidden):
     email: str
     phone: str
     bill_rate: Decimal
+    weekly_capacity_hours: Decimal = Field(
+        description="hours a week they take on for us; dispatch subtracts their open tickets"
+    )
     notes: str
     archived_at: dt.datetime | None
     skill_count: int
@@ -203,6 +206,7 @@ class SubcontractorIn(Strict):
     phone: str = Field("", max_length=40)
     bill_rate: Decimal = _money(Decimal(0))
     cost_rate: Decimal = _money(Decimal(0))
+    weekly_capacity_hours: Decimal = Field(Decimal(40), ge=0, max_digits=5, decimal_places=2)
     notes: str = ""
 
 
@@ -213,6 +217,7 @@ class SubcontractorPatch(Strict):
     phone: str | None = Field(None, max_length=40)
     bill_rate: Decimal | None = _money(None)
     cost_rate: Decimal | None = _money(None)
+    weekly_capacity_hours: Decimal | None = Field(None, ge=0, max_digits=5, decimal_places=2)
     notes: str | None = None
 
 

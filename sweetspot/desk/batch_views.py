@@ -63,6 +63,7 @@ def engine_tickets(tickets: list[Ticket], now: dt.datetime) -> list[engine.Ticke
             engine.Ticket(
                 id=str(t.pk),
                 client=str(t.company_id),
+                client_name=t.company.name,
                 segment=t.company.segment or "sweet_spot",
                 requires=requires,
                 tier=t.service.tier if t.service else "routine",
@@ -100,7 +101,7 @@ def build_preview(time_limit: float | None = None, now: dt.datetime | None = Non
     firm = Firm.current()
     settings = loaders.dispatch_settings(firm)
     tickets = unassigned_queue()
-    people = loaders.people(timezone.localdate(now))
+    people = loaders.people(timezone.localdate(now), now=now)
     etickets = engine_tickets(tickets, now)
     plan = batch.plan(etickets, people, settings, time_limit=time_limit)
     greedy = batch.greedy_plan(etickets, people, settings)

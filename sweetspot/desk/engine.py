@@ -71,7 +71,10 @@ class Person:
 @dataclass(frozen=True)
 class Ticket:
     """What dispatch needs of a ticket: the service's required skills (plus any extra ones
-    added on the ticket), its tier and subcontractable flag, the client and its segment."""
+    added on the ticket), its tier and subcontractable flag, the client and its segment.
+
+    ``client`` is the client's id (what ``Person.clients`` holds); ``client_name`` is only for
+    the reasons and may be empty (scenario files), when they name the client by its id."""
 
     id: str
     client: str
@@ -82,6 +85,11 @@ class Ticket:
     estimate_hours: Decimal = Decimal(1)
     priority: str = "P3"  # "P1" (most urgent) .. "P4"
     sla_minutes_left: int | None = None  # resolution clock; None when no clock runs
+    client_name: str = ""
+
+    @property
+    def client_label(self) -> str:
+        return self.client_name or f"client {self.client}"
 
 
 @dataclass(frozen=True)
@@ -236,9 +244,9 @@ def _reasons(
     )
     reasons.append(f"rate {_money(person.bill_rate)}/h")
     if ticket.client in person.clients:
-        reasons.append(f"knows client {ticket.client}")
+        reasons.append(f"knows {ticket.client_label} (recent tickets or visits)")
     else:
-        reasons.append(f"new to client {ticket.client}")
+        reasons.append(f"new to {ticket.client_label}")
     free = f"{_hours(person.free_hours)} free this week"
     if person.free_hours < ticket.estimate_hours:
         free += f", short of the {_hours(ticket.estimate_hours)} estimate"

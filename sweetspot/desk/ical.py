@@ -1,4 +1,13 @@
-"""RFC 5545 feeds of a technician's visits (icalendar): UID = visit.uid, SEQUENCE bumps."""
+"""RFC 5545 feeds of a technician's visits (icalendar): UID = visit.uid, SEQUENCE bumps.
+
+A feed covers a window, not all of history: visits starting from ``FEED_PAST`` (60 days) ago
+up to ``FEED_AHEAD`` (365 days) ahead. Calendar apps re-poll the whole feed, so an ever-growing
+one costs every poll more; 60 days back keeps recent visits at hand, a year ahead covers the
+planning horizon. The window is applied in the query (``window()``, used by the feed view);
+cancelled visits inside it stay as STATUS:CANCELLED so calendars remove them. A subscribed
+calendar mirrors the feed, so visits older than the window leave the technician's calendar
+too; the visit pages keep the full history.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +18,14 @@ import icalendar
 from django.utils import timezone
 
 from .models import Visit, VisitStatus
+
+FEED_PAST = dt.timedelta(days=60)
+FEED_AHEAD = dt.timedelta(days=365)
+
+
+def window(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """The feed's range of visit starts around ``now``, both ends included."""
+    return now - FEED_PAST, now + FEED_AHEAD
 
 
 def _utc(value: dt.datetime) -> dt.datetime:

@@ -1,6 +1,14 @@
 """Read the database into the dispatch engine's frozen dataclasses, in a fixed number of
 queries: technicians and subcontractors with skills, certified skills (skills evidenced by a
-held certification), free hours this week and the clients they know from past tickets."""
+held certification), free hours this week and the clients they know.
+
+* Free hours: a technician's weekly capacity − the hours they logged this week (Monday to
+  today); a subcontractor's weekly capacity − the estimate hours of their open tickets.
+  Never below 0.
+* Familiarity ("knows the client"): the person had a ticket for the company created in the
+  last ``FAMILIARITY_DAYS`` days, or (technicians) an on-site visit there in that window that
+  was not cancelled.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +23,7 @@ from sweetspot.catalog.models import ServiceRequirement
 from sweetspot.core.models import Firm
 from sweetspot.team.models import (
     CertificationSkill,
+    Skill,
     Subcontractor,
     SubcontractorCertification,
     SubcontractorSkill,
@@ -24,7 +33,11 @@ from sweetspot.team.models import (
 )
 
 from . import engine
-from .models import Ticket, TimeEntry
+from .models import OPEN_STATUSES, Ticket, TimeEntry, Visit, VisitStatus
+
+FAMILIARITY_DAYS = 180
+ZERO = Decimal(0)
+HOURS = Decimal("0.01")
 
 
 def person_id(kind: str, pk: int) -> str:
@@ -47,8 +60,56 @@ def _held(expires_on: dt.date | None, today: dt.date) -> bool:
     return expires_on is None or expires_on >= today
 
 
-def people(today: dt.date | None = None) -> list[engine.Person]:
-    today = today or timezone.localdate()
+def _known_clients(now: dt.datetime) -> dict[str, set[str]]:
+    """person id -> company ids they know: tickets created, and (technicians) visits not
+    cancelled, in the last FAMILIARITY_DAYS days up to ``now``. Two queries."""
+    since = now - dt.timedelta(days=FAMILIARITY_DAYS)
+    clients: dict[str, set[str]] = defaultdict(set)
+    pairs = (
+        Ticket.objects.filter(created_at__gte=since, created_at__lte=now)
+        .exclude(technician__isnull=True, subcontractor__isnull=True)
+        .order_by()
+        .values_list("technician_id", "subcontractor_id", "company_id")
+        .distinct()
+    )
+    for tech_id, sub_id, company_id in pairs:
+        if tech_id:
+            clients[person_id(engine.TECHNICIAN, tech_id)].add(str(company_id))
+        if sub_id:
+            clients[person_id(engine.SUBCONTRACTOR, sub_id)].add(str(company_id))
+    visits = (
+        Visit.objects.filter(starts_at__gte=since, starts_at__lte=now)
+        .exclude(status=VisitStatus.CANCELLED)
+        .order_by()
+        .values_list("technician_id", "company_id")
+        .distinct()
+    )
+    for tech_id, company_id in visits:
+        clients[person_id(engine.TECHNICIAN, tech_id)].add(str(company_id))
+    return clients
+
+
+def _open_estimates() -> dict[int, Decimal]:
+    """subcontractor id -> Σ estimate hours of their open tickets (one aggregate query)."""
+    rows = (
+        Ticket.objects.filter(subcontractor__isnull=False, status__in=OPEN_STATUSES)
+        .order_by()
+        .values("subcontractor_id")
+        .annotate(total=Sum("estimate_hours"))
+        .values_list("subcontractor_id", "total")
+    )
+    return {sub_id: Decimal(total or 0) for sub_id, total in rows}
+
+
+def _free(capacity: Decimal, used: Decimal) -> Decimal:
+    return max(Decimal(capacity) - used, ZERO).quantize(HOURS)
+
+
+def people(today: dt.date | None = None, now: dt.datetime | None = None) -> list[engine.Person]:
+    """Active technicians then active subcontractors (by id) with free hours for ``today``'s
+    week and the clients known as of ``now`` (default: the current time)."""
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
     evidenced = _evidenced()
     techs = list(Technician.objects.filter(archived_at__isnull=True).order_by("pk"))
     subs = list(Subcontractor.objects.filter(archived_at__isnull=True).order_by("pk"))
@@ -74,17 +135,8 @@ def people(today: dt.date | None = None) -> list[engine.Person]:
         .annotate(total=Sum("minutes"))
         .values_list("technician_id", "total")
     )
-    clients: dict[str, set[str]] = defaultdict(set)
-    pairs = (
-        Ticket.objects.exclude(technician__isnull=True, subcontractor__isnull=True)
-        .values_list("technician_id", "subcontractor_id", "company_id")
-        .distinct()
-    )
-    for tech_id, sub_id, company_id in pairs:
-        if tech_id:
-            clients[person_id(engine.TECHNICIAN, tech_id)].add(str(company_id))
-        if sub_id:
-            clients[person_id(engine.SUBCONTRACTOR, sub_id)].add(str(company_id))
+    committed = _open_estimates()
+    clients = _known_clients(now)
     out: list[engine.Person] = []
     for t in techs:
         key = person_id(engine.TECHNICIAN, t.pk)
@@ -97,9 +149,7 @@ def people(today: dt.date | None = None) -> list[engine.Person]:
                 bill_rate=t.bill_rate,
                 skills=skills[key],
                 certified_skills=frozenset(certified[key]),
-                free_hours=max(Decimal(t.weekly_capacity_hours) - used, Decimal(0)).quantize(
-                    Decimal("0.01")
-                ),
+                free_hours=_free(t.weekly_capacity_hours, used),
                 clients=frozenset(clients[key]),
                 name=t.name,
                 cost_rate=t.cost_rate,
@@ -115,7 +165,7 @@ def people(today: dt.date | None = None) -> list[engine.Person]:
                 bill_rate=s.bill_rate,
                 skills=skills[key],
                 certified_skills=frozenset(certified[key]),
-                free_hours=Decimal(40),
+                free_hours=_free(s.weekly_capacity_hours, committed.get(s.pk, ZERO)),
                 clients=frozenset(clients[key]),
                 name=s.company_name,
                 cost_rate=s.cost_rate,
@@ -138,6 +188,7 @@ def engine_ticket(ticket: Ticket) -> engine.Ticket:
     return engine.Ticket(
         id=str(ticket.pk),
         client=str(ticket.company_id),
+        client_name=ticket.company.name,
         segment=ticket.company.segment or "sweet_spot",
         requires=requires,
         tier=tier,
@@ -145,6 +196,24 @@ def engine_ticket(ticket: Ticket) -> engine.Ticket:
         estimate_hours=Decimal(ticket.estimate_hours),
         priority=ticket.priority,
     )
+
+
+def required_skills(ticket: Ticket) -> list[tuple[str, int, str]]:
+    """(skill name, minimum proficiency, "service" | "extra") for the ticket page, two queries."""
+    out: dict[str, tuple[str, int, str]] = {}
+    if ticket.service_id:
+        for req in ServiceRequirement.objects.filter(service_id=ticket.service_id).select_related(
+            "skill"
+        ):
+            out[req.skill.slug] = (req.skill.name, req.min_proficiency, "service")
+    extra = ticket.extra_requirements or {}
+    if extra:
+        names = dict(Skill.objects.filter(slug__in=list(extra)).values_list("slug", "name"))
+        for slug, need in extra.items():
+            have = out.get(slug)
+            if have is None or int(need) > have[1]:
+                out[slug] = (names.get(slug, slug), int(need), "extra")
+    return sorted(out.values())
 
 
 def dispatch_settings(firm: Firm | None = None) -> engine.DispatchSettings:

@@ -18,7 +18,7 @@ from sweetspot.agreements.models import Agreement, AgreementStatus
 from sweetspot.agreements.services import terms_of
 from sweetspot.core import audit
 from sweetspot.core.models import AuditLog, Firm, User
-from sweetspot.team.models import Subcontractor, Technician
+from sweetspot.team.models import Skill, Subcontractor, Technician
 
 from .models import Source, Ticket, TicketComment, TicketStatus
 from .sla import BusinessHours, Clock
@@ -100,6 +100,34 @@ def _now(now: dt.datetime | None) -> dt.datetime:
     return (now or timezone.now()).astimezone(dt.UTC)
 
 
+def clean_requirements(raw: Any) -> dict[str, int]:
+    """Extra required skills: {known skill slug: minimum proficiency 1-5}, else a field error.
+
+    A misspelt skill would make a ticket nobody qualifies for, so unknown slugs are refused.
+    """
+    if not raw:
+        return {}
+    if not isinstance(raw, dict):
+        raise ValidationError({"extra_requirements": "Give skills as {skill: minimum level}."})
+    known = set(
+        Skill.objects.filter(slug__in=[str(k) for k in raw], archived_at__isnull=True).values_list(
+            "slug", flat=True
+        )
+    )
+    out: dict[str, int] = {}
+    problems = []
+    for slug, need in raw.items():
+        if str(slug) not in known:
+            problems.append(f"Unknown skill “{slug}”.")
+        elif isinstance(need, bool) or not isinstance(need, int) or not 1 <= need <= 5:
+            problems.append(f"“{slug}” needs a minimum proficiency from 1 to 5.")
+        else:
+            out[str(slug)] = need
+    if problems:
+        raise ValidationError({"extra_requirements": problems})
+    return dict(sorted(out.items()))
+
+
 @transaction.atomic
 def open_ticket(
     actor: User | None,
@@ -111,6 +139,7 @@ def open_ticket(
     for key in TICKET_FIELDS:
         if key in data and data[key] is not None:
             setattr(ticket, key, data[key])
+    ticket.extra_requirements = clean_requirements(data.get("extra_requirements"))
     if actor is not None and actor.role == "client":
         ticket.company = actor.company  # type: ignore[assignment]
         ticket.source = Source.PORTAL
@@ -129,6 +158,54 @@ def open_ticket(
     ticket.save()
     audit.record(actor, AuditLog.Action.CREATE, ticket, {}, audit.snapshot(ticket))
     return ticket
+
+
+EDITABLE_FIELDS = [
+    "site",
+    "contact",
+    "subject",
+    "description",
+    "priority",
+    "service",
+    "extra_requirements",
+    "estimate_hours",
+]
+
+
+@transaction.atomic
+def update_ticket(
+    actor: User | None,
+    ticket: Ticket,
+    data: dict[str, Any],
+    firm: Firm | None = None,
+) -> Ticket:
+    """Change what the ticket is about. The client stays (its history and SLA belong to it);
+    a closed ticket is history and cannot change. A new priority takes the SLA targets of the
+    agreement the ticket was opened under (firm defaults without one) and recomputes the due
+    times from the creation instant, pauses included."""
+    if ticket.status == TicketStatus.CLOSED:
+        raise ValidationError("A closed ticket cannot be edited.")
+    before = audit.snapshot(ticket)
+    old_priority = ticket.priority
+    for key in EDITABLE_FIELDS:
+        if key in data:
+            setattr(ticket, key, data[key])
+    if "extra_requirements" in data:
+        ticket.extra_requirements = clean_requirements(data["extra_requirements"])
+    errors = {}
+    for key in ("site", "contact"):
+        obj = getattr(ticket, key)
+        if obj is not None and obj.company_id != ticket.company_id:
+            errors[key] = "Not one of this client's."
+    if errors:
+        raise ValidationError(errors)
+    if ticket.priority != old_priority:
+        response, resolution = sla_targets(ticket.agreement, ticket.priority)
+        ticket.response_target_minutes = response
+        ticket.resolution_target_minutes = resolution
+        recompute_sla(ticket, business_hours(firm))
+    ticket.full_clean(exclude=["created_by"])
+    return _save(actor, ticket, before)
 
 
 ALLOWED = {

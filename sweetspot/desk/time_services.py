@@ -112,11 +112,63 @@ def log_entry(actor: User | None, data: dict[str, Any]) -> TimeEntry:
     return entry
 
 
+RUNNING_MESSAGE = "This entry is the running timer: stop the timer before editing it."
+
+
+def is_running(entry: TimeEntry) -> bool:
+    return entry.started_at is not None and entry.ended_at is None
+
+
+def _check_edit(entry: TimeEntry, data: dict[str, Any]) -> dict[str, Any]:
+    """The rules of an edit, checked on the entry as stored before anything is applied.
+
+    Minutes and the date are derived from start and end, and an entry with a start and no end
+    is a running timer; an edit must not silently do either:
+
+    * the running timer is refused (stop it first);
+    * a start without an end is refused, as when logging an entry;
+    * minutes (or a date) that contradict the start and end are refused, not ignored;
+    * the agreement follows the ticket: it is derived again when the ticket or company changes.
+
+    Raises ValidationError with field errors; returns the data to pass on.
+    """
+    if is_running(entry):
+        raise ValidationError(RUNNING_MESSAGE, code="running")
+    started = data.get("started_at", entry.started_at)
+    ended = data.get("ended_at", entry.ended_at)
+    if started is not None and ended is None:
+        raise ValidationError({"ended_at": "Give both the start and the end, or a duration."})
+    if started is not None and ended is not None and ended > started:
+        errors: dict[str, str] = {}
+        minutes = data.get("minutes")
+        if minutes and minutes != int((ended - started).total_seconds() // 60):
+            errors["minutes"] = (
+                "The duration follows from the start and end: change them, or clear them "
+                "to give a duration."
+            )
+        day = data.get("work_date")
+        if day and day != timezone.localtime(started).date():
+            errors["work_date"] = "The date follows from the start time."
+        if errors:
+            raise ValidationError(errors)
+    out = dict(data)
+    moved = any(
+        key in data and getattr(data[key], "pk", None) != getattr(entry, f"{key}_id")
+        for key in ("ticket", "company")
+    )
+    if moved and entry.agreement_id is not None:
+        out["agreement"] = None
+    return out
+
+
 @transaction.atomic
 def update_entry(actor: User | None, entry: TimeEntry, data: dict[str, Any]) -> TimeEntry:
+    """Edit a stopped entry (the running timer is stopped with stop_timer). On a validation
+    error nothing is saved."""
+    data = _check_edit(entry, data)
     before = audit.snapshot(entry)
     _assign(entry, data)
-    _normalise(entry, running=entry.ended_at is None and entry.started_at is not None)
+    _normalise(entry)
     entry.full_clean()
     entry.save()
     audit.record(actor, AuditLog.Action.UPDATE, entry, before, audit.snapshot(entry))

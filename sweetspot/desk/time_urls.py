@@ -6,6 +6,7 @@ app_name = "time"
 
 urlpatterns = [
     path("", time_views.timesheet, name="timesheet"),
+    path("entries/<int:pk>/edit/", time_views.entry_edit, name="entry_edit"),
     path("entries/<int:pk>/delete/", time_views.entry_delete, name="entry_delete"),
     path("timer/", time_views.timer, name="timer"),
     path("timer/start/", time_views.timer_start, name="timer_start"),

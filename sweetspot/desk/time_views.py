@@ -4,6 +4,9 @@ Who may do what (404 for everyone else, never 403):
 
 * timesheet: a technician sees and edits their own week; the owner and the dispatcher pick
   any technician with ``?technician=``;
+* editing or deleting one entry: the same roles; a technician only their own entries (another
+  technician's entry is 404, as is any entry for every other role). The running timer is not
+  edited here: stop it first (its end and minutes come from the timer);
 * timer: any staff user linked to a technician (their own timer);
 * billable hours: owner and dispatcher.
 """
@@ -15,11 +18,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import dateformat, timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sweetspot.agreements.models import Agreement, AgreementStatus
@@ -61,6 +66,31 @@ def technician_for(user: Any, raw: Any) -> Technician:
     if tech is None or (raw and str(raw) != str(tech.pk)):
         raise Http404("Not found")
     return tech
+
+
+def entries_visible_to(user: Any) -> QuerySet[TimeEntry]:
+    """Every entry for the owner and the dispatcher, a technician's own, nothing otherwise."""
+    qs = TimeEntry.objects.select_related("technician")
+    if user.role in MANAGERS:
+        return qs
+    tech = own_technician(user) if user.role == Role.TECHNICIAN else None
+    if tech is None:
+        return qs.none()
+    return qs.filter(technician=tech)
+
+
+def get_entry_for(user: Any, pk: Any) -> TimeEntry:
+    """One entry the user may change; 404 when it does not exist or is someone else's."""
+    try:
+        return entries_visible_to(user).select_related("ticket", "agreement").get(pk=int(pk))
+    except (ValueError, TypeError, TimeEntry.DoesNotExist) as exc:
+        raise Http404("Not found") from exc
+
+
+def week_url(entry: TimeEntry) -> str:
+    """The timesheet week an entry is shown in."""
+    week = week_start(entry.work_date.isoformat())
+    return f"{reverse('time:timesheet')}?technician={entry.technician_id}&week={week}"
 
 
 def week_start(raw: str | None) -> dt.date:
@@ -171,14 +201,68 @@ def timesheet(request: AuthedHttpRequest) -> HttpResponse:
 @timesheet_roles
 @require_POST
 def entry_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    entry = TimeEntry.objects.filter(pk=pk).select_related("technician").first()
-    if entry is None:
-        raise Http404("Not found")
-    technician_for(request.user, entry.technician_id)
+    entry = get_entry_for(request.user, pk)
+    back = week_url(entry)
     time_services.delete_entry(request.user, entry)
-    return redirect(
-        f"/time/?technician={entry.technician_id}&week={week_start(entry.work_date.isoformat())}"
+    return redirect(back)
+
+
+def _entry_initial(entry: TimeEntry) -> dict[str, Any]:
+    """The form's values for an entry: local times to the minute; the duration only when the
+    entry has no start and end (otherwise it follows from them)."""
+
+    def clock(value: dt.datetime | None) -> dt.time | None:
+        return timezone.localtime(value).time().replace(second=0) if value else None
+
+    return {
+        "work_date": entry.work_date,
+        "started_at": clock(entry.started_at),
+        "ended_at": clock(entry.ended_at),
+        "minutes": None if entry.started_at else entry.minutes,
+        "company": entry.company_id,
+        "work_type": entry.work_type,
+        "internal_category": entry.internal_category,
+        "billable": entry.billable,
+        "out_of_scope": entry.out_of_scope,
+        "note": entry.note,
+    }
+
+
+@timesheet_roles
+@require_http_methods(["GET", "POST"])
+def entry_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    entry = get_entry_for(request.user, pk)
+    back = week_url(entry)
+    # Taken before the edit: a refused edit leaves the in-memory entry half-changed.
+    context = {
+        "entry": entry,
+        "ticket": entry.ticket,
+        "technician": entry.technician,
+        "day": entry.work_date,
+        "back": back,
+    }
+    if time_services.is_running(entry):
+        messages.error(request, time_services.RUNNING_MESSAGE)
+        return redirect(back)
+    form = TimeEntryForm(
+        request.POST if request.method == "POST" else None, initial=_entry_initial(entry)
     )
+    if request.method == "POST" and form.is_valid():
+        data = _entry_data(form, entry.technician)
+        # A start or end the user did not touch keeps its seconds (a stopped timer's), so
+        # saving a new note does not move the times.
+        for name in ("started_at", "ended_at"):
+            if data[name] is not None and not {name, "work_date"} & set(form.changed_data):
+                data[name] = getattr(entry, name)
+        try:
+            time_services.update_entry(request.user, entry, data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            day = dateformat.format(entry.work_date, "j M Y")
+            messages.success(request, f"Time entry of {day} saved.")
+            return redirect(week_url(entry))
+    return render(request, "desk/time_entry_form.html", context | {"form": form})
 
 
 def _timer_response(request: AuthedHttpRequest, tech: Technician, error: str = "") -> HttpResponse:

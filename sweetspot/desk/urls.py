@@ -11,6 +11,7 @@ urlpatterns = [
     path("batch/accept/", batch_views.batch_accept, name="batch_accept"),
     path("tickets/new/", views.ticket_create, name="ticket_create"),
     path("tickets/<int:pk>/", views.ticket_detail, name="ticket_detail"),
+    path("tickets/<int:pk>/edit/", views.ticket_edit, name="ticket_edit"),
     path("tickets/<int:pk>/assign/", views.ticket_assign, name="ticket_assign"),
     path("tickets/<int:pk>/comment/", views.ticket_comment, name="ticket_comment"),
     path("tickets/<int:pk>/<str:action>/", views.ticket_transition, name="ticket_transition"),

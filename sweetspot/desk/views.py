@@ -25,7 +25,14 @@ from sweetspot.core.models import Role
 from sweetspot.team.models import Subcontractor, Technician
 
 from . import loaders, queries, services
-from .forms import CommentForm, PortalTicketForm, TicketForm
+from .forms import (
+    CommentForm,
+    PortalTicketForm,
+    RequirementFormSet,
+    TicketEditForm,
+    TicketForm,
+    requirements_of,
+)
 from .models import Priority, TicketStatus
 
 WORKERS = (Role.OWNER, Role.DISPATCHER, Role.TECHNICIAN)
@@ -133,6 +140,8 @@ def ticket_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "ticket": ticket,
             "comments": list(queries.comments_for(request.user, ticket)),
             "suggestions": suggestions,
+            "required": loaders.required_skills(ticket),
+            "can_edit": request.user.role in WORKERS and ticket.status != TicketStatus.CLOSED,
             "can_dispatch": can_dispatch,
             "can_work": request.user.role in WORKERS,
             "actions": actions,
@@ -141,6 +150,57 @@ def ticket_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "show_costs": request.user.role == Role.OWNER,
             "comment_form": CommentForm(),
         },
+    )
+
+
+def _field_errors(form: Any, formset: Any, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form's fields (or the skills formset)."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.message_dict.items():
+        if field == "extra_requirements":
+            formset._non_form_errors = formset.error_class(errors)
+        elif field in form.fields:
+            form.add_error(field, errors)
+        else:
+            form.add_error(None, errors)
+
+
+@work_required
+@require_http_methods(["GET", "POST"])
+def ticket_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    ticket = queries.get_ticket_for(request.user, pk)
+    if ticket.status == TicketStatus.CLOSED:
+        messages.error(request, "A closed ticket cannot be edited.")
+        return redirect("desk:ticket_detail", pk=ticket.pk)
+    initial = {
+        "site": ticket.site_id,
+        "contact": ticket.contact_id,
+        "subject": ticket.subject,
+        "description": ticket.description,
+        "priority": ticket.priority,
+        "service": ticket.service_id,
+        "estimate_hours": ticket.estimate_hours,
+    }
+    rows = [{"skill": slug, "minimum": str(n)} for slug, n in ticket.extra_requirements.items()]
+    post = request.POST if request.method == "POST" else None
+    form = TicketEditForm(post, initial=initial, company_id=ticket.company_id)
+    formset = RequirementFormSet(post, initial=rows, prefix="skills")
+    if post is not None and form.is_valid() and formset.is_valid():
+        data = {**form.cleaned_data, "extra_requirements": requirements_of(formset)}
+        try:
+            with transaction.atomic():
+                services.update_ticket(request.user, ticket, data)
+        except ValidationError as exc:
+            _field_errors(form, formset, exc)
+        else:
+            messages.success(request, f"Ticket #{ticket.pk} saved.")
+            return redirect("desk:ticket_detail", pk=ticket.pk)
+    return render(
+        request,
+        "desk/ticket_edit.html",
+        {"ticket": ticket, "form": form, "formset": formset},
     )
 
 

@@ -5,7 +5,8 @@ Who may do what (404 for everyone else, never 403):
 * calendar and detail: owner and dispatcher see every visit; a technician sees their own;
 * schedule, edit, cancel, generate from an agreement: owner and dispatcher;
 * ticking the checklist: the visit's technician, the owner, the dispatcher;
-* the feed (visits/feed/<key>.ics): no login, the secret key is the credential.
+* the feed (visits/feed/<key>.ics): no login, the secret key is the credential; it lists the
+  visits starting from 60 days ago to 365 days ahead (``ical.FEED_PAST`` / ``FEED_AHEAD``).
 """
 
 from __future__ import annotations
@@ -229,7 +230,10 @@ def feed(request: Any, key: str) -> HttpResponse:
     if calendar_feed is None:
         raise Http404("Not found")
     tech = calendar_feed.technician
-    visits = Visit.objects.filter(technician=tech).select_related("company", "site")
+    # Only visits starting inside the feed window (ical.window), cancelled ones included.
+    visits = Visit.objects.filter(
+        technician=tech, starts_at__range=ical.window(timezone.now())
+    ).select_related("company", "site")
     body = ical.calendar_for(tech.name, visits)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"

@@ -57,10 +57,18 @@ class SubcontractorForm(forms.ModelForm):
             "phone",
             "bill_rate",
             "cost_rate",
+            "weekly_capacity_hours",
             "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"cost_rate": "What we pay per hour. Only the owner sees it."}
+        labels = {"weekly_capacity_hours": "Weekly capacity (hours)"}
+        help_texts = {
+            "cost_rate": "What we pay per hour. Only the owner sees it.",
+            "weekly_capacity_hours": (
+                "Hours a week they can take on for us. Dispatch counts their open tickets' "
+                "estimates against it."
+            ),
+        }
 
 
 class SkillForm(forms.ModelForm):

@@ -185,6 +185,13 @@ class Subcontractor(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     cost_rate = rate("cost rate (what we pay)")
     bill_rate = rate("bill rate (what the client is charged)")
+    weekly_capacity_hours = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=40,
+        validators=[MinValueValidator(0)],
+        help_text="Hours a week they can take on for us; dispatch subtracts their open tickets.",
+    )
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     archived_at = models.DateTimeField(null=True, blank=True, db_index=True)

@@ -76,6 +76,7 @@ SUBCONTRACTOR_COLUMNS = (
     "email",
     "phone",
     "bill_rate",
+    "weekly_capacity_hours",
     "notes",
     "created_at",
     "archived_at",

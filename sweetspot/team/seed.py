@@ -347,6 +347,8 @@ SUBCONTRACTORS: list[dict[str, Any]] = [
             "phone": "603-555-0177",
             "cost_rate": Decimal("110.00"),
             "bill_rate": Decimal("165.00"),
+            # A two-person shop with other clients: about half a week is ours.
+            "weekly_capacity_hours": Decimal(20),
             "notes": "SQL Server, Exchange development and VB/.NET line-of-business code.",
         },
         "skills": {

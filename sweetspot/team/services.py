@@ -46,6 +46,7 @@ SUBCONTRACTOR_FIELDS = [
     "phone",
     "cost_rate",
     "bill_rate",
+    "weekly_capacity_hours",
     "notes",
 ]
 SKILL_FIELDS = ["name", "slug", "group", "description"]

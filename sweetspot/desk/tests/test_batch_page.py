@@ -36,6 +36,7 @@ def queue(demo, personas, maple):
         )
         for i in range(6)
     ]
+    Skill.objects.create(name="COBOL", slug="cobol", group="development")
     nobody = services.open_ticket(
         personas["dan"],
         {"company": maple, "subject": "Mainframe", "extra_requirements": {"cobol": 5}},

@@ -107,7 +107,9 @@ def test_outlook_problem_goes_to_tara_not_ravi():
     assert tara.surplus == 1 and ravi.surplus == 2 + 2  # 4-2 skill, senior vs entry
     assert tara.reasons[0] == "outlook-exchange-admin 3 ≥ 2"
     assert "surplus 1: skills +1, level entry for routine work (needs entry) +0" in tara.reasons
-    assert "rate $85.00/h" in tara.reasons and "knows client harbor" in tara.reasons
+    # No client name (as in a scenario file): the reason names the client by its id.
+    assert "rate $85.00/h" in tara.reasons
+    assert "knows client harbor (recent tickets or visits)" in tara.reasons
     assert tara.to_json() == {
         "id": "tara",
         "kind": "technician",
@@ -123,6 +125,16 @@ def test_firewall_job_tara_cannot_do_goes_to_ravi():
     assert ids(got) == ["ravi"]
     assert got[0].surplus == 1 + 1  # 4-3, senior for network work (intermediate)
     assert "firewalls 4 ≥ 3" in got[0].reasons and "new to client maple" in got[0].reasons
+
+
+def test_reasons_name_the_client_when_the_name_is_known():
+    named = replace(OUTLOOK, client_name="Harbor Dental")
+    tara = suggest(named, TEAM)[0]
+    assert "knows Harbor Dental (recent tickets or visits)" in tara.reasons
+    assert ids(suggest(named, TEAM)) == ids(suggest(OUTLOOK, TEAM))  # the name is only wording
+    assert (
+        "new to Maple Law" in suggest(replace(FIREWALL, client_name="Maple Law"), TEAM)[0].reasons
+    )
 
 
 def test_sql_server_at_northwind_with_nobody_certified_in_house_goes_to_quill():

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from sweetspot.core.tokens import hash_key
-from sweetspot.desk import visit_services
+from sweetspot.desk import ical, visit_services
 from sweetspot.desk.models import CalendarFeed
 from sweetspot.team.models import Technician
 
@@ -79,3 +79,42 @@ def test_feed_created_from_the_timesheet_is_shown_once(tara_tech, client_for):
     assert c.post(f"/time/feeds/{feed.pk}/revoke/").status_code == 302
     feed.refresh_from_db()
     assert feed.revoked_at is not None
+
+
+def test_feed_lists_only_the_window_of_visits(tara_tech, harbor, client):
+    """From ical.FEED_PAST ago to ical.FEED_AHEAD ahead, filtered in the query; cancelled
+    visits inside the window stay (STATUS:CANCELLED)."""
+    now = timezone.now().replace(microsecond=0, second=0)
+
+    def visit(offset: dt.timedelta, purpose: str):
+        return visit_services.schedule_visit(
+            None,
+            {
+                "company": harbor,
+                "technician": tara_tech,
+                "starts_at": now + offset,
+                "ends_at": now + offset + dt.timedelta(hours=2),
+                "purpose": purpose,
+            },
+        )
+
+    old = visit(-dt.timedelta(days=90), "Too old")
+    recent = visit(-dt.timedelta(days=10), "Recent")
+    ahead = visit(dt.timedelta(days=30), "Next month")
+    cancelled = visit(-dt.timedelta(days=5), "Called off")
+    visit_services.cancel_visit(None, cancelled)
+    too_far = visit(ical.FEED_AHEAD + dt.timedelta(days=1), "Too far")
+    edge_past = visit(-ical.FEED_PAST + dt.timedelta(hours=1), "Just inside")
+    _feed, key = visit_services.create_feed(None, tara_tech)
+
+    r = client.get(f"/visits/feed/{key}.ics")
+    assert r.status_code == 200
+    cal = icalendar.Calendar.from_ical(r.content)
+    events = {str(e["UID"]): e for e in cal.walk("VEVENT")}
+    assert str(recent.uid) in events and str(ahead.uid) in events
+    assert str(edge_past.uid) in events
+    assert str(old.uid) not in events and str(too_far.uid) not in events
+    assert str(events[str(cancelled.uid)]["STATUS"]) == "CANCELLED"
+    since, until = ical.window(timezone.now())
+    for event in events.values():
+        assert since <= event.decoded("DTSTART") <= until

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from sweetspot.core.models import AuditLog
@@ -171,6 +173,33 @@ def test_subcontractor_crud(api_client_for):
     assert c.delete(f"/api/v1/subcontractors/{pk}").json()["archived_at"]
     dan = api_client_for("dan").get(f"/api/v1/subcontractors/{pk}").json()
     assert "cost_rate" not in dan and dan["bill_rate"] == "140.00"
+
+
+def test_subcontractor_weekly_capacity_in_the_api(api_client_for, quill):
+    c = api_client_for("olivia")
+    url = f"/api/v1/subcontractors/{quill.pk}"
+    assert c.get(url).json()["weekly_capacity_hours"] == "20.00"
+    created = send(c, "post", "/api/v1/subcontractors", {"company_name": "Byte Forge"})
+    assert created.status_code == 201 and created.json()["weekly_capacity_hours"] == "40.00"
+    patched = send(c, "patch", url, {"weekly_capacity_hours": "12.50"})
+    assert patched.status_code == 200 and patched.json()["weekly_capacity_hours"] == "12.50"
+    log = AuditLog.objects.filter(object_type="team.Subcontractor").latest("pk")
+    assert log.changes == {"weekly_capacity_hours": ["20.00", "12.50"]}
+    for body in ({"weekly_capacity_hours": -1}, {"weekly_capacity_hours": "1.234"}):
+        bad = send(c, "patch", url, body)
+        assert bad.status_code == 422 and fields_in(bad) == {"weekly_capacity_hours"}
+    bad = send(
+        c, "post", "/api/v1/subcontractors", {"company_name": "Q", "weekly_capacity_hours": -4}
+    )
+    assert bad.status_code == 422 and fields_in(bad) == {"weekly_capacity_hours"}
+    # Capacity is not a cost: every staff role reads it; only the owner writes it.
+    dan = api_client_for("dan")
+    listed = dan.get("/api/v1/subcontractors").json()["items"]
+    quill_row = next(s for s in listed if s["id"] == quill.pk)
+    assert quill_row["weekly_capacity_hours"] == "12.50" and "cost_rate" not in quill_row
+    assert send(dan, "patch", url, {"weekly_capacity_hours": 30}).status_code == 404
+    quill.refresh_from_db()
+    assert quill.weekly_capacity_hours == Decimal("12.50")
 
 
 def test_expiring_flag_in_the_api(api_client_for, team):

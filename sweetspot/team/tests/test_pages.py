@@ -107,6 +107,28 @@ def test_create_technician_field_errors_then_success(team, client_for):
     assert nina.on_call and nina.weekly_capacity_hours == 32
 
 
+def test_owner_edits_subcontractor_capacity(team, client_for, quill):
+    c = client_for("olivia")
+    page = c.get(f"/team/subcontractors/{quill.pk}/").content.decode()
+    assert "Weekly capacity" in page and "20 hours" in page
+    url = f"/team/subcontractors/{quill.pk}/edit/"
+    form = c.get(url).context["form"]
+    assert "weekly_capacity_hours" in form.fields
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    bad = c.post(url, {**data, "weekly_capacity_hours": "-5"})
+    assert bad.status_code == 200 and "weekly_capacity_hours" in bad.context["form"].errors
+    assert b'id="id_weekly_capacity_hours-error"' in bad.content
+    ok = c.post(url, {**data, "weekly_capacity_hours": "16.00"})
+    assert ok.status_code == 302, ok.context["form"].errors
+    quill.refresh_from_db()
+    assert quill.weekly_capacity_hours == 16
+    log = AuditLog.objects.filter(object_type="team.Subcontractor").latest("pk")
+    assert log.changes == {"weekly_capacity_hours": ["20.00", "16.00"]}
+    listing = client_for("dan").get("/team/subcontractors/").content.decode()
+    assert "Hours / week" in listing and ">16<" in listing
+    assert client_for("dan").post(url, {**data, "weekly_capacity_hours": "30"}).status_code == 404
+
+
 def test_edit_page_audits_before_and_after(team, client_for, tara_tech):
     c = client_for("olivia")
     form = c.get(f"/team/technicians/{tara_tech.pk}/edit/").context["form"]

@@ -125,6 +125,7 @@ def test_demo_people(team, personas):
     assert 0 <= (soon.expires_on - dt.date.today()).days <= 90
     quill = Subcontractor.objects.get(company_name="Quill Data")
     assert (quill.cost_rate, quill.bill_rate) == (110, 165)
+    assert quill.weekly_capacity_hours == 20
     skills = dict(quill.skills.values_list("skill__slug", "proficiency"))
     assert skills["sql-server"] == 5 and skills["exchange-dev"] == 4 and skills["vb-dotnet"] == 4
     codes = set(quill.certifications.values_list("certification__code", flat=True))

@@ -1,0 +1,196 @@
+"""desk.loaders: subcontractor capacity, familiarity from recent tickets and visits, the client's
+name in the reasons, and a query count that does not grow with the data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from sweetspot.desk import batch_views, loaders, services
+from sweetspot.desk.models import OPEN_STATUSES, Ticket, TicketStatus, Visit, VisitStatus
+from sweetspot.team.models import (
+    Skill,
+    Subcontractor,
+    SubcontractorSkill,
+    Technician,
+    TechnicianSkill,
+)
+
+NOW = dt.datetime(2026, 3, 4, 15, 0, tzinfo=dt.UTC)  # a Wednesday
+
+
+def _by_id(people):
+    return {p.id: p for p in people}
+
+
+def _ticket(actor, company, **data):
+    return services.open_ticket(
+        actor, {"company": company, "subject": "Help", "priority": "P3", **data}
+    )
+
+
+def _old_ticket(company, days_ago, now=NOW, **data):
+    """A closed historical ticket created ``days_ago`` days before ``now``."""
+    return Ticket.objects.create(
+        company=company,
+        subject="Old work",
+        status=TicketStatus.CLOSED,
+        created_at=now - dt.timedelta(days=days_ago),
+        **data,
+    )
+
+
+def _visit(tech, company, days_ago, status=VisitStatus.DONE, now=NOW):
+    start = now - dt.timedelta(days=days_ago)
+    return Visit.objects.create(
+        company=company,
+        technician=tech,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=4),
+        purpose="On-site half-day",
+        status=status,
+    )
+
+
+@pytest.mark.django_db
+def test_subcontractor_free_hours_are_capacity_minus_open_estimates(demo, personas, maple):
+    dan = personas["dan"]
+    sub = Subcontractor.objects.create(company_name="Byte Forge", weekly_capacity_hours=20)
+    idle = Subcontractor.objects.create(
+        company_name="Idle Co", weekly_capacity_hours=Decimal("7.5")
+    )
+    key = loaders.person_id("subcontractor", sub.pk)
+    assert _by_id(loaders.people(now=NOW))[key].free_hours == Decimal("20.00")
+
+    open_one = _ticket(dan, maple, estimate_hours=Decimal("6.5"))
+    services.assign(dan, open_one, sub)
+    waiting = _ticket(dan, maple, estimate_hours=Decimal(2))
+    services.assign(dan, waiting, sub)
+    services.wait_on_client(dan, waiting)
+    done = _ticket(dan, maple, estimate_hours=Decimal(9))
+    services.assign(dan, done, sub)
+    Ticket.objects.filter(pk=done.pk).update(status=TicketStatus.RESOLVED)
+    _ticket(dan, maple, estimate_hours=Decimal(4))  # unassigned: nobody's load
+
+    people = _by_id(loaders.people(now=NOW))
+    assert people[key].free_hours == Decimal("11.50")  # 20 − 6.5 − 2; resolved work is done
+    assert people[loaders.person_id("subcontractor", idle.pk)].free_hours == Decimal("7.50")
+
+    big = _ticket(dan, maple, estimate_hours=Decimal(30))
+    services.assign(dan, big, sub)
+    assert _by_id(loaders.people(now=NOW))[key].free_hours == Decimal("0.00")  # clamped
+
+
+@pytest.mark.django_db
+def test_familiarity_counts_recent_visits_and_tickets_only(demo, harbor, maple):
+    from sweetspot.clients.models import Company
+
+    fern = Company.objects.get(name="Fern Bakery")
+    tess = Technician.objects.create(name="Tess")
+    sub = Subcontractor.objects.create(company_name="Byte Forge")
+    _visit(tess, harbor, days_ago=30)  # on site a month ago: knows Harbor Dental
+    _old_ticket(maple, days_ago=400, technician=tess)  # over a year ago: forgotten
+    _visit(tess, fern, days_ago=10, status=VisitStatus.CANCELLED)  # never happened
+    _old_ticket(fern, days_ago=179, subcontractor=sub)  # inside the 180 days
+    _old_ticket(harbor, days_ago=181, subcontractor=sub)  # just outside
+
+    people = _by_id(loaders.people(now=NOW))
+    assert people[loaders.person_id("technician", tess.pk)].clients == {str(harbor.pk)}
+    assert people[loaders.person_id("subcontractor", sub.pk)].clients == {str(fern.pk)}
+
+    # A visit still to come is not familiarity yet.
+    later = Technician.objects.create(name="Uma")
+    _visit(later, maple, days_ago=-5, status=VisitStatus.SCHEDULED)
+    assert _by_id(loaders.people(now=NOW))[loaders.person_id("technician", later.pk)].clients == (
+        frozenset()
+    )
+
+
+@pytest.mark.django_db
+def test_reason_names_the_company(demo, personas, harbor):
+    skill = Skill.objects.create(name="Mail", slug="mail", group="email")
+    tess = Technician.objects.create(name="Tess", bill_rate=Decimal(80))
+    uma = Technician.objects.create(name="Uma", bill_rate=Decimal(80))
+    for tech in (tess, uma):
+        TechnicianSkill.objects.create(technician=tech, skill=skill, proficiency=3)
+    _visit(tess, harbor, days_ago=30, now=timezone.now())  # the page loads people as of now
+    ticket = _ticket(personas["dan"], harbor, extra_requirements={"mail": 2})
+
+    assert loaders.engine_ticket(ticket).client_name == "Harbor Dental"
+    got = loaders.suggestions(ticket)
+    assert [p.name for _, p in got] == ["Tess", "Uma"]  # same surplus and rate: familiarity
+    (first, _), (second, _) = got
+    assert first.familiar and "knows Harbor Dental (recent tickets or visits)" in first.reasons
+    assert not second.familiar and "new to Harbor Dental" in second.reasons
+    assert not any(f"client {harbor.pk}" in r for r in first.reasons + second.reasons)
+
+    etickets = batch_views.engine_tickets(batch_views.unassigned_queue(), timezone.now())
+    assert [t.client_name for t in etickets] == ["Harbor Dental"]
+
+
+@pytest.mark.django_db
+def test_suggestions_api_shows_subcontractor_capacity(full_demo, personas, harbor, client_for):
+    from sweetspot.catalog.models import Service
+
+    dan = personas["dan"]
+    quill = Subcontractor.objects.get(company_name="Quill Data")
+    assert quill.weekly_capacity_hours == 20
+    sql = Service.objects.get(name="SQL Server development")  # specialist, subcontractable
+    ticket = _ticket(dan, harbor, service=sql, estimate_hours=Decimal(3))
+    url = f"/api/v1/tickets/{ticket.pk}/suggestions"
+
+    def quill_free() -> Decimal:
+        resp = client_for("dan").get(url)
+        assert resp.status_code == 200, resp.content
+        row = next(s for s in resp.json() if s["id"] == f"s{quill.pk}")
+        assert f"{Decimal(row['free_hours']).normalize():f} h free this week" in " ".join(
+            row["reasons"]
+        )
+        return Decimal(row["free_hours"])
+
+    def expected() -> Decimal:
+        load = Ticket.objects.filter(subcontractor=quill, status__in=OPEN_STATUSES).aggregate(
+            h=Sum("estimate_hours")
+        )["h"] or Decimal(0)
+        return max(Decimal(20) - load, Decimal(0))
+
+    before = quill_free()
+    assert before == expected()
+    other = _ticket(dan, harbor, service=sql, estimate_hours=Decimal("2.5"))
+    services.assign(dan, other, quill)
+    after = quill_free()
+    assert after == expected() == max(before - Decimal("2.5"), Decimal(0))
+
+
+@pytest.mark.django_db
+def test_people_query_count_does_not_grow(demo, harbor, maple):
+    skill = Skill.objects.create(name="Mail", slug="mail", group="email")
+
+    def grow(n: int) -> int:
+        for i in range(n):
+            tech = Technician.objects.create(name=f"T{i}")
+            TechnicianSkill.objects.create(technician=tech, skill=skill, proficiency=2)
+            sub = Subcontractor.objects.create(company_name=f"S{i}")
+            SubcontractorSkill.objects.create(subcontractor=sub, skill=skill, proficiency=4)
+            _visit(tech, harbor, days_ago=5 + i)
+            _old_ticket(maple, days_ago=3 + i, technician=tech)
+            Ticket.objects.create(
+                company=maple,
+                subject="Open",
+                status=TicketStatus.ASSIGNED,
+                subcontractor=sub,
+                estimate_hours=Decimal(i + 1),
+                created_at=NOW - dt.timedelta(days=1),
+            )
+        with CaptureQueriesContext(connection) as ctx:
+            loaders.people(now=NOW)
+        return len(ctx.captured_queries)
+
+    one = grow(1)
+    assert grow(20) == one
