@@ -9,23 +9,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from sweetspot.clients.models import Site
-from sweetspot.core.models import AuditLog, Firm
+from sweetspot.core.models import AuditLog
 from sweetspot.desk import loaders, services
 from sweetspot.desk.models import Ticket
 from sweetspot.team.models import Skill, Technician
 
 UTC = dt.UTC
 MONDAY_10 = dt.datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # 10:00 in New York
-
-
-@pytest.fixture
-def firm(demo):
-    firm = Firm.current()
-    firm.time_zone = "America/New_York"
-    firm.business_weekdays = []
-    firm.holidays = []
-    firm.save()
-    return firm
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from sweetspot.core.models import AuditLog, Firm
+from sweetspot.core.models import AuditLog
 from sweetspot.desk import loaders, services
 from sweetspot.desk.models import Ticket, TicketStatus
 from sweetspot.team.models import Skill, Technician, TechnicianSkill
@@ -15,16 +15,6 @@ from sweetspot.team.models import Skill, Technician, TechnicianSkill
 UTC = dt.UTC
 # Monday 2026-03-02 10:00 in New York (EST, UTC-5) = 15:00 UTC.
 MONDAY_10 = dt.datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def firm(demo):
-    firm = Firm.current()
-    firm.time_zone = "America/New_York"
-    firm.business_weekdays = []
-    firm.holidays = []
-    firm.save()
-    return firm
 
 
 def _open(actor, company, priority="P2", now=MONDAY_10, **extra):
