@@ -245,6 +245,7 @@ TECHNICIANS: list[dict[str, Any]] = [
             "office-apps": 3,
             "printing": 3,
             "quickbooks": 2,
+            "outlook-exchange-admin": 2,
             "phone-pda-sync": 2,
             "antivirus": 2,
             "shared-folder-backup": 2,

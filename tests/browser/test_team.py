@@ -1,4 +1,4 @@
-"""Olivia accepts "train Tara for …" from the gap analysis and finds it on Tara's page."""
+"""Olivia accepts "train Maya for …" from the gap analysis and finds it on Maya's page."""
 
 from __future__ import annotations
 
@@ -9,16 +9,16 @@ from playwright.sync_api import Page, expect
 from .conftest import login
 
 
-def test_olivia_accepts_a_training_remedy_and_sees_it_on_taras_page(
+def test_olivia_accepts_a_training_remedy_and_sees_it_on_the_technicians_page(
     page: Page, demo_live: str, shot
 ):
     from sweetspot.catalog.models import PlanItem
     from sweetspot.team.models import Technician
 
-    tara = Technician.objects.get(user__username="tara")
+    maya = Technician.objects.get(name="Maya Ortiz")
     login(page, demo_live, "olivia")
     page.goto(f"{demo_live}/catalog/gaps/")
-    remedy = page.locator("ol.remedies li", has_text=re.compile(r"Train Tara")).first
+    remedy = page.locator("ol.remedies li", has_text=re.compile(r"Train Maya")).first
     expect(remedy).to_be_visible()
     text = remedy.inner_text()
     remedy.get_by_role("link", name="Accept").click()
@@ -28,12 +28,12 @@ def test_olivia_accepts_a_training_remedy_and_sees_it_on_taras_page(
     expect(remedy).to_contain_text("In plan")
     shot(page, "team-gap-accepted")
 
-    item = PlanItem.objects.get(technician=tara)
+    item = PlanItem.objects.get(technician=maya)
     assert item.kind == "train" and item.certification_id is not None
     assert item.certification.code in text
 
-    page.goto(f"{demo_live}/team/technicians/{tara.pk}/")
+    page.goto(f"{demo_live}/team/technicians/{maya.pk}/")
     plan = page.locator("#plan-items")
     expect(plan).to_contain_text(item.description)
     expect(plan).to_contain_text("Open")
-    shot(page, "team-tara-plan")
+    shot(page, "team-maya-plan")
