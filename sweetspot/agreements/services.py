@@ -13,6 +13,7 @@ from django.utils import timezone
 from sweetspot.clients import services as client_services
 from sweetspot.core import audit
 from sweetspot.core.models import AuditLog, User
+from sweetspot.core.writes import assign_fields
 
 from .models import MONTHS_IN_PERIOD, Agreement, AgreementStatus, Plan
 
@@ -40,12 +41,6 @@ PLAN_FIELDS = [
 ]
 DRAFT_FIELDS = ["company", "plan", "start_date", "end_date", "renewal", "notice_days", "notes"]
 CENT = Decimal("0.01")
-
-
-def _assign(obj: Any, fields: list[str], data: dict[str, Any]) -> None:
-    for key in fields:
-        if key in data:
-            setattr(obj, key, data[key])
 
 
 def plan_terms(plan: Plan, services: list[Any] | None = None) -> dict[str, Any]:
@@ -88,7 +83,7 @@ def create_plan(
     actor: User | None, data: dict[str, Any], services: list[Any] | None = None
 ) -> Plan:
     plan = Plan()
-    _assign(plan, PLAN_FIELDS, data)
+    assign_fields(plan, PLAN_FIELDS, data)
     plan.full_clean()
     plan.save()
     if services is not None:
@@ -104,7 +99,7 @@ def update_plan(
 ) -> Plan:
     """Edit a plan. Signed agreements keep their snapshot; only drafts follow the plan."""
     before = audit.snapshot(plan) | {"services": sorted(s.pk for s in plan.services.all())}
-    _assign(plan, PLAN_FIELDS, data)
+    assign_fields(plan, PLAN_FIELDS, data)
     plan.full_clean()
     plan.save()
     if services is not None:
@@ -125,7 +120,7 @@ def _check_dates(agreement: Agreement) -> None:
 @transaction.atomic
 def create_draft(actor: User | None, data: dict[str, Any]) -> Agreement:
     agreement = Agreement(status=AgreementStatus.DRAFT)
-    _assign(agreement, DRAFT_FIELDS, data)
+    assign_fields(agreement, DRAFT_FIELDS, data)
     if actor is not None and actor.pk:
         agreement.created_by = actor
     _check_dates(agreement)
@@ -145,7 +140,7 @@ def update_draft(actor: User | None, agreement: Agreement, data: dict[str, Any])
     if agreement.status != AgreementStatus.DRAFT:
         raise ValidationError("Only a draft can be edited; signed terms do not change.")
     before = audit.snapshot(agreement)
-    _assign(agreement, DRAFT_FIELDS, data)
+    assign_fields(agreement, DRAFT_FIELDS, data)
     _check_dates(agreement)
     agreement.billing_cadence = agreement.plan.billing_cadence
     agreement.period_fee = agreement.plan.monthly_fee * MONTHS_IN_PERIOD[agreement.billing_cadence]

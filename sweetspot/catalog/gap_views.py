@@ -22,12 +22,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sweetspot.core.access import AuthedHttpRequest, staff_required
 from sweetspot.core.scoping import can_see_costs
+from sweetspot.core.writes import save_form
 
 from . import queries, report, services
 from .engine import COMPETITOR_ONLY, Gap, Remedy
 from .forms import AcceptRemedyForm, PlanStatusForm, default_due_date
 from .models import PlanItem
-from .views import _is_htmx, _posted, catalog_editor_required, save_form
+from .views import _is_htmx, _posted, catalog_editor_required
 
 SHORT_THEIRS = {
     "add_service": "Add it to our catalog, with the skills it needs, and staff it",

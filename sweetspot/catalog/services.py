@@ -13,6 +13,7 @@ from django.db import transaction
 
 from sweetspot.core import audit
 from sweetspot.core.models import STAFF_ROLES, AuditLog, User
+from sweetspot.core.writes import assign_fields
 from sweetspot.team.models import Skill
 
 from .models import Competitor, CompetitorOffering, PlanItem, Service, ServiceRequirement
@@ -32,12 +33,6 @@ PLAN_ITEM_FIELDS = [
 ]
 
 
-def _assign(obj: Any, fields: list[str], data: Mapping[str, Any]) -> None:
-    for key in fields:
-        if key in data:
-            setattr(obj, key, data[key])
-
-
 # --- services ---------------------------------------------------------------------------------
 
 
@@ -48,7 +43,7 @@ def create_service(
     requirements: Mapping[Skill, int] | None = None,
 ) -> Service:
     service = Service()
-    _assign(service, SERVICE_FIELDS, data)
+    assign_fields(service, SERVICE_FIELDS, data)
     service.full_clean()
     service.save()
     audit.record(actor, AuditLog.Action.CREATE, service, {}, audit.snapshot(service))
@@ -66,7 +61,7 @@ def update_service(
 ) -> Service:
     """Update fields; when `requirements` is given it becomes the complete set."""
     before = audit.snapshot(service)
-    _assign(service, SERVICE_FIELDS, data)
+    assign_fields(service, SERVICE_FIELDS, data)
     service.full_clean()
     service.save()
     audit.record(actor, AuditLog.Action.UPDATE, service, before, audit.snapshot(service))
@@ -133,7 +128,7 @@ def sync_requirements(
 @transaction.atomic
 def create_competitor(actor: User | None, data: Mapping[str, Any]) -> Competitor:
     competitor = Competitor()
-    _assign(competitor, COMPETITOR_FIELDS, data)
+    assign_fields(competitor, COMPETITOR_FIELDS, data)
     competitor.full_clean()
     competitor.save()
     audit.record(actor, AuditLog.Action.CREATE, competitor, {}, audit.snapshot(competitor))
@@ -145,7 +140,7 @@ def update_competitor(
     actor: User | None, competitor: Competitor, data: Mapping[str, Any]
 ) -> Competitor:
     before = audit.snapshot(competitor)
-    _assign(competitor, COMPETITOR_FIELDS, data)
+    assign_fields(competitor, COMPETITOR_FIELDS, data)
     competitor.full_clean()
     competitor.save()
     audit.record(actor, AuditLog.Action.UPDATE, competitor, before, audit.snapshot(competitor))
@@ -247,7 +242,7 @@ def accept_remedy(actor: User | None, data: Mapping[str, Any]) -> PlanItem:
     """Accept a gap remedy into the plan: kind, service, gap (in words), technician /
     certification / subcontractor as applicable, description, owner, due date."""
     item = PlanItem()
-    _assign(item, PLAN_ITEM_FIELDS, data)
+    assign_fields(item, PLAN_ITEM_FIELDS, data)
     item.gap = (item.gap or "")[:300]
     item.description = (item.description or "")[:300]
     item.full_clean()

@@ -7,18 +7,16 @@ Who: every staff role reads; owner and dispatcher edit (CATALOG_EDITORS); client
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sweetspot.core.access import AuthedHttpRequest, roles_required, staff_required
 from sweetspot.core.scoping import can_see_costs
+from sweetspot.core.writes import save_form
 
 from . import loaders, queries, services
 from .engine import closest_trainees, depth, missing_skills, qualifies
@@ -36,20 +34,6 @@ def _is_htmx(request: AuthedHttpRequest) -> bool:
 def _posted(request: AuthedHttpRequest) -> Any:
     """Bind forms on POST even when the body is empty, so an empty POST shows field errors."""
     return request.POST if request.method == "POST" else None
-
-
-def save_form(form: Any, save: Callable[[dict[str, Any]], Any]) -> Any:
-    """Run a service with a valid form; turn model validation errors into form errors."""
-    try:
-        with transaction.atomic():
-            return save(form.cleaned_data)
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.error_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            form.add_error(None, exc)
-        return None
 
 
 def _person_row(person: Any, show_costs: bool) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from sweetspot.core import audit
 from sweetspot.core.models import AuditLog, Firm, User
+from sweetspot.core.writes import assign_fields
 
 from .models import Company, Contact, EnvironmentProfile, Site
 
@@ -43,12 +44,6 @@ ENVIRONMENT_FIELDS = [
 ]
 
 
-def _assign(obj: Any, fields: list[str], data: dict[str, Any]) -> None:
-    for key in fields:
-        if key in data:
-            setattr(obj, key, data[key])
-
-
 def _apply_segment(company: Company, firm: Firm | None) -> None:
     """Unless pinned, the segment follows the PC count (firm bounds).
 
@@ -67,14 +62,14 @@ def create_company(
     firm: Firm | None = None,
 ) -> Company:
     company = Company()
-    _assign(company, COMPANY_FIELDS, data)
+    assign_fields(company, COMPANY_FIELDS, data)
     if not company.segment or not company.segment_pinned:
         _apply_segment(company, firm)
     company.full_clean()
     company.save()
     audit.record(actor, AuditLog.Action.CREATE, company, {}, audit.snapshot(company))
     env = EnvironmentProfile(company=company)
-    _assign(env, ENVIRONMENT_FIELDS, environment or {})
+    assign_fields(env, ENVIRONMENT_FIELDS, environment or {})
     env.full_clean()
     env.save()
     if environment:
@@ -85,7 +80,7 @@ def create_company(
 @transaction.atomic
 def update_company(actor: User | None, company: Company, data: dict[str, Any]) -> Company:
     before = audit.snapshot(company)
-    _assign(company, COMPANY_FIELDS, data)
+    assign_fields(company, COMPANY_FIELDS, data)
     if company.pcs != before["pcs"] or not company.segment:
         _apply_segment(company, None)
     company.full_clean()
@@ -112,7 +107,7 @@ def update_environment(
 ) -> EnvironmentProfile:
     env, created = EnvironmentProfile.objects.get_or_create(company=company)
     before = {} if created else audit.snapshot(env)
-    _assign(env, ENVIRONMENT_FIELDS, data)
+    assign_fields(env, ENVIRONMENT_FIELDS, data)
     env.full_clean()
     env.save()
     audit.record(
@@ -128,7 +123,7 @@ def update_environment(
 @transaction.atomic
 def create_site(actor: User | None, company: Company, data: dict[str, Any]) -> Site:
     site = Site(company=company)
-    _assign(site, SITE_FIELDS, data)
+    assign_fields(site, SITE_FIELDS, data)
     site.full_clean()
     site.save()
     audit.record(actor, AuditLog.Action.CREATE, site, {}, audit.snapshot(site))
@@ -138,7 +133,7 @@ def create_site(actor: User | None, company: Company, data: dict[str, Any]) -> S
 @transaction.atomic
 def update_site(actor: User | None, site: Site, data: dict[str, Any]) -> Site:
     before = audit.snapshot(site)
-    _assign(site, SITE_FIELDS, data)
+    assign_fields(site, SITE_FIELDS, data)
     site.full_clean()
     site.save()
     audit.record(actor, AuditLog.Action.UPDATE, site, before, audit.snapshot(site))
@@ -174,7 +169,7 @@ def _check_site(contact: Contact) -> None:
 @transaction.atomic
 def create_contact(actor: User | None, company: Company, data: dict[str, Any]) -> Contact:
     contact = Contact(company=company)
-    _assign(contact, CONTACT_FIELDS, data)
+    assign_fields(contact, CONTACT_FIELDS, data)
     _check_site(contact)
     contact.full_clean()
     contact.save()
@@ -186,7 +181,7 @@ def create_contact(actor: User | None, company: Company, data: dict[str, Any]) -
 @transaction.atomic
 def update_contact(actor: User | None, contact: Contact, data: dict[str, Any]) -> Contact:
     before = audit.snapshot(contact)
-    _assign(contact, CONTACT_FIELDS, data)
+    assign_fields(contact, CONTACT_FIELDS, data)
     _check_site(contact)
     contact.full_clean()
     contact.save()

@@ -7,9 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,6 +19,7 @@ from sweetspot.core.scoping import (
     get_contact_for,
     get_site_for,
 )
+from sweetspot.core.writes import save_form
 
 from . import queries, services
 from .forms import CompanyForm, ContactForm, EnvironmentForm, SiteForm
@@ -36,20 +35,6 @@ from .models import CompanyStatus, EnvironmentProfile, Segment
 
 def _is_htmx(request: AuthedHttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def _save_form(form: Any, save: Any) -> Any:
-    """Run a service with a valid form; turn model validation errors into form errors."""
-    try:
-        with transaction.atomic():
-            return save(form.cleaned_data)
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc)
-        return None
 
 
 @any_role_required
@@ -103,7 +88,7 @@ def company_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def company_create(request: AuthedHttpRequest) -> HttpResponse:
     form = CompanyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        company = _save_form(form, lambda data: services.create_company(request.user, data))
+        company = save_form(form, lambda data: services.create_company(request.user, data))
         if company is not None:
             messages.success(request, f"{company.name} created.")
             return redirect("clients:company_detail", pk=company.pk)
@@ -118,7 +103,7 @@ def company_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     # must see the record as it was to audit before -> after.
     form = CompanyForm(request.POST or None, instance=copy.copy(company))
     if request.method == "POST" and form.is_valid():
-        saved = _save_form(form, lambda data: services.update_company(request.user, company, data))
+        saved = save_form(form, lambda data: services.update_company(request.user, company, data))
         if saved is not None:
             messages.success(request, f"{company.name} saved.")
             return redirect("clients:company_detail", pk=company.pk)
@@ -170,7 +155,7 @@ def _inline_form(
     action: str,
     title: str,
 ) -> HttpResponse:
-    if request.method == "POST" and form.is_valid() and _save_form(form, save) is not None:
+    if request.method == "POST" and form.is_valid() and save_form(form, save) is not None:
         if _is_htmx(request):
             return _section(request, company_pk, section)
         return redirect("clients:company_detail", pk=company_pk)

@@ -12,17 +12,12 @@ from django.utils import timezone
 
 from sweetspot.core import audit
 from sweetspot.core.models import STAFF_ROLES, AuditLog, User
+from sweetspot.core.writes import assign_fields
 
 from .models import Activity
 
 CREATE_FIELDS = ["kind", "subject", "owner", "company", "contact", "due_date", "notes"]
 UPDATE_FIELDS = CREATE_FIELDS + ["done_date", "outcome"]
-
-
-def _assign(obj: Any, fields: list[str], data: Mapping[str, Any]) -> None:
-    for key in fields:
-        if key in data:
-            setattr(obj, key, data[key])
 
 
 def _check(activity: Activity) -> None:
@@ -51,7 +46,7 @@ def log_activity(actor: User | None, data: Mapping[str, Any]) -> Activity:
     The owner defaults to the actor.
     """
     activity = Activity()
-    _assign(activity, CREATE_FIELDS, data)
+    assign_fields(activity, CREATE_FIELDS, data)
     if not activity.owner_id and actor is not None and actor.pk:
         activity.owner = actor
     _check(activity)
@@ -64,7 +59,7 @@ def log_activity(actor: User | None, data: Mapping[str, Any]) -> Activity:
 @transaction.atomic
 def update_activity(actor: User | None, activity: Activity, data: Mapping[str, Any]) -> Activity:
     before = audit.snapshot(activity)
-    _assign(activity, UPDATE_FIELDS, data)
+    assign_fields(activity, UPDATE_FIELDS, data)
     _check(activity)
     activity.full_clean()
     activity.save()

@@ -9,12 +9,9 @@ for them anyway).
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sweetspot.core.access import AuthedHttpRequest, roles_required, staff_required
 from sweetspot.core.models import Role
+from sweetspot.core.writes import save_form
 
 from . import activity_services, pipeline, queries
 from .bd_forms import (
@@ -52,20 +50,6 @@ def _int_or_none(value: Any) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
-        return None
-
-
-def _save_form(form: Any, save: Callable[[dict[str, Any]], Any]) -> Any:
-    """Run a service with a valid form; turn model validation errors into form errors."""
-    try:
-        with transaction.atomic():
-            return save(form.cleaned_data)
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.error_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            form.add_error(None, exc)
         return None
 
 
@@ -122,7 +106,7 @@ def activity_create(request: AuthedHttpRequest) -> HttpResponse:
         initial["company"] = company.pk
     form = ActivityForm(_posted(request), initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
-        activity = _save_form(form, lambda data: activity_services.log_activity(request.user, data))
+        activity = save_form(form, lambda data: activity_services.log_activity(request.user, data))
         if activity is not None:
             messages.success(request, f"Logged “{activity.subject}”.")
             return redirect(_followups_url(request, activity))
@@ -141,7 +125,7 @@ def activity_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     # validating, and the service must snapshot the unchanged row for the audit trail.
     form = ActivityEditForm(_posted(request), instance=copy.copy(activity), user=request.user)
     if request.method == "POST" and form.is_valid():
-        saved = _save_form(
+        saved = save_form(
             form, lambda data: activity_services.update_activity(request.user, activity, data)
         )
         if saved is not None:
@@ -168,7 +152,7 @@ def activity_complete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     # Ids per activity: several of these small forms may be open on one page.
     form = CompleteForm(_posted(request), auto_id=f"done-{activity.pk}-%s")
     if request.method == "POST" and form.is_valid():
-        done = _save_form(
+        done = save_form(
             form,
             lambda data: activity_services.complete_activity(
                 request.user, activity, data["outcome"], data["done_date"]
@@ -231,7 +215,7 @@ def opportunity_move(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     form = MoveForm(request.POST)
     moved: Opportunity | None = None
     if form.is_valid():
-        moved = _save_form(
+        moved = save_form(
             form,
             lambda data: pipeline.move_opportunity(
                 request.user, opp, data["stage"], data["lost_reason"]
@@ -256,7 +240,7 @@ def opportunity_create(request: AuthedHttpRequest) -> HttpResponse:
         initial["company"] = company.pk
     form = OpportunityForm(_posted(request), initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
-        opp = _save_form(form, lambda data: pipeline.create_opportunity(request.user, data))
+        opp = save_form(form, lambda data: pipeline.create_opportunity(request.user, data))
         if opp is not None:
             messages.success(request, f"Opportunity “{opp.title}” added.")
             return redirect("bd:pipeline")
@@ -273,7 +257,7 @@ def opportunity_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     opp = queries.get_opportunity_for(request.user, pk)
     form = OpportunityEditForm(_posted(request), instance=copy.copy(opp), user=request.user)
     if request.method == "POST" and form.is_valid():
-        saved = _save_form(form, lambda data: pipeline.update_opportunity(request.user, opp, data))
+        saved = save_form(form, lambda data: pipeline.update_opportunity(request.user, opp, data))
         if saved is not None:
             messages.success(request, f"Saved “{saved.title}”.")
             return redirect("bd:pipeline")

@@ -21,6 +21,7 @@ from sweetspot.clients import services as client_services
 from sweetspot.clients.models import CompanyStatus
 from sweetspot.core import audit
 from sweetspot.core.models import STAFF_ROLES, AuditLog, User
+from sweetspot.core.writes import assign_fields
 
 from .models import DEFAULT_STAGE_PROBABILITIES, Opportunity, Stage
 
@@ -172,12 +173,6 @@ def _set_services(opp: Opportunity, data: Mapping[str, Any]) -> None:
         opp.services.set(list(data["services"]))
 
 
-def _assign(obj: Any, fields: list[str], data: Mapping[str, Any]) -> None:
-    for key in fields:
-        if key in data:
-            setattr(obj, key, data[key])
-
-
 def _normalise(opp: Opportunity) -> None:
     """Money to cents (so the audit trail reads 1100.00, not 1100); text trimmed."""
     try:
@@ -200,7 +195,7 @@ def _check_owner(opp: Opportunity) -> None:
 def create_opportunity(actor: User | None, data: Mapping[str, Any]) -> Opportunity:
     """A new opportunity, open (lead by default); closing it goes through move_opportunity."""
     opp = Opportunity()
-    _assign(opp, CREATE_FIELDS, data)
+    assign_fields(opp, CREATE_FIELDS, data)
     if not opp.owner_id and actor is not None and actor.pk:
         opp.owner = actor
     if not opp.stage:
@@ -226,7 +221,7 @@ def update_opportunity(
 ) -> Opportunity:
     """Edit the details; the stage only changes through move_opportunity."""
     before = audit.snapshot(opp) | _services_snapshot(opp)
-    _assign(opp, UPDATE_FIELDS, data)
+    assign_fields(opp, UPDATE_FIELDS, data)
     _normalise(opp)
     if opp.stage != Stage.LOST:
         opp.lost_reason = ""

@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sweetspot.core.access import AuthedHttpRequest, owner_required, staff_required
+from sweetspot.core.writes import save_form
 
 from . import queries, services
 from .forms import CertificationForm, EvidenceForm, SkillForm
 from .models import Certification, Level, Skill
-from .views import inline_form, is_htmx, list_context, save_form
+from .views import inline_form, is_htmx, list_context
 
 # --- skills ---------------------------------------------------------------------------------
 

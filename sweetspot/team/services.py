@@ -16,6 +16,7 @@ from django.db import transaction
 
 from sweetspot.core import audit
 from sweetspot.core.models import STAFF_ROLES, AuditLog, User
+from sweetspot.core.writes import assign_fields
 
 from .models import (
     Certification,
@@ -66,12 +67,6 @@ CERTIFICATION_FIELDS = [
 HELD_CERT_FIELDS = ["earned_on", "expires_on", "credential_id"]
 
 
-def _assign(obj: Any, fields: list[str], data: dict[str, Any]) -> None:
-    for key in fields:
-        if key in data:
-            setattr(obj, key, data[key])
-
-
 def add_months(day: dt.date, months: int) -> dt.date:
     """day + months, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
     index = day.month - 1 + months
@@ -96,7 +91,7 @@ def _check_user(tech: Technician) -> None:
 @transaction.atomic
 def create_technician(actor: User | None, data: dict[str, Any]) -> Technician:
     tech = Technician()
-    _assign(tech, TECHNICIAN_FIELDS, data)
+    assign_fields(tech, TECHNICIAN_FIELDS, data)
     _check_user(tech)
     tech.full_clean()
     tech.save()
@@ -107,7 +102,7 @@ def create_technician(actor: User | None, data: dict[str, Any]) -> Technician:
 @transaction.atomic
 def update_technician(actor: User | None, tech: Technician, data: dict[str, Any]) -> Technician:
     before = audit.snapshot(tech)
-    _assign(tech, TECHNICIAN_FIELDS, data)
+    assign_fields(tech, TECHNICIAN_FIELDS, data)
     _check_user(tech)
     tech.full_clean()
     tech.save()
@@ -200,7 +195,7 @@ def add_technician_certification(
 ) -> TechnicianCertification:
     """data: earned_on, expires_on (blank: one renewal period after earning), credential_id."""
     row = TechnicianCertification(technician=tech, certification=cert)
-    _assign(row, HELD_CERT_FIELDS, data)
+    assign_fields(row, HELD_CERT_FIELDS, data)
     row.expires_on = _default_expiry(cert, row.earned_on, row.expires_on)
     row.full_clean()
     _check_dates(row)
@@ -216,7 +211,7 @@ def update_technician_certification(
 ) -> TechnicianCertification:
     key = f"certification:{row.certification.code}"
     before = {key: _held_state(row)}
-    _assign(row, HELD_CERT_FIELDS, data)
+    assign_fields(row, HELD_CERT_FIELDS, data)
     row.full_clean()
     _check_dates(row)
     row.save()
@@ -239,7 +234,7 @@ def remove_technician_certification(actor: User | None, row: TechnicianCertifica
 @transaction.atomic
 def create_subcontractor(actor: User | None, data: dict[str, Any]) -> Subcontractor:
     sub = Subcontractor()
-    _assign(sub, SUBCONTRACTOR_FIELDS, data)
+    assign_fields(sub, SUBCONTRACTOR_FIELDS, data)
     sub.full_clean()
     sub.save()
     audit.record(actor, AuditLog.Action.CREATE, sub, {}, audit.snapshot(sub))
@@ -251,7 +246,7 @@ def update_subcontractor(
     actor: User | None, sub: Subcontractor, data: dict[str, Any]
 ) -> Subcontractor:
     before = audit.snapshot(sub)
-    _assign(sub, SUBCONTRACTOR_FIELDS, data)
+    assign_fields(sub, SUBCONTRACTOR_FIELDS, data)
     sub.full_clean()
     sub.save()
     audit.record(actor, AuditLog.Action.UPDATE, sub, before, audit.snapshot(sub))
@@ -302,7 +297,7 @@ def add_subcontractor_certification(
     actor: User | None, sub: Subcontractor, cert: Certification, data: dict[str, Any]
 ) -> SubcontractorCertification:
     row = SubcontractorCertification(subcontractor=sub, certification=cert)
-    _assign(row, ["earned_on", "expires_on"], data)
+    assign_fields(row, ["earned_on", "expires_on"], data)
     row.expires_on = _default_expiry(cert, row.earned_on, row.expires_on)
     row.full_clean()
     _check_dates(row)
@@ -327,7 +322,7 @@ def remove_subcontractor_certification(actor: User | None, row: SubcontractorCer
 @transaction.atomic
 def create_skill(actor: User | None, data: dict[str, Any]) -> Skill:
     skill = Skill()
-    _assign(skill, SKILL_FIELDS, data)
+    assign_fields(skill, SKILL_FIELDS, data)
     skill.full_clean()
     skill.save()
     audit.record(actor, AuditLog.Action.CREATE, skill, {}, audit.snapshot(skill))
@@ -337,7 +332,7 @@ def create_skill(actor: User | None, data: dict[str, Any]) -> Skill:
 @transaction.atomic
 def update_skill(actor: User | None, skill: Skill, data: dict[str, Any]) -> Skill:
     before = audit.snapshot(skill)
-    _assign(skill, SKILL_FIELDS, data)
+    assign_fields(skill, SKILL_FIELDS, data)
     skill.full_clean()
     skill.save()
     audit.record(actor, AuditLog.Action.UPDATE, skill, before, audit.snapshot(skill))
@@ -347,7 +342,7 @@ def update_skill(actor: User | None, skill: Skill, data: dict[str, Any]) -> Skil
 @transaction.atomic
 def create_certification(actor: User | None, data: dict[str, Any]) -> Certification:
     cert = Certification()
-    _assign(cert, CERTIFICATION_FIELDS, data)
+    assign_fields(cert, CERTIFICATION_FIELDS, data)
     cert.full_clean()
     cert.save()
     audit.record(actor, AuditLog.Action.CREATE, cert, {}, audit.snapshot(cert))
@@ -359,7 +354,7 @@ def update_certification(
     actor: User | None, cert: Certification, data: dict[str, Any]
 ) -> Certification:
     before = audit.snapshot(cert)
-    _assign(cert, CERTIFICATION_FIELDS, data)
+    assign_fields(cert, CERTIFICATION_FIELDS, data)
     cert.full_clean()
     cert.save()
     audit.record(actor, AuditLog.Action.UPDATE, cert, before, audit.snapshot(cert))

@@ -12,9 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sweetspot.core.access import AuthedHttpRequest, owner_required, staff_required
 from sweetspot.core.models import Role
 from sweetspot.core.scoping import can_see_costs
+from sweetspot.core.writes import save_form
 
 from . import queries, services
 from .forms import (
@@ -61,20 +60,6 @@ SUB_URLS = {
 
 def is_htmx(request: AuthedHttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def save_form(form: Any, save: Callable[[dict[str, Any]], Any]) -> Any:
-    """Run a service with a valid form; turn model validation errors into form errors."""
-    try:
-        with transaction.atomic():
-            return save(form.cleaned_data)
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc)
-        return None
 
 
 def list_context(request: AuthedHttpRequest, qs: Any) -> dict[str, Any]:

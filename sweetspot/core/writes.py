@@ -1,0 +1,33 @@
+"""Small helpers shared by every app's services.py (writes) and views (forms over services)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+
+def assign_fields(obj: Any, fields: list[str], data: Mapping[str, Any]) -> None:
+    """A partial update: copy onto obj the keys of data that are among fields (others are
+    ignored, so request data can never set a field the service does not list)."""
+    for key in fields:
+        if key in data:
+            setattr(obj, key, data[key])
+
+
+def save_form(form: Any, save: Callable[[dict[str, Any]], Any]) -> Any:
+    """Run a service with a valid form's data in a transaction; a ValidationError from the
+    service becomes field errors on the form (non-field when the form has no such field).
+    Returns what the service returned, or None when it refused."""
+    try:
+        with transaction.atomic():
+            return save(form.cleaned_data)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc)
+        return None
