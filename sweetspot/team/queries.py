@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
@@ -35,7 +34,6 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from sweetspot.catalog.engine import Person
 from sweetspot.core.models import STAFF_ROLES
 from sweetspot.core.scoping import can_see_costs
 
@@ -563,72 +561,3 @@ def matrix(user: Any) -> dict[str, Any]:
         "people": people,
         "first_outside": first_outside,
     }
-
-
-# --- people for the engines -----------------------------------------------------------------
-
-
-def engine_people(with_costs: bool = False) -> list[Person]:
-    """Active technicians and subcontractors as the engines' Person (DOMAIN.md §8 depth).
-
-    Archived people are left out, so a service whose only qualified technician is archived
-    shows depth 0 at once. Costs are zero unless with_costs (callers pass
-    ``can_see_costs(user)``).
-    """
-    tech_skills: dict[int, dict[str, int]] = defaultdict(dict)
-    for tech_id, slug, proficiency in TechnicianSkill.objects.filter(
-        technician__archived_at__isnull=True, skill__archived_at__isnull=True
-    ).values_list("technician_id", "skill__slug", "proficiency"):
-        tech_skills[tech_id][slug] = proficiency
-    sub_skills: dict[int, dict[str, int]] = defaultdict(dict)
-    for sub_id, slug, proficiency in SubcontractorSkill.objects.filter(
-        subcontractor__archived_at__isnull=True, skill__archived_at__isnull=True
-    ).values_list("subcontractor_id", "skill__slug", "proficiency"):
-        sub_skills[sub_id][slug] = proficiency
-    tech_certs: dict[int, set[str]] = defaultdict(set)
-    for tech_id, code in TechnicianCertification.objects.filter(
-        technician__archived_at__isnull=True
-    ).values_list("technician_id", "certification__code"):
-        tech_certs[tech_id].add(code)
-    sub_certs: dict[int, set[str]] = defaultdict(set)
-    for sub_id, code in SubcontractorCertification.objects.filter(
-        subcontractor__archived_at__isnull=True
-    ).values_list("subcontractor_id", "certification__code"):
-        sub_certs[sub_id].add(code)
-    people: list[Person] = []
-    cost_fields = ("cost_rate",) if with_costs else ()
-    for row in (
-        Technician.objects.filter(archived_at__isnull=True)
-        .order_by("name", "pk")
-        .values("id", "name", "level", "bill_rate", *cost_fields)
-    ):
-        people.append(
-            Person(
-                id=row["id"],
-                kind="technician",
-                name=row["name"],
-                skills=tech_skills[row["id"]],
-                level=row["level"],
-                bill_rate=row["bill_rate"],
-                cost_rate=row.get("cost_rate", Decimal(0)),
-                certifications=frozenset(tech_certs[row["id"]]),
-            )
-        )
-    for row in (
-        Subcontractor.objects.filter(archived_at__isnull=True)
-        .order_by("company_name", "pk")
-        .values("id", "company_name", "bill_rate", *cost_fields)
-    ):
-        people.append(
-            Person(
-                id=row["id"],
-                kind="subcontractor",
-                name=row["company_name"],
-                skills=sub_skills[row["id"]],
-                level="senior",  # outside specialists: no level of ours; treated as senior
-                bill_rate=row["bill_rate"],
-                cost_rate=row.get("cost_rate", Decimal(0)),
-                certifications=frozenset(sub_certs[row["id"]]),
-            )
-        )
-    return people

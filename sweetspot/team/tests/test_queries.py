@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sweetspot.catalog import loaders
 from sweetspot.catalog.engine import ServiceSpec, depth
 from sweetspot.team import queries, services
 
@@ -28,34 +29,31 @@ def test_cost_rate_is_only_selected_for_the_owner(team, personas):
 
 def test_archived_technician_drops_out_of_lists_matrix_and_depth(ravi_tech, personas):
     olivia = personas["olivia"]
-    people = queries.engine_people()
+    people = loaders.people()
     assert [p.name for p in depth(WAN, people).in_house] == ["Ravi Rao"]
     services.archive_technician(olivia, ravi_tech)
-    assert depth(WAN, queries.engine_people()).total == 0
+    assert depth(WAN, loaders.people()).total == 0
     names = [r["name"] for r in queries.technician_rows(olivia)]
     assert "Ravi Rao" not in names and len(names) == 3
     assert "Ravi Rao" not in [p["name"] for p in queries.matrix(olivia)["people"]]
     archived = [r["name"] for r in queries.technician_rows(olivia, {"archived": "only"})]
     assert archived == ["Ravi Rao"]
     services.restore_technician(olivia, ravi_tech)
-    assert depth(WAN, queries.engine_people()).total == 1
+    assert depth(WAN, loaders.people()).total == 1
 
 
 def test_subcontractors_count_only_where_subcontractable(quill, personas):
-    people = queries.engine_people()
+    people = loaders.people()
     sql = depth(SQL, people)
     assert sql.in_house == () and [p.name for p in sql.outside] == ["Quill Data"]
     not_sub = ServiceSpec(3, "SQL in-house", {"sql-server": 4}, subcontractable=False)
     assert depth(not_sub, people).total == 0
     services.archive_subcontractor(personas["olivia"], quill)
-    assert depth(SQL, queries.engine_people()).total == 0
+    assert depth(SQL, loaders.people()).total == 0
 
 
-def test_engine_people_costs_only_on_request(team):
-    assert {p.cost_rate for p in queries.engine_people()} == {0}
-    costed = {p.name: p.cost_rate for p in queries.engine_people(with_costs=True)}
-    assert costed["Tara Tran"] == 32 and costed["Quill Data"] == 110
-    tara = next(p for p in queries.engine_people() if p.name == "Tara Tran")
+def test_engine_people_carry_skills_and_held_certifications(team):
+    tara = next(p for p in loaders.people() if p.name == "Tara Tran")
     assert tara.certifications == frozenset({"A+", "MCP"}) and tara.skills["printing"] == 3
 
 
