@@ -844,6 +844,27 @@ def test_portal_query_count_is_flat(olivia):
     assert counts[0] == counts[1], counts
 
 
+def test_my_tickets_query_count_is_flat(olivia):
+    """A technician's "my tickets": n tickets assigned to them, flat for 1 and 20."""
+    from sweetspot.desk import services as desk_services
+    from sweetspot.desk.models import Ticket
+    from sweetspot.team.models import Technician
+
+    counts = []
+    for n in (1, 20):
+        desk_url("/desk/mine/", assign=False)(olivia, n)
+        tara, _ = User.objects.get_or_create(username="tara", defaults={"role": Role.TECHNICIAN})
+        tech = Technician.objects.create(name="Tara", user=tara)
+        for ticket in Ticket.objects.all():
+            desk_services.assign(olivia, ticket, tech)
+        client = Client()
+        client.force_login(tara)
+        client.get("/desk/mine/")
+        counts.append(count_queries(client, "/desk/mine/"))
+        assert Ticket.objects.filter(technician=tech).count() == n
+    assert counts[0] == counts[1], counts
+
+
 # --- desk batch (#7) ---
 # The batch preview page runs a solver, so its query count is not required to be flat. The
 # queue stays flat with the seeded-style mix of unassigned and assigned tickets the batch
