@@ -865,6 +865,40 @@ def test_my_tickets_query_count_is_flat(olivia):
     assert counts[0] == counts[1], counts
 
 
+def test_ticket_page_time_section_is_flat(olivia):
+    """The ticket page lists the ticket's time entries: flat for 1 and 20 entries."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sweetspot.desk import time_services
+    from sweetspot.desk.models import Ticket, TimeEntry
+    from sweetspot.team.models import Technician
+
+    counts = []
+    for n in (1, 20):
+        TimeEntry.objects.all().delete()
+        desk_url("/desk/queue/", assign=False)(olivia, 1)
+        ticket = Ticket.objects.get()
+        techs = [Technician.objects.create(name=f"Tech {i}") for i in range(2)]
+        for i in range(n):
+            time_services.log_entry(
+                olivia,
+                {
+                    "technician": techs[i % 2],
+                    "ticket": ticket,
+                    "work_date": timezone.localdate() - dt.timedelta(days=i),
+                    "minutes": 30,
+                },
+            )
+        client = Client()
+        client.force_login(olivia)
+        url = f"/desk/tickets/{ticket.pk}/"
+        client.get(url)
+        counts.append(count_queries(client, url))
+    assert counts[0] == counts[1], counts
+
+
 # --- desk batch (#7) ---
 # The batch preview page runs a solver, so its query count is not required to be flat. The
 # queue stays flat with the seeded-style mix of unassigned and assigned tickets the batch

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from sweetspot.core.models import STAFF_ROLES, Role
 
-from .models import OPEN_STATUSES, Ticket, TicketComment, TicketStatus
+from .models import OPEN_STATUSES, Ticket, TicketComment, TicketStatus, TimeEntry
 
 SORTS = {
     "created": "created_at",
@@ -50,6 +50,21 @@ def get_ticket_for(user: Any, pk: Any) -> Ticket:
         )
     except (ValueError, TypeError, Ticket.DoesNotExist) as exc:
         raise Http404("Not found") from exc
+
+
+def time_for_ticket(ticket: Ticket) -> tuple[list[TimeEntry], dict[str, int]]:
+    """The ticket's time entries (oldest first, technician joined) and minutes in total and
+    billable, from one query: the totals are summed over the rows already loaded."""
+    entries = list(
+        TimeEntry.objects.filter(ticket=ticket)
+        .select_related("technician")
+        .order_by("work_date", "started_at", "pk")
+    )
+    totals = {
+        "minutes": sum(e.minutes for e in entries),
+        "billable": sum(e.minutes for e in entries if e.billable),
+    }
+    return entries, totals
 
 
 def comments_for(user: Any, ticket: Ticket) -> QuerySet[TicketComment]:

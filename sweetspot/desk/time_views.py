@@ -33,7 +33,7 @@ from sweetspot.core.access import AuthedHttpRequest, roles_required
 from sweetspot.core.models import Role
 from sweetspot.team.models import Technician
 
-from . import time_services, visit_services
+from . import queries, time_services, visit_services
 from .models import CalendarFeed, TimeEntry
 from .time_forms import TimeEntryForm
 
@@ -292,14 +292,8 @@ def timer_start(request: AuthedHttpRequest) -> HttpResponse:
     tech = own_technician(request.user)
     if tech is None:
         raise Http404("Not found")
-    ticket = None
     raw = request.POST.get("ticket")
-    if raw:
-        from .models import Ticket
-
-        ticket = Ticket.objects.filter(pk=int(raw) if raw.isdigit() else 0).first()
-        if ticket is None:
-            raise Http404("Not found")
+    ticket = queries.get_ticket_for(request.user, raw) if raw else None
     try:
         time_services.start_timer(request.user, tech, ticket, note=request.POST.get("note", ""))
     except ValidationError as exc:

@@ -34,6 +34,7 @@ from .forms import (
     requirements_of,
 )
 from .models import Priority, TicketStatus
+from .time_views import own_technician
 
 WORKERS = (Role.OWNER, Role.DISPATCHER, Role.TECHNICIAN)
 DISPATCHERS = (Role.OWNER, Role.DISPATCHER)
@@ -122,6 +123,7 @@ def ticket_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     can_dispatch = request.user.role in DISPATCHERS
     suggestions = loaders.suggestions(ticket) if ticket.status in services.ALLOWED["assign"] else []
+    entries, totals = queries.time_for_ticket(ticket)
     actions = [
         (name, label)
         for name, label in (
@@ -139,6 +141,9 @@ def ticket_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         {
             "ticket": ticket,
             "comments": list(queries.comments_for(request.user, ticket)),
+            "time_entries": entries,
+            "time_totals": totals,
+            "show_timer": own_technician(request.user) is not None,
             "suggestions": suggestions,
             "required": loaders.required_skills(ticket),
             "can_edit": request.user.role in WORKERS and ticket.status != TicketStatus.CLOSED,
