@@ -139,15 +139,34 @@ def for_list(qs: QuerySet[Ticket], now: dt.datetime | None = None) -> QuerySet[T
     return with_flags(qs.select_related("company", "technician", "subcontractor", "service"), now)
 
 
+def _span(seconds: int) -> str:
+    minutes = abs(seconds) // 60
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    parts = ([f"{days} d"] if days else []) + ([f"{hours} h"] if hours else []) + [f"{mins} min"]
+    return " ".join(parts)
+
+
+def clock_text(
+    due: dt.datetime | None,
+    done: dt.datetime | None,
+    now: dt.datetime | None = None,
+    verb: str = "met",
+) -> str:
+    """One SLA clock for a list cell: a countdown while it runs; once stopped (responded or
+    resolved) whether the target was met, or by how much it was missed."""
+    if done is None:
+        return countdown(due, now)
+    if due is None or done <= due:
+        return verb
+    return f"{verb} late by {_span(int((done - due).total_seconds()))}"
+
+
 def countdown(due: dt.datetime | None, now: dt.datetime | None = None) -> str:
     """Wall-clock countdown text: "2 h 5 min left", "overdue by 40 min", or "paused"."""
     if due is None:
         return "paused"
     now = now or timezone.now()
     seconds = int((due - now).total_seconds())
-    minutes = abs(seconds) // 60
-    days, rest = divmod(minutes, 1440)
-    hours, mins = divmod(rest, 60)
-    parts = ([f"{days} d"] if days else []) + ([f"{hours} h"] if hours else []) + [f"{mins} min"]
-    text = " ".join(parts)
+    text = _span(seconds)
     return f"{text} left" if seconds >= 0 else f"overdue by {text}"

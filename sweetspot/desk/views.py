@@ -65,8 +65,8 @@ def _queue_page(request: AuthedHttpRequest, base: Any, title: str, url_name: str
     rows = [
         (
             t,
-            queries.countdown(t.response_due_at, now) if t.responded_at is None else "responded",
-            queries.countdown(t.resolution_due_at, now),
+            queries.clock_text(t.response_due_at, t.responded_at, now, "responded"),
+            queries.clock_text(t.resolution_due_at, t.resolved_at, now, "resolved"),
         )
         for t in page.object_list
     ]
@@ -150,8 +150,12 @@ def ticket_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "can_dispatch": can_dispatch,
             "can_work": request.user.role in WORKERS,
             "actions": actions,
-            "response_left": queries.countdown(ticket.response_due_at, now),
-            "resolution_left": queries.countdown(ticket.resolution_due_at, now),
+            "response_left": queries.clock_text(
+                ticket.response_due_at, ticket.responded_at, now, "responded"
+            ),
+            "resolution_left": queries.clock_text(
+                ticket.resolution_due_at, ticket.resolved_at, now, "resolved"
+            ),
             "show_costs": request.user.role == Role.OWNER,
             "comment_form": CommentForm(),
         },

@@ -129,3 +129,11 @@ def test_countdown_text():
     assert queries.countdown(NOW + dt.timedelta(minutes=125), NOW) == "2 h 5 min left"
     assert queries.countdown(NOW - dt.timedelta(minutes=40), NOW) == "overdue by 40 min"
     assert queries.countdown(None, NOW) == "paused"
+
+
+def test_clock_text_after_the_clock_stops():
+    due = NOW + dt.timedelta(minutes=60)
+    assert queries.clock_text(due, None, NOW) == queries.countdown(due, NOW)
+    assert queries.clock_text(due, NOW, NOW, "resolved") == "resolved"
+    late = due + dt.timedelta(minutes=90)
+    assert queries.clock_text(due, late, NOW, "responded") == "responded late by 1 h 30 min"
