@@ -145,6 +145,9 @@ def create_ticket(request: AuthedHttpRequest, payload: TicketIn) -> Any:
     if request.user.role == Role.CLIENT:
         if company_id not in (None, request.user.company_id):
             raise ValidationError({"company_id": "Only your own company."})
+        if data.get("extra_requirements") or service_id is not None:
+            field = "service_id" if service_id is not None else "extra_requirements"
+            raise ValidationError({field: "The service desk sets what a ticket needs."})
         data["company"] = request.user.company
     else:
         company = companies_visible_to(request.user, include_archived=False).filter(pk=company_id)

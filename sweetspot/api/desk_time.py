@@ -16,11 +16,13 @@ from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
-from sweetspot.clients.models import Company, Site
+from sweetspot.clients.models import Site
 from sweetspot.core.access import AuthedHttpRequest
 from sweetspot.core.models import Role
+from sweetspot.core.scoping import companies_visible_to
 from sweetspot.desk import time_services, visit_services
-from sweetspot.desk.models import Ticket, TimeEntry, Visit
+from sweetspot.desk.models import TimeEntry, Visit
+from sweetspot.desk.queries import tickets_visible_to
 from sweetspot.desk.time_views import MANAGERS, get_entry_for, own_technician
 from sweetspot.team.models import Technician
 
@@ -122,10 +124,11 @@ def _scope(request: AuthedHttpRequest) -> Technician | None:
     return tech
 
 
-def _get(model: Any, pk: int | None) -> Any:
+def _get(rows: Any, pk: int | None) -> Any:
+    """The row with this id among those the caller may use (a queryset or manager), or 404."""
     if pk is None:
         return None
-    obj = model.objects.filter(pk=pk).first()
+    obj = rows.filter(pk=pk).first()
     if obj is None:
         raise Http404("Not found")
     return obj
@@ -148,13 +151,13 @@ def create_time_entry(request: AuthedHttpRequest, payload: TimeEntryIn) -> Any:
             if tech is None:
                 raise Http404("Not found")
         else:
-            tech = _get(Technician, payload.technician_id)
+            tech = _get(Technician.objects, payload.technician_id)
     elif payload.technician_id not in (None, tech.pk):
         raise Http404("Not found")
     data = payload.dict(exclude={"technician_id", "ticket_id", "company_id"})
     data["technician"] = tech
-    data["ticket"] = _get(Ticket, payload.ticket_id)
-    data["company"] = _get(Company, payload.company_id)
+    data["ticket"] = _get(tickets_visible_to(request.user), payload.ticket_id)
+    data["company"] = _get(companies_visible_to(request.user), payload.company_id)
     entry = time_services.log_entry(request.user, data)
     return Status(201, entry)
 
@@ -167,11 +170,11 @@ def update_time_entry(request: AuthedHttpRequest, entry_id: int, payload: TimeEn
     if tech_id is not None and tech_id != entry.technician_id:
         if request.user.role not in MANAGERS:
             raise Http404("Not found")
-        data["technician"] = _get(Technician, tech_id)
+        data["technician"] = _get(Technician.objects, tech_id)
     if "ticket_id" in data:
-        data["ticket"] = _get(Ticket, data.pop("ticket_id"))
+        data["ticket"] = _get(tickets_visible_to(request.user), data.pop("ticket_id"))
     if "company_id" in data:
-        data["company"] = _get(Company, data.pop("company_id"))
+        data["company"] = _get(companies_visible_to(request.user), data.pop("company_id"))
     return time_services.update_entry(request.user, entry, data)
 
 
@@ -197,9 +200,9 @@ def create_visit(request: AuthedHttpRequest, payload: VisitIn) -> Any:
     visit = visit_services.schedule_visit(
         request.user,
         {
-            "company": _get(Company, payload.company_id),
-            "site": _get(Site, payload.site_id),
-            "technician": _get(Technician, payload.technician_id),
+            "company": _get(companies_visible_to(request.user), payload.company_id),
+            "site": _get(Site.objects, payload.site_id),
+            "technician": _get(Technician.objects, payload.technician_id),
             "starts_at": payload.starts_at,
             "ends_at": payload.ends_at,
             "purpose": payload.purpose,

@@ -212,3 +212,20 @@ def test_api_patch_ticket(demo, personas, maple, harbor, skill, api_token):
         assert r.status_code == 404, user
     ticket.refresh_from_db()
     assert ticket.subject == "Scanner slow" and ticket.extra_requirements == {skill.slug: 3}
+
+
+@pytest.mark.django_db
+def test_client_contacts_do_not_set_dispatch_requirements(demo, personas, skill, api_token):
+    from django.test import Client
+
+    hana = Client(HTTP_AUTHORIZATION=f"Bearer {api_token('hana')}")
+    for extra in ({"extra_requirements": {skill.slug: 3}}, {"service_id": 1}):
+        r = hana.post(
+            "/api/v1/tickets",
+            {"subject": "Printer", **extra},
+            content_type="application/json",
+        )
+        assert r.status_code == 422 and next(iter(extra)) in r.content.decode(), extra
+    assert not Ticket.objects.filter(subject="Printer").exists()
+    ok = hana.post("/api/v1/tickets", {"subject": "Printer"}, content_type="application/json")
+    assert ok.status_code == 201 and ok.json()["extra_requirements"] == {}
