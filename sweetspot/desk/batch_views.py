@@ -51,6 +51,7 @@ def engine_tickets(tickets: list[Ticket], now: dt.datetime) -> list[engine.Ticke
         "skill"
     ):
         reqs[req.service_id][req.skill.slug] = req.min_proficiency
+    names = loaders.skill_names()
     out = []
     for t in tickets:
         requires = dict(reqs.get(t.service_id or 0, {}))
@@ -64,6 +65,7 @@ def engine_tickets(tickets: list[Ticket], now: dt.datetime) -> list[engine.Ticke
                 id=str(t.pk),
                 client=str(t.company_id),
                 client_name=t.company.name,
+                skill_names=names,
                 segment=t.company.segment or "sweet_spot",
                 requires=requires,
                 tier=t.service.tier if t.service else "routine",

@@ -86,6 +86,8 @@ class Ticket:
     priority: str = "P3"  # "P1" (most urgent) .. "P4"
     sla_minutes_left: int | None = None  # resolution clock; None when no clock runs
     client_name: str = ""
+    # skill slug -> display name, for the reasons only (scenario files: the slugs are shown)
+    skill_names: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def client_label(self) -> str:
@@ -228,14 +230,16 @@ def _hours(value: Decimal) -> str:
 def _reasons(
     person: Person, ticket: Ticket, settings: DispatchSettings, best: Person | None
 ) -> tuple[list[str], Decimal | None, Decimal | None]:
+    name = ticket.skill_names.get
     reasons = [
-        f"{skill} {person.skills.get(skill, 0)} ≥ {need}"
+        f"{name(skill, skill)} {person.skills.get(skill, 0)} ≥ {need}"
         for skill, need in sorted(ticket.requires.items())
     ]
     if not ticket.requires:
         reasons.append("no skill required")
     if certification_applies(ticket, settings) and ticket.requires:
-        reasons.append(f"certified for {', '.join(sorted(ticket.requires))} (upper-segment client)")
+        certified = ", ".join(name(s, s) for s in sorted(ticket.requires))
+        reasons.append(f"certified for {certified} (upper-segment client)")
     need = TIER_LEVEL.get(ticket.tier, "entry")
     reasons.append(
         f"surplus {surplus(person, ticket)}: skills +{skill_surplus(person, ticket)}, "

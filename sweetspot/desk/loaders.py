@@ -174,6 +174,11 @@ def people(today: dt.date | None = None, now: dt.datetime | None = None) -> list
     return out
 
 
+def skill_names() -> dict[str, str]:
+    """slug -> display name for the reasons (one query over the small skill table)."""
+    return dict(Skill.objects.values_list("slug", "name"))
+
+
 def engine_ticket(ticket: Ticket) -> engine.Ticket:
     requires: dict[str, int] = {}
     tier, subcontractable = "routine", False
@@ -195,6 +200,7 @@ def engine_ticket(ticket: Ticket) -> engine.Ticket:
         subcontractable=subcontractable,
         estimate_hours=Decimal(ticket.estimate_hours),
         priority=ticket.priority,
+        skill_names=skill_names() if requires else {},
     )
 
 
