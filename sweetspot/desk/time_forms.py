@@ -9,7 +9,8 @@ from django import forms
 from sweetspot.clients.models import Company, Site
 from sweetspot.team.models import Technician
 
-from .models import InternalCategory, WorkType
+from .models import InternalCategory, Ticket, WorkType
+from .queries import tickets_visible_to
 
 
 class TimeEntryForm(forms.Form):
@@ -21,6 +22,14 @@ class TimeEntryForm(forms.Form):
         required=False, label="End", widget=forms.TimeInput(attrs={"type": "time"})
     )
     minutes = forms.IntegerField(required=False, min_value=1, label="Or duration (minutes)")
+    ticket = forms.ModelChoiceField(
+        queryset=Ticket.objects.none(),
+        required=False,
+        label="Ticket #",
+        widget=forms.NumberInput(attrs={"min": 1}),
+        help_text="Optional: the ticket this work was for (its client and agreement follow).",
+        error_messages={"invalid_choice": "No such ticket."},
+    )
     company = forms.ModelChoiceField(queryset=Company.objects.none(), required=False)
     work_type = forms.ChoiceField(choices=WorkType.choices, initial=WorkType.REMOTE)
     internal_category = forms.ChoiceField(
@@ -30,11 +39,12 @@ class TimeEntryForm(forms.Form):
     out_of_scope = forms.BooleanField(required=False)
     note = forms.CharField(required=False, max_length=500)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["company"].queryset = Company.objects.filter(  # type: ignore[attr-defined]
             archived_at__isnull=True
         ).only("pk", "name")
+        self.fields["ticket"].queryset = tickets_visible_to(user)  # type: ignore[attr-defined]
 
 
 class VisitForm(forms.Form):

@@ -142,6 +142,7 @@ def _entry_data(form: TimeEntryForm, tech: Technician) -> dict[str, Any]:
     data: dict[str, Any] = {
         "technician": tech,
         "work_date": day,
+        "ticket": cd.get("ticket"),
         "company": cd.get("company"),
         "work_type": cd["work_type"],
         "internal_category": cd.get("internal_category") or "",
@@ -172,9 +173,12 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
 def timesheet(request: AuthedHttpRequest) -> HttpResponse:
     tech = technician_for(request.user, request.GET.get("technician"))
     start = week_start(request.GET.get("week"))
-    form = TimeEntryForm(initial={"work_date": timezone.localdate(), "billable": True})
+    initial = {"work_date": timezone.localdate(), "billable": True}
+    if (request.GET.get("ticket") or "").isdigit():
+        initial["ticket"] = int(request.GET["ticket"])
+    form = TimeEntryForm(initial=initial, user=request.user)
     if request.method == "POST":
-        form = TimeEntryForm(request.POST)
+        form = TimeEntryForm(request.POST, user=request.user)
         if form.is_valid():
             try:
                 entry = time_services.log_entry(request.user, _entry_data(form, tech))
@@ -182,7 +186,9 @@ def timesheet(request: AuthedHttpRequest) -> HttpResponse:
                 _add_errors(form, exc)
             else:
                 start = week_start(entry.work_date.isoformat())
-                form = TimeEntryForm(initial={"work_date": entry.work_date, "billable": True})
+                form = TimeEntryForm(
+                    initial={"work_date": entry.work_date, "billable": True}, user=request.user
+                )
     ctx = timesheet_context(tech, start) | {
         "form": form,
         "can_pick": request.user.role in MANAGERS,
@@ -219,6 +225,7 @@ def _entry_initial(entry: TimeEntry) -> dict[str, Any]:
         "started_at": clock(entry.started_at),
         "ended_at": clock(entry.ended_at),
         "minutes": None if entry.started_at else entry.minutes,
+        "ticket": entry.ticket_id,
         "company": entry.company_id,
         "work_type": entry.work_type,
         "internal_category": entry.internal_category,
@@ -245,7 +252,9 @@ def entry_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, time_services.RUNNING_MESSAGE)
         return redirect(back)
     form = TimeEntryForm(
-        request.POST if request.method == "POST" else None, initial=_entry_initial(entry)
+        request.POST if request.method == "POST" else None,
+        initial=_entry_initial(entry),
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         data = _entry_data(form, entry.technician)

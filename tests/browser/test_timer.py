@@ -51,3 +51,26 @@ def test_tara_times_a_ticket_from_its_page(page: Page, demo_live: str, shot):
 
     entry = TimeEntry.objects.get(technician=tara, note="Looked at the logs")
     assert entry.ticket_id == ticket.pk and entry.ended_at is not None
+
+
+def test_tara_logs_time_on_a_ticket_from_the_timesheet_form(page: Page, demo_live: str, shot):
+    """The ticket page's "Log time" link pre-fills the timesheet form; adding the entry swaps
+    the week in place (htmx) and it shows against the ticket."""
+    from sweetspot.desk.models import Ticket, TimeEntry
+
+    ticket = Ticket.objects.filter(status="new").order_by("pk").first()
+    assert ticket is not None
+    login(page, demo_live, "tara")
+    page.goto(f"{demo_live}/desk/tickets/{ticket.pk}/")
+    page.locator("#log-time").click()
+    form = page.locator("#add-entry")
+    expect(form.locator("input[name=ticket]")).to_have_value(str(ticket.pk))
+    form.locator("input[name=minutes]").fill("45")
+    form.locator("input[name=note]").fill("Rebuilt the mail profile")
+    form.get_by_role("button", name="Add entry").click()
+    week = page.locator("#timesheet-week table.timesheet")
+    expect(week).to_contain_text("Rebuilt the mail profile")
+    expect(page.locator("#add-entry")).to_be_visible()
+    shot(page, "timesheet-log-ticket")
+    entry = TimeEntry.objects.get(note="Rebuilt the mail profile")
+    assert entry.ticket_id == ticket.pk and entry.minutes == 45

@@ -86,3 +86,29 @@ def test_timer_started_from_the_ticket_logs_against_it(ticket, client_for, perso
 def test_timer_on_an_unknown_ticket_is_404(full_demo, client_for):
     assert client_for("tara").post("/time/timer/start/", {"ticket": "999999"}).status_code == 404
     assert client_for("tara").post("/time/timer/start/", {"ticket": "abc"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_log_time_on_a_ticket_from_the_timesheet(ticket, client_for, personas):
+    tara = client_for("tara")
+    page = tara.get(f"/time/?ticket={ticket.pk}").content.decode()
+    assert f'name="ticket" value="{ticket.pk}"' in page
+    form = {
+        "work_date": timezone.localdate().isoformat(),
+        "minutes": "45",
+        "ticket": ticket.pk,
+        "work_type": "phone",
+        "billable": "on",
+        "note": "Walked them through it",
+    }
+    assert tara.post("/time/", form).status_code == 200
+    entry = TimeEntry.objects.get(note="Walked them through it")
+    assert entry.ticket_id == ticket.pk and entry.company_id == ticket.company_id
+    assert entry.agreement_id == ticket.agreement_id and entry.minutes == 45
+    bad = tara.post("/time/", form | {"ticket": "999999", "note": "nope"})
+    assert "No such ticket." in bad.content.decode()
+    other = services.open_ticket(personas["dan"], {"company": ticket.company, "subject": "x"})
+    maple = type(ticket.company).objects.exclude(pk=ticket.company_id).first()
+    clash = tara.post("/time/", form | {"ticket": other.pk, "company": maple.pk, "note": "clash"})
+    assert "another company" in clash.content.decode()
+    assert not TimeEntry.objects.filter(note__in=["nope", "clash"]).exists()

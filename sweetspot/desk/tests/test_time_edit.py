@@ -71,6 +71,7 @@ def form_data(entry: TimeEntry, **changes: Any) -> dict[str, Any]:
         "started_at": local(entry.started_at).strftime("%H:%M") if entry.started_at else "",
         "ended_at": local(entry.ended_at).strftime("%H:%M") if entry.ended_at else "",
         "minutes": "" if entry.started_at else entry.minutes,
+        "ticket": entry.ticket_id or "",
         "company": entry.company_id or "",
         "work_type": entry.work_type,
         "internal_category": entry.internal_category,
