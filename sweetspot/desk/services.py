@@ -18,6 +18,7 @@ from sweetspot.agreements.models import Agreement, AgreementStatus
 from sweetspot.agreements.services import terms_of
 from sweetspot.core import audit
 from sweetspot.core.models import AuditLog, Firm, User
+from sweetspot.core.writes import assign_fields
 from sweetspot.team.models import Skill, Subcontractor, Technician
 
 from .models import Source, Ticket, TicketComment, TicketStatus
@@ -187,9 +188,7 @@ def update_ticket(
         raise ValidationError("A closed ticket cannot be edited.")
     before = audit.snapshot(ticket)
     old_priority = ticket.priority
-    for key in EDITABLE_FIELDS:
-        if key in data:
-            setattr(ticket, key, data[key])
+    assign_fields(ticket, EDITABLE_FIELDS, data)
     if "extra_requirements" in data:
         ticket.extra_requirements = clean_requirements(data["extra_requirements"])
     errors = {}
