@@ -103,7 +103,9 @@ def build_preview(time_limit: float | None = None, now: dt.datetime | None = Non
     firm = Firm.current()
     settings = loaders.dispatch_settings(firm)
     tickets = unassigned_queue()
-    people = loaders.people(timezone.localdate(now), now=now)
+    people = loaders.people(
+        timezone.localdate(now), now=now, company_ids={t.company_id for t in tickets}
+    )
     etickets = engine_tickets(tickets, now)
     plan = batch.plan(etickets, people, settings, time_limit=time_limit)
     greedy = batch.greedy_plan(etickets, people, settings)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from decimal import Decimal
 
 from django.db.models import Sum
@@ -60,13 +61,22 @@ def _held(expires_on: dt.date | None, today: dt.date) -> bool:
     return expires_on is None or expires_on >= today
 
 
-def _known_clients(now: dt.datetime) -> dict[str, set[str]]:
+def _known_clients(
+    now: dt.datetime, company_ids: Collection[int] | None = None
+) -> dict[str, set[str]]:
     """person id -> company ids they know: tickets created, and (technicians) visits not
-    cancelled, in the last FAMILIARITY_DAYS days up to ``now``. Two queries."""
+    cancelled, in the last FAMILIARITY_DAYS days up to ``now``. Two queries; with
+    ``company_ids`` only those companies are looked at (the ticket page needs one client, the
+    batch its queue's), which keeps the query on the company index as the history grows."""
     since = now - dt.timedelta(days=FAMILIARITY_DAYS)
     clients: dict[str, set[str]] = defaultdict(set)
+    tickets = Ticket.objects.all()
+    visits_qs = Visit.objects.all()
+    if company_ids is not None:
+        tickets = tickets.filter(company_id__in=list(company_ids))
+        visits_qs = visits_qs.filter(company_id__in=list(company_ids))
     pairs = (
-        Ticket.objects.filter(created_at__gte=since, created_at__lte=now)
+        tickets.filter(created_at__gte=since, created_at__lte=now)
         .exclude(technician__isnull=True, subcontractor__isnull=True)
         .order_by()
         .values_list("technician_id", "subcontractor_id", "company_id")
@@ -78,7 +88,7 @@ def _known_clients(now: dt.datetime) -> dict[str, set[str]]:
         if sub_id:
             clients[person_id(engine.SUBCONTRACTOR, sub_id)].add(str(company_id))
     visits = (
-        Visit.objects.filter(starts_at__gte=since, starts_at__lte=now)
+        visits_qs.filter(starts_at__gte=since, starts_at__lte=now)
         .exclude(status=VisitStatus.CANCELLED)
         .order_by()
         .values_list("technician_id", "company_id")
@@ -89,10 +99,13 @@ def _known_clients(now: dt.datetime) -> dict[str, set[str]]:
     return clients
 
 
-def _open_estimates() -> dict[int, Decimal]:
-    """subcontractor id -> Σ estimate hours of their open tickets (one aggregate query)."""
+def _open_estimates(subcontractor_ids: list[int]) -> dict[int, Decimal]:
+    """subcontractor id -> Σ estimate hours of their open tickets (one aggregate query, on the
+    subcontractor index: naming the ids keeps it off the status index at scale)."""
+    if not subcontractor_ids:
+        return {}
     rows = (
-        Ticket.objects.filter(subcontractor__isnull=False, status__in=OPEN_STATUSES)
+        Ticket.objects.filter(subcontractor_id__in=subcontractor_ids, status__in=OPEN_STATUSES)
         .order_by()
         .values("subcontractor_id")
         .annotate(total=Sum("estimate_hours"))
@@ -105,9 +118,14 @@ def _free(capacity: Decimal, used: Decimal) -> Decimal:
     return max(Decimal(capacity) - used, ZERO).quantize(HOURS)
 
 
-def people(today: dt.date | None = None, now: dt.datetime | None = None) -> list[engine.Person]:
+def people(
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+    company_ids: Collection[int] | None = None,
+) -> list[engine.Person]:
     """Active technicians then active subcontractors (by id) with free hours for ``today``'s
-    week and the clients known as of ``now`` (default: the current time)."""
+    week and the clients known as of ``now`` (default: the current time); pass
+    ``company_ids`` when only those clients' familiarity matters."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     evidenced = _evidenced()
@@ -135,8 +153,8 @@ def people(today: dt.date | None = None, now: dt.datetime | None = None) -> list
         .annotate(total=Sum("minutes"))
         .values_list("technician_id", "total")
     )
-    committed = _open_estimates()
-    clients = _known_clients(now)
+    committed = _open_estimates([s.pk for s in subs])
+    clients = _known_clients(now, company_ids)
     out: list[engine.Person] = []
     for t in techs:
         key = person_id(engine.TECHNICIAN, t.pk)
@@ -233,7 +251,7 @@ def dispatch_settings(firm: Firm | None = None) -> engine.DispatchSettings:
 
 def suggestions(ticket: Ticket) -> list[tuple[engine.Suggestion, engine.Person]]:
     """Ranked suggestions with the person each one names (for labels and assign buttons)."""
-    everyone = people()
+    everyone = people(company_ids={ticket.company_id})
     by_id = {p.id: p for p in everyone}
     ranked = engine.suggest(engine_ticket(ticket), everyone, dispatch_settings())
     return [(s, by_id[s.person_id]) for s in ranked]

@@ -104,6 +104,14 @@ def test_familiarity_counts_recent_visits_and_tickets_only(demo, harbor, maple):
     assert people[loaders.person_id("technician", tess.pk)].clients == {str(harbor.pk)}
     assert people[loaders.person_id("subcontractor", sub.pk)].clients == {str(fern.pk)}
 
+    # Asked about some clients only (the ticket page, the batch queue), only those are looked at.
+    _visit(tess, maple, days_ago=5)
+    key = loaders.person_id("technician", tess.pk)
+    assert _by_id(loaders.people(now=NOW))[key].clients == {str(harbor.pk), str(maple.pk)}
+    only = _by_id(loaders.people(now=NOW, company_ids={maple.pk}))
+    assert only[key].clients == {str(maple.pk)}
+    assert only[loaders.person_id("subcontractor", sub.pk)].clients == frozenset()
+
     # A visit still to come is not familiarity yet.
     later = Technician.objects.create(name="Uma")
     _visit(later, maple, days_ago=-5, status=VisitStatus.SCHEDULED)
