@@ -37,6 +37,7 @@ from sweetspot.core.access import (
 )
 from sweetspot.core.models import Role
 from sweetspot.core.scoping import companies_visible_to
+from sweetspot.core.writes import add_errors
 
 from . import engine, pdf, promise, queries, revenue, services, usage
 from .forms import RESOLUTION_FIELDS, RESPONSE_FIELDS, TERM_FIELDS, AgreementForm, PlanForm
@@ -61,11 +62,7 @@ def _save(form: Any, save: Any) -> Any:
         with transaction.atomic():
             return save()
     except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc)
+        add_errors(form, exc)
         return None
 
 

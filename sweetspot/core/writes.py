@@ -25,9 +25,15 @@ def save_form(form: Any, save: Callable[[dict[str, Any]], Any]) -> Any:
         with transaction.atomic():
             return save(form.cleaned_data)
     except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc)
+        add_errors(form, exc)
         return None
+
+
+def add_errors(form: Any, exc: ValidationError) -> None:
+    """A service's ValidationError as errors on the form: each field's on that field, the
+    rest (unknown fields, or no field at all) as non-field errors."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

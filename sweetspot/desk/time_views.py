@@ -31,6 +31,7 @@ from sweetspot.agreements.models import Agreement, AgreementStatus
 from sweetspot.agreements.services import terms_of
 from sweetspot.core.access import AuthedHttpRequest, roles_required
 from sweetspot.core.models import Role
+from sweetspot.core.writes import add_errors
 from sweetspot.team.models import Technician
 
 from . import queries, time_services, visit_services
@@ -160,14 +161,6 @@ def _entry_data(form: TimeEntryForm, tech: Technician) -> dict[str, Any]:
     return data
 
 
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @timesheet_roles
 @require_http_methods(["GET", "POST"])
 def timesheet(request: AuthedHttpRequest) -> HttpResponse:
@@ -183,7 +176,7 @@ def timesheet(request: AuthedHttpRequest) -> HttpResponse:
             try:
                 entry = time_services.log_entry(request.user, _entry_data(form, tech))
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             else:
                 start = week_start(entry.work_date.isoformat())
                 form = TimeEntryForm(
@@ -266,7 +259,7 @@ def entry_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         try:
             time_services.update_entry(request.user, entry, data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             day = dateformat.format(entry.work_date, "j M Y")
             messages.success(request, f"Time entry of {day} saved.")

@@ -26,6 +26,7 @@ from sweetspot.agreements.models import Agreement, AgreementStatus
 from sweetspot.agreements.services import terms_of
 from sweetspot.core.access import AuthedHttpRequest, roles_required
 from sweetspot.core.models import Firm, Role
+from sweetspot.core.writes import add_errors
 from sweetspot.team.models import Technician
 
 from . import ical, visit_services
@@ -127,14 +128,6 @@ def _form_data(form: VisitForm) -> dict[str, Any]:
     return {k: form.cleaned_data.get(k) for k in visit_services.VISIT_FIELDS if k in form.fields}
 
 
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @manager_required
 @require_http_methods(["GET", "POST"])
 def visit_create(request: AuthedHttpRequest) -> HttpResponse:
@@ -143,7 +136,7 @@ def visit_create(request: AuthedHttpRequest) -> HttpResponse:
         try:
             visit = visit_services.schedule_visit(request.user, _form_data(form))
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             return redirect("visits:visit_detail", pk=visit.pk)
     return render(request, "desk/visit_form.html", {"form": form, "title": "Schedule a visit"})
@@ -159,7 +152,7 @@ def visit_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         try:
             visit_services.update_visit(request.user, visit, _form_data(form))
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             return redirect("visits:visit_detail", pk=visit.pk)
     return render(request, "desk/visit_form.html", {"form": form, "title": "Edit visit"})
