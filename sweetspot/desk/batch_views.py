@@ -10,7 +10,6 @@ tickets; larger queues belong in a background job. ``build_preview`` is shared w
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -22,7 +21,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from sweetspot.catalog.models import ServiceRequirement
 from sweetspot.core.access import AuthedHttpRequest, roles_required
 from sweetspot.core.models import Firm, Role, User
 
@@ -40,42 +38,6 @@ def unassigned_queue() -> list[Ticket]:
         .select_related("company", "service")
         .order_by("created_at", "pk")
     )
-
-
-def engine_tickets(tickets: list[Ticket], now: dt.datetime) -> list[engine.Ticket]:
-    """Like loaders.engine_ticket, with the requirements read in one query and the SLA time
-    left on the resolution clock."""
-    reqs: dict[int, dict[str, int]] = defaultdict(dict)
-    service_ids = {t.service_id for t in tickets if t.service_id}
-    for req in ServiceRequirement.objects.filter(service_id__in=service_ids).select_related(
-        "skill"
-    ):
-        reqs[req.service_id][req.skill.slug] = req.min_proficiency
-    names = loaders.skill_names()
-    out = []
-    for t in tickets:
-        requires = dict(reqs.get(t.service_id or 0, {}))
-        for slug, need in (t.extra_requirements or {}).items():
-            requires[str(slug)] = max(requires.get(str(slug), 0), int(need))
-        left = None
-        if t.resolution_due_at is not None:
-            left = int((t.resolution_due_at - now).total_seconds() // 60)
-        out.append(
-            engine.Ticket(
-                id=str(t.pk),
-                client=str(t.company_id),
-                client_name=t.company.name,
-                skill_names=names,
-                segment=t.company.segment or "sweet_spot",
-                requires=requires,
-                tier=t.service.tier if t.service else "routine",
-                subcontractable=bool(t.service and t.service.subcontractable),
-                estimate_hours=Decimal(t.estimate_hours),
-                priority=t.priority,
-                sla_minutes_left=left,
-            )
-        )
-    return out
 
 
 @dataclass
@@ -106,7 +68,7 @@ def build_preview(time_limit: float | None = None, now: dt.datetime | None = Non
     people = loaders.people(
         timezone.localdate(now), now=now, company_ids={t.company_id for t in tickets}
     )
-    etickets = engine_tickets(tickets, now)
+    etickets = loaders.engine_tickets(tickets, now)
     plan = batch.plan(etickets, people, settings, time_limit=time_limit)
     greedy = batch.greedy_plan(etickets, people, settings)
     by_ticket = {str(t.pk): t for t in tickets}

@@ -197,29 +197,45 @@ def skill_names() -> dict[str, str]:
     return dict(Skill.objects.values_list("slug", "name"))
 
 
-def engine_ticket(ticket: Ticket) -> engine.Ticket:
-    requires: dict[str, int] = {}
-    tier, subcontractable = "routine", False
-    if ticket.service is not None:
-        for req in ServiceRequirement.objects.filter(service_id=ticket.service.pk).select_related(
-            "skill"
-        ):
-            requires[req.skill.slug] = req.min_proficiency
-        tier, subcontractable = ticket.service.tier, ticket.service.subcontractable
-    for slug, need in (ticket.extra_requirements or {}).items():
-        requires[str(slug)] = max(requires.get(str(slug), 0), int(need))
-    return engine.Ticket(
-        id=str(ticket.pk),
-        client=str(ticket.company_id),
-        client_name=ticket.company.name,
-        segment=ticket.company.segment or "sweet_spot",
-        requires=requires,
-        tier=tier,
-        subcontractable=subcontractable,
-        estimate_hours=Decimal(ticket.estimate_hours),
-        priority=ticket.priority,
-        skill_names=skill_names() if requires else {},
-    )
+def engine_tickets(tickets: list[Ticket], now: dt.datetime) -> list[engine.Ticket]:
+    """Tickets (company and service joined) as the engine sees them: the service's required
+    skills (read in one query for all) raised by the ticket's extra ones, the client's name,
+    and the minutes left on the resolution clock at ``now``."""
+    reqs: dict[int, dict[str, int]] = defaultdict(dict)
+    service_ids = {t.service_id for t in tickets if t.service_id}
+    for req in ServiceRequirement.objects.filter(service_id__in=service_ids).select_related(
+        "skill"
+    ):
+        reqs[req.service_id][req.skill.slug] = req.min_proficiency
+    names = skill_names()
+    out = []
+    for t in tickets:
+        requires = dict(reqs.get(t.service_id or 0, {}))
+        for slug, need in (t.extra_requirements or {}).items():
+            requires[str(slug)] = max(requires.get(str(slug), 0), int(need))
+        left = None
+        if t.resolution_due_at is not None:
+            left = int((t.resolution_due_at - now).total_seconds() // 60)
+        out.append(
+            engine.Ticket(
+                id=str(t.pk),
+                client=str(t.company_id),
+                client_name=t.company.name,
+                skill_names=names,
+                segment=t.company.segment or "sweet_spot",
+                requires=requires,
+                tier=t.service.tier if t.service else "routine",
+                subcontractable=bool(t.service and t.service.subcontractable),
+                estimate_hours=Decimal(t.estimate_hours),
+                priority=t.priority,
+                sla_minutes_left=left,
+            )
+        )
+    return out
+
+
+def engine_ticket(ticket: Ticket, now: dt.datetime | None = None) -> engine.Ticket:
+    return engine_tickets([ticket], now or timezone.now())[0]
 
 
 def required_skills(ticket: Ticket) -> list[tuple[str, int, str]]:

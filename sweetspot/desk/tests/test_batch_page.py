@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from sweetspot.core.models import AuditLog, Firm
-from sweetspot.desk import batch_views, services
+from sweetspot.desk import batch_views, loaders, services
 from sweetspot.desk.models import Ticket, TicketStatus
 from sweetspot.team.models import Skill, Technician, TechnicianSkill
 
@@ -105,6 +105,6 @@ def test_engine_tickets_carry_sla_minutes(queue):
     from django.utils import timezone
 
     tickets = batch_views.unassigned_queue()
-    etickets = batch_views.engine_tickets(tickets, timezone.now())
+    etickets = loaders.engine_tickets(tickets, timezone.now())
     assert all(t.sla_minutes_left is not None for t in etickets)
     assert etickets[0].requires == {"mail": 2}

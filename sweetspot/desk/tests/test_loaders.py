@@ -138,7 +138,7 @@ def test_reason_names_the_company(demo, personas, harbor):
     assert not second.familiar and "new to Harbor Dental" in second.reasons
     assert not any(f"client {harbor.pk}" in r for r in first.reasons + second.reasons)
 
-    etickets = batch_views.engine_tickets(batch_views.unassigned_queue(), timezone.now())
+    etickets = loaders.engine_tickets(batch_views.unassigned_queue(), timezone.now())
     assert [t.client_name for t in etickets] == ["Harbor Dental"]
 
 
