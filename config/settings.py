@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "sweetspot.catalog",
     "sweetspot.agreements",
     "sweetspot.desk",
+    "sweetspot.billing",
+    "sweetspot.mail",
     "sweetspot.api",
     "sweetspot.web",
 ]

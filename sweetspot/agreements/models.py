@@ -47,6 +47,11 @@ class BillingCadence(models.TextChoices):
 MONTHS_IN_PERIOD = {"monthly": 1, "quarterly": 3, "annual": 12}
 
 
+class Rollover(models.TextChoices):
+    NONE = "none", "Expire at month end"
+    NEXT_MONTH = "next_month", "Carry into next month"
+
+
 class Plan(models.Model):
     name = models.CharField(max_length=200, unique=True)
     description = models.TextField(blank=True)
@@ -74,6 +79,22 @@ class Plan(models.Model):
         "hourly break-fix (no retainer)",
         default=False,
         help_text="Billed by the hour at the overage rate; no monthly fee.",
+    )
+    rollover = models.CharField(
+        "unused included hours", max_length=12, choices=Rollover.choices, default=Rollover.NONE
+    )
+    rounding_increment_minutes = models.PositiveIntegerField(
+        "billing increment override (minutes)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Empty: the firm's default.",
+    )
+    rounding_minimum_minutes = models.PositiveIntegerField(
+        "minimum billed time override (minutes)",
+        null=True,
+        blank=True,
+        help_text="Empty: the firm's default.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

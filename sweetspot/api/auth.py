@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
+from sweetspot.core.permissions import Predicate
 from sweetspot.core.tokens import user_for_key
 
 
@@ -23,3 +24,9 @@ class StaffOrClientSession(SessionAuth):
 
 
 auth = [TokenAuth(), StaffOrClientSession()]
+
+
+def require(request: HttpRequest, predicate: Predicate) -> None:
+    """The API's one role gate (core.permissions): a refused caller gets 404, as pages do."""
+    if not predicate(request.user):
+        raise Http404("Not found")

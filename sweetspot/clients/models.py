@@ -98,6 +98,15 @@ class Company(models.Model):
         default=CurrentSupport.NOBODY,
     )
     notes = models.TextField(blank=True)
+    payment_terms_days = models.PositiveIntegerField(
+        "payment terms (days)", null=True, blank=True, help_text="Empty: the firm's default."
+    )
+    mail_domains = models.JSONField(
+        "mail domains",
+        default=list,
+        blank=True,
+        help_text="Domains the company's staff send mail from, e.g. harbordental.example.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Companies are archived, never deleted: their history must stay.

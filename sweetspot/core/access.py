@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 
+from . import permissions
 from .models import CLIENT_EDITOR_ROLES, STAFF_ROLES, Role, User
 
 
@@ -42,3 +43,19 @@ staff_required = roles_required(*STAFF_ROLES)
 client_editor_required = roles_required(*CLIENT_EDITOR_ROLES)
 owner_required = roles_required(Role.OWNER)
 any_role_required = roles_required(*Role.values)
+
+
+def permission_required(predicate: permissions.Predicate) -> Callable[[View], View]:
+    """Login required; a user the predicate refuses gets 404 (core.permissions)."""
+
+    def decorator(view: View) -> View:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not predicate(request.user):
+                raise Http404("Not found")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,11 +1,15 @@
 from django.http import HttpRequest
 
+from .permissions import UserPermissions, can_see_costs, is_client, is_owner, is_staff
+
 
 def roles(request: HttpRequest) -> dict[str, object]:
+    """``can.<predicate>`` for templates (core.permissions), plus the older flag names."""
     user = getattr(request, "user", None)
-    authenticated = bool(user and user.is_authenticated)
     return {
-        "is_owner": authenticated and user.role == "owner",  # type: ignore[union-attr]
-        "is_staff_role": authenticated and user.is_firm_staff,  # type: ignore[union-attr]
-        "is_client_contact": authenticated and user.is_client_contact,  # type: ignore[union-attr]
+        "can": UserPermissions(user),
+        "is_owner": is_owner(user),
+        "is_staff_role": is_staff(user),
+        "is_client_contact": is_client(user),
+        "sees_costs": can_see_costs(user),
     }

@@ -32,6 +32,12 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="portal_users",
     )
+    # An owner may let a dispatcher prepare and issue invoices (permissions.can_run_billing).
+    may_run_billing = models.BooleanField(
+        "may run billing",
+        default=False,
+        help_text="Dispatchers only: may prepare, issue and credit invoices.",
+    )
 
     class Meta:
         constraints = [
@@ -134,6 +140,58 @@ class Firm(models.Model):
         decimal_places=2,
         default=Decimal("10"),
         validators=[MinValueValidator(0)],
+    )
+    # Billing (docs/DOMAIN.md "Getting paid"): rounding of billed time, terms, tax, numbering.
+    rounding_increment_minutes = models.PositiveIntegerField(
+        "billing increment (minutes)", default=15, validators=[MinValueValidator(1)]
+    )
+    rounding_minimum_minutes = models.PositiveIntegerField(
+        "minimum billed time (minutes)", default=15
+    )
+    payment_terms_days = models.PositiveIntegerField("payment terms (days)", default=30)
+    tax_percent_fee = models.DecimalField(
+        "tax on fees (%)",
+        max_digits=6,
+        decimal_places=3,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0)],
+    )
+    tax_percent_labor = models.DecimalField(
+        "tax on labor (%)",
+        max_digits=6,
+        decimal_places=3,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0)],
+    )
+    tax_percent_item = models.DecimalField(
+        "tax on items (%)",
+        max_digits=6,
+        decimal_places=3,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0)],
+    )
+    invoice_number_pattern = models.CharField(
+        max_length=50,
+        default="INV-{YYYY}-{seq:05}",
+        help_text="{YYYY} restarts the sequence each year; {seq:05} is the zero-padded number.",
+    )
+    credit_note_number_pattern = models.CharField(max_length=50, default="CN-{YYYY}-{seq:05}")
+    # Mail intake (docs/DOMAIN.md "Mail").
+    mail_domain = models.CharField(
+        "the firm's mail domain",
+        max_length=200,
+        default="brightline.example",
+        help_text="Message-IDs of mail Sweetspot sends end in this domain.",
+    )
+    ticket_token_pattern = models.CharField(max_length=50, default="[#{number}]")
+    allow_new_contacts_from_domains = models.BooleanField(
+        "create contacts from a client's mail domain", default=True
+    )
+    max_attachment_bytes = models.PositiveIntegerField(default=10 * 1024 * 1024)
+    allowed_attachment_extensions = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Lower-case extensions without the dot; empty means the built-in list.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -117,6 +117,12 @@ class Ticket(models.Model):
             models.Index(fields=["company", "status"]),
             models.Index(fields=["technician", "status"]),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(technician__isnull=True) | models.Q(subcontractor__isnull=True),
+                name="ticket_one_assignee",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.subject}"
@@ -158,7 +164,11 @@ class TimeEntry(models.Model):
     dated duration."""
 
     technician = models.ForeignKey(
-        Technician, on_delete=models.PROTECT, related_name="time_entries"
+        Technician, null=True, blank=True, on_delete=models.PROTECT, related_name="time_entries"
+    )
+    # Exactly one of technician / subcontractor (a check constraint holds it).
+    subcontractor = models.ForeignKey(
+        Subcontractor, null=True, blank=True, on_delete=models.PROTECT, related_name="time_entries"
     )
     ticket = models.ForeignKey(
         Ticket, null=True, blank=True, on_delete=models.PROTECT, related_name="time_entries"
@@ -182,12 +192,38 @@ class TimeEntry(models.Model):
         default=False, help_text="Outside the agreement: billed at its overage rate."
     )
     note = models.CharField(max_length=500, blank=True)
+    # Set by the billing app when an invoice line or an agreement's ledger bills the entry;
+    # desk refuses to edit or delete a billed entry. Desk never imports billing.
+    billed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-work_date", "-started_at", "-pk"]
         indexes = [models.Index(fields=["technician", "work_date"])]
         verbose_name_plural = "time entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(technician__isnull=False, subcontractor__isnull=True)
+                    | models.Q(technician__isnull=True, subcontractor__isnull=False)
+                ),
+                name="time_entry_one_worker",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(started_at__isnull=True)
+                    | models.Q(ended_at__isnull=True)
+                    | models.Q(ended_at__gt=models.F("started_at"))
+                ),
+                name="time_entry_ends_after_start",
+            ),
+            # A running timer is an entry with a start and no end: one per technician.
+            models.UniqueConstraint(
+                fields=["technician"],
+                condition=models.Q(started_at__isnull=False, ended_at__isnull=True),
+                name="one_running_timer_per_technician",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.technician_id} {self.work_date} {self.minutes} min"
@@ -237,6 +273,12 @@ class Visit(models.Model):
     class Meta:
         ordering = ["starts_at", "pk"]
         indexes = [models.Index(fields=["technician", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="visit_ends_after_start",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.purpose} at {self.company_id}"
