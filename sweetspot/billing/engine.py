@@ -7,9 +7,9 @@ same from a JSON file. The rules are issue 12 "Billing I" and DOMAIN.md §6 "Get
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from typing import Literal
 
@@ -67,8 +67,8 @@ class Agreement:
     company: str
     cadence: Cadence
     period_fee: Decimal
-    start: date
-    end: date | None
+    start: dt.date
+    end: dt.date | None
     hourly_only: bool
     included_hours_per_month: Decimal
     onsite_half_days_per_month: Decimal
@@ -76,11 +76,11 @@ class Agreement:
     overage_rate: Decimal
     rollover: Rollover = "none"
     rounding: Rounding | None = None
-    cancelled_on: date | None = None
+    cancelled_on: dt.date | None = None
     name: str = ""
 
     @property
-    def term_end(self) -> date | None:
+    def term_end(self) -> dt.date | None:
         ends = [d for d in (self.end, self.cancelled_on) if d is not None]
         return min(ends) if ends else None
 
@@ -97,7 +97,7 @@ class Entry:
     agreement: str | None
     person: str
     work_type: WorkType
-    date: date
+    date: dt.date
     minutes: int
     billable: bool = True
     out_of_scope: bool = False
@@ -111,7 +111,7 @@ class Item:
 
     id: str
     company: str
-    date: date
+    date: dt.date
     description: str
     quantity: Decimal
     unit_price: Decimal
@@ -131,7 +131,7 @@ class BillingInput:
     their entries of M−1 draw nothing (the month's allowance is settled).
     """
 
-    month: date
+    month: dt.date
     rounding: Rounding = field(default_factory=Rounding)
     tax_percent: TaxPercent = field(default_factory=TaxPercent)
     payment_terms_days: int = 30
@@ -141,7 +141,7 @@ class BillingInput:
     payment_terms_by_company: Mapping[str, int] = field(default_factory=dict)
     entries: tuple[Entry, ...] = ()
     items: tuple[Item, ...] = ()
-    billed_fee_periods: frozenset[tuple[str, date]] = frozenset()
+    billed_fee_periods: frozenset[tuple[str, dt.date]] = frozenset()
     closed_ledgers: frozenset[str] = frozenset()
 
 
@@ -170,15 +170,15 @@ class Line:
     entries: tuple[str, ...] = ()
     items: tuple[str, ...] = ()
     minutes: Decimal = Decimal(0)
-    period_start: date | None = None
-    period_end: date | None = None
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
 
 
 @dataclass(frozen=True)
 class Invoice:
     company: str
-    date: date
-    due: date
+    date: dt.date
+    due: dt.date
     lines: tuple[Line, ...]
     subtotal: Decimal
     tax: Decimal
@@ -190,7 +190,7 @@ class Ledger:
     """An agreement's included-hours ledger for ``month`` (the first day of M−1). Hours exact."""
 
     agreement: str
-    month: date
+    month: dt.date
     included_hours: Decimal
     carried_in: Decimal
     onsite_hours: Decimal
@@ -210,7 +210,7 @@ class BillingResult:
     used (on a line or on a ledger).
     """
 
-    month: date
+    month: dt.date
     invoices: tuple[Invoice, ...]
     ledgers: tuple[Ledger, ...]
     billed_minutes: Mapping[str, int] = field(default_factory=dict)
