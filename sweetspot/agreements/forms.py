@@ -13,7 +13,7 @@ from sweetspot.catalog.models import Service
 from sweetspot.clients.models import Company
 
 from . import queries
-from .models import PRIORITIES, Agreement, Plan
+from .models import PRIORITIES, Agreement, Plan, Rollover
 from .services import DRAFT_FIELDS, PLAN_FIELDS
 
 TERM_FIELDS = [
@@ -27,6 +27,9 @@ TERM_FIELDS = [
     "expected_phone_hours_per_month",
     "remote_support",
     "emergency_phone_support",
+    "rollover",
+    "rounding_increment_minutes",
+    "rounding_minimum_minutes",
 ]
 RESPONSE_FIELDS = [f"{p.lower()}_response_minutes" for p in PRIORITIES]
 RESOLUTION_FIELDS = [f"{p.lower()}_resolution_minutes" for p in PRIORITIES]
@@ -78,6 +81,8 @@ class PlanForm(forms.ModelForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        # Billing terms (issue 12): a form posted without them keeps the defaults.
+        self.fields["rollover"].required = False
         self.depths = depths
         self.current_services = set(current_services or set())
         self.catalog = queries.catalog_services(self.current_services)
@@ -87,6 +92,9 @@ class PlanForm(forms.ModelForm):
         )
         if not self.is_bound:
             field.initial = sorted(self.current_services)
+
+    def clean_rollover(self) -> str:
+        return self.cleaned_data.get("rollover") or Rollover.NONE
 
     def selected_ids(self) -> set[int]:
         if self.is_bound:

@@ -38,6 +38,9 @@ PLAN_FIELDS = [
     "overage_rate",
     "billing_cadence",
     "hourly_only",
+    "rollover",
+    "rounding_increment_minutes",
+    "rounding_minimum_minutes",
 ]
 DRAFT_FIELDS = ["company", "plan", "start_date", "end_date", "renewal", "notice_days", "notes"]
 CENT = Decimal("0.01")
@@ -61,6 +64,21 @@ def plan_terms(plan: Plan, services: list[Any] | None = None) -> dict[str, Any]:
         "overage_rate": str(plan.overage_rate),
         "billing_cadence": plan.billing_cadence,
         "hourly_only": plan.hourly_only,
+        # Billing (issue 12): unused included hours, and the rounding override (None: the
+        # firm's default). Agreements signed before these keys existed read as "none"/None.
+        "rollover": plan.rollover,
+        "rounding": _rounding_terms(plan),
+    }
+
+
+def _rounding_terms(plan: Plan) -> dict[str, int | None] | None:
+    """The plan's rounding override, or None; a half-set override takes the firm's default
+    for the other half when billing reads it (billing.loaders)."""
+    if plan.rounding_increment_minutes is None and plan.rounding_minimum_minutes is None:
+        return None
+    return {
+        "increment_minutes": plan.rounding_increment_minutes,
+        "minimum_minutes": plan.rounding_minimum_minutes,
     }
 
 

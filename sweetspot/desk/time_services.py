@@ -113,6 +113,16 @@ def log_entry(actor: User | None, data: dict[str, Any]) -> TimeEntry:
 
 
 RUNNING_MESSAGE = "This entry is the running timer: stop the timer before editing it."
+BILLED_MESSAGE = (
+    "This entry is billed: it can no longer be edited or deleted (a credit note, or taking "
+    "its line off a draft invoice, releases it)."
+)
+
+
+def check_not_billed(entry: TimeEntry) -> None:
+    """Billing sets ``billed_at`` when a line or ledger bills the entry: then it is history."""
+    if entry.billed_at is not None:
+        raise ValidationError(BILLED_MESSAGE, code="billed")
 
 
 def is_running(entry: TimeEntry) -> bool:
@@ -132,6 +142,7 @@ def _check_edit(entry: TimeEntry, data: dict[str, Any]) -> dict[str, Any]:
 
     Raises ValidationError with field errors; returns the data to pass on.
     """
+    check_not_billed(entry)
     if is_running(entry):
         raise ValidationError(RUNNING_MESSAGE, code="running")
     started = data.get("started_at", entry.started_at)
@@ -177,6 +188,7 @@ def update_entry(actor: User | None, entry: TimeEntry, data: dict[str, Any]) -> 
 
 @transaction.atomic
 def delete_entry(actor: User | None, entry: TimeEntry) -> None:
+    check_not_billed(entry)
     before = audit.snapshot(entry)
     audit.record(actor, AuditLog.Action.DELETE, entry, before, {})
     entry.delete()

@@ -202,7 +202,10 @@ def timesheet(request: AuthedHttpRequest) -> HttpResponse:
 def entry_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     entry = get_entry_for(request.user, pk)
     back = week_url(entry)
-    time_services.delete_entry(request.user, entry)
+    try:
+        time_services.delete_entry(request.user, entry)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     return redirect(back)
 
 
@@ -243,6 +246,9 @@ def entry_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     }
     if time_services.is_running(entry):
         messages.error(request, time_services.RUNNING_MESSAGE)
+        return redirect(back)
+    if entry.billed_at is not None:
+        messages.error(request, time_services.BILLED_MESSAGE)
         return redirect(back)
     form = TimeEntryForm(
         request.POST if request.method == "POST" else None,
