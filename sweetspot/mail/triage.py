@@ -70,9 +70,13 @@ Decisions the issue leaves open, made here:
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
+
+from .parse import ParsedMessage, normalise_whitespace, strip_quoted
 
 Id = int | str
 Action = Literal["new_ticket", "reply", "reopen", "ignore", "bounce_note", "quarantine"]
@@ -112,7 +116,7 @@ DEFAULT_TOKEN_PATTERN = "[#{number}]"
 REOPEN_DAYS = 14
 TITLE_LIMIT = 200  # desk.Ticket.subject max_length
 BODY_LIMIT = 50_000  # characters kept of a body (the note included)
-TRUNCATION_NOTE = "\n\n[Message truncated: the full text is kept with the original mail.]"
+TRUNCATION_NOTE = f"\n\n[Message truncated: longer than {BODY_LIMIT} characters.]"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -200,3 +204,280 @@ class Decision:
             "attachments": [a.to_json() for a in self.attachments],
             "acknowledge": self.acknowledge,
         }
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _key(value: Id) -> str:
+    return str(value)
+
+
+def _domain(address: str) -> str:
+    """The part after the last "@", lower case ("" when there is no "@")."""
+    if "@" not in address:
+        return ""
+    return address.rsplit("@", 1)[1].strip().strip(".").lower()
+
+
+def token_regex(pattern: str) -> re.Pattern[str]:
+    """The pattern with ``{number}`` as a group of digits; the rest literal, any case."""
+    before, _sep, after = pattern.partition("{number}")
+    return re.compile(re.escape(before) + r"(\d+)" + re.escape(after), re.IGNORECASE)
+
+
+def _first_word(value: str) -> str:
+    return value.split(";", 1)[0].strip().lower()
+
+
+_CONTROL_OR_SPACE = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200b\ufeff]+")
+_PREFIXES = re.compile(r"^(?:\s*(?:re|fwd?|aw|wg|automatic reply)\s*:)+\s*", re.IGNORECASE)
+
+
+def make_title(subject: str, token: re.Pattern[str]) -> str:
+    """Subject -> ticket title (see the module docstring)."""
+    text = token.sub(" ", subject)
+    text = _CONTROL_OR_SPACE.sub(" ", text).strip()
+    text = _PREFIXES.sub("", text)
+    text = _CONTROL_OR_SPACE.sub(" ", text).strip()
+    return text[:TITLE_LIMIT]
+
+
+def make_body(message: ParsedMessage, threaded: bool) -> tuple[str, tuple[str, ...]]:
+    """The ticket text and the notes it needs (truncation)."""
+    text = message.body
+    if threaded:
+        text = strip_quoted(text)
+    text = normalise_whitespace(text)
+    if len(text) <= BODY_LIMIT:
+        return text, ()
+    kept = BODY_LIMIT - len(TRUNCATION_NOTE)
+    note = f"The message text had {len(text)} characters; the first {kept} were kept."
+    return text[:kept] + TRUNCATION_NOTE, (note,)
+
+
+def judge_attachments(
+    message: ParsedMessage, snapshot: Snapshot
+) -> tuple[tuple[AttachmentDecision, ...], tuple[str, ...]]:
+    allowed = {e.strip().lstrip(".").lower() for e in snapshot.allowed_extensions} - {""}
+    if not allowed:
+        allowed = set(DEFAULT_ALLOWED_EXTENSIONS)
+    out: list[AttachmentDecision] = []
+    notes: list[str] = []
+    for att in message.attachments:
+        ext = att.extension
+        refusal = ""
+        if ext not in allowed:
+            refusal = f"file type .{ext} not allowed" if ext else "no file extension"
+        elif att.size > snapshot.max_attachment_bytes:
+            refusal = f"{att.size} bytes, over the limit of {snapshot.max_attachment_bytes}"
+        out.append(AttachmentDecision(att.filename, att.size, not refusal, refusal))
+        if refusal:
+            notes.append(f"Attachment refused: {att.filename} ({refusal}).")
+    return tuple(out), tuple(notes)
+
+
+def _priority_hint(message: ParsedMessage) -> Literal["P2"] | None:
+    if _first_word(message.importance) == "high":
+        return "P2"
+    if message.x_priority.strip().startswith("1"):
+        return "P2"
+    return None
+
+
+class _Index:
+    """Look-ups over the snapshot, built once per call."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.token = token_regex(snapshot.ticket_token or DEFAULT_TOKEN_PATTERN)
+        self.by_message_id: dict[str, TicketIn] = {}
+        self.by_number: dict[int, TicketIn] = {}
+        for t in snapshot.tickets:
+            for mid in t.message_ids:
+                self.by_message_id.setdefault(mid.strip().strip("<>").strip(), t)
+            self.by_number.setdefault(t.number, t)
+        self.contacts_by_email: dict[str, list[ContactIn]] = {}
+        for c in snapshot.contacts:
+            self.contacts_by_email.setdefault(c.email.strip().lower(), []).append(c)
+        self.companies_by_domain: dict[str, list[CompanyIn]] = {}
+        for co in snapshot.companies:
+            for d in co.domains:
+                d = d.strip().lstrip("@").strip(".").lower()
+                if d:
+                    bucket = self.companies_by_domain.setdefault(d, [])
+                    if all(_key(x.id) != _key(co.id) for x in bucket):
+                        bucket.append(co)
+
+    def ticket_by_ids(self, ids: Iterable[str]) -> TicketIn | None:
+        for mid in ids:
+            ticket = self.by_message_id.get(mid)
+            if ticket is not None:
+                return ticket
+        return None
+
+    def ticket_by_token(self, text: str) -> TicketIn | None:
+        for match in self.token.finditer(text):
+            try:
+                number = int(match.group(1))
+            except ValueError:  # more digits than int() converts (sys.int_info)
+                continue
+            ticket = self.by_number.get(number)
+            if ticket is not None:
+                return ticket
+        return None
+
+    def contacts(self, sender: str) -> list[ContactIn]:
+        return self.contacts_by_email.get(sender, []) if sender else []
+
+    def contact_at(self, sender: str, company: Id) -> ContactIn | None:
+        for c in self.contacts(sender):
+            if _key(c.company) == _key(company):
+                return c
+        return None
+
+    def sole_contact(self, sender: str) -> ContactIn | None:
+        """The sender's contact when the address belongs to exactly one company."""
+        found = self.contacts(sender)
+        if not found or len({_key(c.company) for c in found}) != 1:
+            return None
+        return found[0]
+
+
+def _threading_ids(message: ParsedMessage) -> list[str]:
+    """In-Reply-To first, then References newest to oldest."""
+    return [*message.in_reply_to, *reversed(message.references)]
+
+
+def _is_bounce(message: ParsedMessage) -> bool:
+    local = message.sender.rsplit("@", 1)[0] if message.sender else ""
+    if local in ("mailer-daemon", "postmaster"):
+        return True
+    if message.content_type == "multipart/report":
+        return (
+            message.report_type == "delivery-status"
+            or "message/delivery-status" in message.part_types
+            or "message/global-delivery-status" in message.part_types
+        )
+    return False
+
+
+def _automated(message: ParsedMessage) -> Reason | None:
+    auto = _first_word(message.auto_submitted)
+    if auto and auto != "no":
+        return "auto_submitted"
+    if _first_word(message.precedence) in {"bulk", "junk", "list", "auto_reply", "auto-reply"}:
+        return "precedence"
+    suppress = {v.strip().lower() for v in message.x_auto_response_suppress.split(",")}
+    if "all" in suppress:
+        return "auto_submitted"
+    if message.list_id.strip():
+        return "list"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# The rules
+
+
+def triage(message: ParsedMessage, snapshot: Snapshot) -> Decision:
+    """Decide what one parsed message does (pure; the first rule that applies decides)."""
+    index = _Index(snapshot)
+    sender = message.sender.strip().lower()
+    title = make_title(message.subject, index.token)
+    attachments, attachment_notes = judge_attachments(message, snapshot)
+    hint = _priority_hint(message)
+    sole = index.sole_contact(sender)
+
+    def decide(
+        action: Action,
+        reason: Reason,
+        ticket: TicketIn | None = None,
+        company: Id | None = None,
+        contact: Id | None = None,
+        new_contact_email: str | None = None,
+    ) -> Decision:
+        threaded = action in ("reply", "reopen") or reason == "resolved_too_long_ago"
+        body, body_notes = make_body(message, threaded)
+        return Decision(
+            action=action,
+            reason=reason,
+            ticket=ticket.id if ticket is not None else None,
+            company=company,
+            contact=contact,
+            new_contact_email=new_contact_email,
+            title=title,
+            body=body,
+            priority_hint=hint if action in ("new_ticket", "reopen") else None,
+            attachments=attachments,
+            acknowledge=action in ("new_ticket", "reopen"),
+            notes=body_notes + attachment_notes,
+        )
+
+    sole_id = sole.id if sole is not None else None
+
+    # 1. own mail
+    firm_domain = snapshot.firm_domain.strip().lstrip("@").strip(".").lower()
+    if firm_domain and _domain(message.message_id) == firm_domain:
+        return decide("ignore", "own_mail", contact=sole_id)
+
+    # 2. bounce
+    if _is_bounce(message):
+        ids = _threading_ids(message)
+        for h in message.attached_headers:
+            ids += [h.message_id, *h.in_reply_to, *reversed(h.references)]
+        ticket = index.ticket_by_ids(i for i in ids if i)
+        if ticket is None:
+            ticket = index.ticket_by_token(message.subject)
+        for h in message.attached_headers:
+            if ticket is None:
+                ticket = index.ticket_by_token(h.subject)
+        if ticket is None:
+            return decide("ignore", "bounce", contact=sole_id)
+        contact = index.contact_at(sender, ticket.company)
+        return decide(
+            "bounce_note",
+            "bounce",
+            ticket,
+            ticket.company,
+            contact.id if contact is not None else sole_id,
+        )
+
+    # 3. automated
+    automated = _automated(message)
+    if automated is not None:
+        return decide("ignore", automated, contact=sole_id)
+
+    # 4. threaded
+    reason: Reason = "message_id"
+    ticket = index.ticket_by_ids(_threading_ids(message))
+    if ticket is None:
+        ticket = index.ticket_by_token(message.subject)
+        reason = "token"
+        if ticket is not None and index.contact_at(sender, ticket.company) is None:
+            return decide("quarantine", "sender_not_contact", contact=sole_id)
+    if ticket is not None:
+        at_company = index.contact_at(sender, ticket.company)
+        contact_id = at_company.id if at_company is not None else None
+        if ticket.status == "open":
+            return decide("reply", reason, ticket, ticket.company, contact_id)
+        resolved = ticket.resolved_on or snapshot.today
+        if (snapshot.today - resolved).days < REOPEN_DAYS:
+            return decide("reopen", reason, ticket, ticket.company, contact_id)
+        return decide("new_ticket", "resolved_too_long_ago", ticket, ticket.company, contact_id)
+
+    # 5. known contact
+    if sole is not None:
+        return decide("new_ticket", "known_contact", None, sole.company, sole.id)
+
+    # 6. client domain
+    if not index.contacts(sender) and snapshot.allow_new_contacts_from_domains:
+        companies = index.companies_by_domain.get(_domain(sender), [])
+        if len(companies) == 1:
+            return decide(
+                "new_ticket", "new_contact", None, companies[0].id, None, new_contact_email=sender
+            )
+
+    # 7. anything else
+    return decide("quarantine", "unknown_sender", contact=sole_id)
