@@ -26,7 +26,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-migrate: install
+# Local development settings, written once and git-ignored (config/settings.py reads it only
+# when it says DEBUG=1 and the environment sets neither SECRET_KEY nor DEBUG).
+.env:
+	@printf '# Written by make: local development only (git-ignored).\nDEBUG=1\nSECRET_KEY=%s\n' \
+	  "$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+	@echo "Wrote .env (DEBUG=1 and a generated SECRET_KEY) for local development."
+
+migrate: install .env
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput -v0
 
 demo: migrate

@@ -9,20 +9,32 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(scope="session")
+def demo_snapshots(django_db_setup, django_db_blocker):
+    """The demo firm seeded once per test session (per xdist worker) and kept as rows:
+    sweetspot/demo/snapshot.py. Index 0: the client book; 1: the full firm."""
+    from sweetspot.demo import snapshot
+    from sweetspot.demo.seed import seed_demo
+
+    with django_db_blocker.unblock():
+        return snapshot.take(lambda: seed_demo(full=False), lambda: seed_demo(full=True))
+
+
 @pytest.fixture
-def demo(db):
-    """The client book, personas, assessments and pipeline (fast)."""
-    from sweetspot.core.demo import seed_demo
+def demo(db, demo_snapshots):
+    """The client book, personas, assessments and pipeline."""
+    from sweetspot.demo import snapshot
 
-    seed_demo(full=False)
+    snapshot.restore(demo_snapshots[0])
 
 
 @pytest.fixture
-def full_demo(demo):
-    """Plus the team, the service catalog, plans and agreements, as `make run` shows them."""
-    from sweetspot.core.demo import seed_demo
+def full_demo(demo, demo_snapshots):
+    """Plus the team, the service catalog, plans, agreements and the desk, as `make run`
+    shows them."""
+    from sweetspot.demo import snapshot
 
-    seed_demo(full=True)
+    snapshot.restore(demo_snapshots[1])
 
 
 @pytest.fixture

@@ -175,9 +175,9 @@ def main() -> int:
         from django.test import Client
 
         from sweetspot.clients.models import Company
-        from sweetspot.core.demo import seed_demo
         from sweetspot.core.models import User
         from sweetspot.core.tokens import create_token
+        from sweetspot.demo.seed import seed_demo
 
         call_command("migrate", verbosity=0, interactive=False)
         seed_demo()

@@ -11,34 +11,85 @@ Variables (all optional except SECRET_KEY when DEBUG is off):
   EMAIL_URL-style: EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
                    EMAIL_USE_TLS, DEFAULT_FROM_EMAIL, EMAIL_BACKEND
   SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS  production hardening (defaults on when DEBUG off)
+
+Boolean variables accept 1/true/yes/on and 0/false/no/off (any case); anything else stops the
+start with an error naming the variable.
+
+Local development: `make run` writes a git-ignored `.env` (DEBUG=1 and a generated
+SECRET_KEY) so every `manage.py` command works without exporting anything. The file is read
+only when it says DEBUG=1 and the environment sets neither SECRET_KEY nor DEBUG; a deployment
+(which sets SECRET_KEY, or DEBUG=0) never reads it.
+
+The test suite uses `config.settings_test`, chosen by pytest's own configuration
+(`--ds` in pyproject.toml); it sets `config.TESTING` before importing this module. No
+environment variable can switch testing mode on.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+import config as _config_package
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SWEETSPOT_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
-    if value is None or value == "":
+    if value is None or value.strip() == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={value!r} is not a yes/no value: use one of 1/true/yes/on or 0/false/no/off."
+    )
 
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-TESTING = "pytest" in sys.modules or env_bool("SWEETSPOT_TESTING")
+def read_dotenv(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines of a local .env file (comments and blank lines skipped)."""
+    values: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        values[key.strip()] = value.strip().strip("\"'")
+    return values
+
+
+# Set to True by config/settings_test.py (selected by pytest's configuration) before this
+# module is imported; never from the environment.
+TESTING = bool(getattr(_config_package, "TESTING", False))
+
+_DOTENV = BASE_DIR / ".env"
+if (
+    not TESTING
+    and _DOTENV.is_file()
+    and "SECRET_KEY" not in os.environ
+    and "DEBUG" not in os.environ
+):
+    _local = read_dotenv(_DOTENV)
+    if _local.get("DEBUG", "").lower() in TRUE_WORDS:
+        for _key, _value in _local.items():
+            os.environ.setdefault(_key, _value)
+
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -74,6 +125,7 @@ INSTALLED_APPS = [
     "sweetspot.mail",
     "sweetspot.api",
     "sweetspot.web",
+    "sweetspot.demo",
 ]
 
 MIDDLEWARE = [

@@ -43,11 +43,11 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 
 @pytest.fixture
-def demo_live(transactional_db: None, live_server) -> str:  # noqa: ANN001
-    """The demo firm seeded into the live server's database; returns its base URL."""
-    from sweetspot.core.demo import seed_demo
+def demo_live(transactional_db: None, live_server, demo_snapshots) -> str:  # noqa: ANN001
+    """The demo firm restored into the live server's database; returns its base URL."""
+    from sweetspot.demo import snapshot
 
-    seed_demo()
+    snapshot.restore(demo_snapshots[1])
     return live_server.url
 
 
@@ -68,7 +68,7 @@ def login(page, base_url: str, username: str) -> None:  # noqa: ANN001
     """Log in through the real form with the persona's demo password."""
     from playwright.sync_api import expect
 
-    from sweetspot.core.demo import password_for
+    from sweetspot.demo.seed import password_for
 
     page.goto(f"{base_url}/login/")
     page.fill("input[name=username]", username)

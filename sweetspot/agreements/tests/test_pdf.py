@@ -3,27 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-import subprocess
 from decimal import Decimal
 
 import pytest
 
 from sweetspot.agreements import pdf, services
 from sweetspot.agreements.models import Plan
+from sweetspot.core.testing import pdf_text
 
 from .test_pages import make_agreement, make_plan, make_team
 
 pytestmark = pytest.mark.django_db
-
-
-def pdf_text(data: bytes) -> str:
-    assert data.startswith(b"%PDF"), data[:20]
-    out = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
-    )
-    # Join words a line break split and squeeze the layout's spaces.
-    return re.sub(r"\s+", " ", out.stdout.decode())
 
 
 def test_the_pdf_has_the_fee_and_every_included_service(client_for, harbor):

@@ -7,9 +7,9 @@ import datetime as dt
 from django.test import Client
 from django.utils import timezone
 
-from sweetspot.core.demo import password_for
 from sweetspot.core.models import ApiToken
 from sweetspot.core.tokens import create_token, revoke_token, user_for_key
+from sweetspot.demo.seed import password_for
 
 
 def test_login_rotates_the_session_and_lands_on_dashboard(personas):

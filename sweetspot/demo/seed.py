@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django.db import models, transaction
+from django.utils import timezone
 
+from sweetspot.agreements.models import Plan
+from sweetspot.agreements.seed import seed_agreements
+from sweetspot.catalog.models import Service
+from sweetspot.catalog.seed import seed_catalog
 from sweetspot.clients import services as client_services
 from sweetspot.clients.models import Company, Contact, EnvironmentProfile, Site
-
-from .models import Firm, Role, User
+from sweetspot.core.models import Firm, Role, User
+from sweetspot.desk.seed import seed_desk
+from sweetspot.growth.activity_services import complete_activity, log_activity
+from sweetspot.growth.models import Activity, Opportunity
+from sweetspot.growth.pipeline import create_opportunity, move_opportunity, update_opportunity
+from sweetspot.growth.services import assess_company
+from sweetspot.team.seed import seed_team
 
 DEMO_PASSWORD_SUFFIX = "-demo-2026"
 
@@ -298,26 +309,18 @@ def seed_demo(full: bool = True) -> dict[str, int]:
 
 def _seed_delivery() -> None:
     """The team, the service catalog and competitors, plans and agreements."""
-    from sweetspot.catalog.seed import seed_catalog
-    from sweetspot.team.seed import seed_team
 
     seed_team()
     seed_catalog()
-    from sweetspot.agreements.seed import seed_agreements
 
     seed_agreements()
     _link_pipeline_to_catalog()
-    from sweetspot.desk.seed import seed_desk
 
     seed_desk()
 
 
 def _link_pipeline_to_catalog() -> None:
     """Demo opportunities propose the plan closest to their fee, or catalog services."""
-    from sweetspot.agreements.models import Plan
-    from sweetspot.catalog.models import Service
-    from sweetspot.growth.models import Opportunity
-    from sweetspot.growth.pipeline import update_opportunity
 
     sam = User.objects.get(username="sam")
     plans = list(Plan.objects.filter(hourly_only=False, archived_at__isnull=True))
@@ -334,7 +337,6 @@ def _link_pipeline_to_catalog() -> None:
 
 def _seed_assessments(firm: Firm) -> None:
     """Every demo prospect (and Harbor Dental) gets an assessment from its record, by Sam."""
-    from sweetspot.growth.services import assess_company
 
     sam = User.objects.get(username="sam")
     todo = (
@@ -401,13 +403,6 @@ ACTIVITIES = [
 
 def _seed_pipeline() -> None:
     """A pipeline and a business development log for Sam; some follow-ups overdue."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from sweetspot.growth.activity_services import complete_activity, log_activity
-    from sweetspot.growth.models import Activity, Opportunity
-    from sweetspot.growth.pipeline import create_opportunity, move_opportunity
 
     sam = User.objects.get(username="sam")
     companies = {c.name: c for c in Company.objects.all()}

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from sweetspot.core.demo import demo_logins, seed_demo
+from sweetspot.demo.seed import demo_logins, seed_demo
 
 
 class Command(BaseCommand):
