@@ -13,9 +13,9 @@ Conventions:
 * the sender is the first From address, lowercased ("" when there is none);
 * Message-IDs are kept without their angle brackets and compared case-sensitively
   (only the domain check in triage ignores case);
-* the body is the first ``text/plain`` part that is not an attachment, else the first
-  ``text/html`` part converted to text; parts inside an attached ``message/rfc822`` are not
-  part of the body;
+* the body is the first ``text/plain`` part that is not an attachment (unless it is blank and
+  there is HTML), else the first ``text/html`` part converted to text; parts inside an
+  attached ``message/rfc822`` are not part of the body;
 * attachments are the parts with a filename (path components removed), with their decoded size;
 * ``attached_headers`` are the headers of attached ``message/rfc822`` and
   ``text/rfc822-headers`` parts (for bounces: the original's Message-ID and subject).
@@ -500,7 +500,9 @@ def strip_quoted(text: str) -> str:
     return "\n".join(kept)
 
 
-_HSPACE = re.compile(r"[^\S\n]+|[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b\ufeff]+")
+_HSPACE = re.compile(
+    r"(?:[^\S\n]|[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff])+"
+)
 
 
 def normalise_whitespace(text: str) -> str:
@@ -571,7 +573,7 @@ def _parse(raw: bytes) -> ParsedMessage:
             text_body = _text(part)
         elif ctype == "text/html" and html_body is None:
             html_body = _text(part)
-    if text_body is not None:
+    if text_body is not None and (text_body.strip() or html_body is None):
         body, is_html = text_body, False
     elif html_body is not None:
         body, is_html = html_to_text(html_body), True

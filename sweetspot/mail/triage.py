@@ -25,7 +25,9 @@ Decisions the issue leaves open, made here:
 * **Tokens.** The pattern's ``{number}`` stands for the ticket's ``number`` written in digits
   (leading zeros allowed); the rest of the pattern is literal and matched case-insensitively.
   Tokens naming no ticket are ignored; with several tokens naming tickets, the leftmost one
-  decides. The title loses every token of the pattern, naming a ticket or not.
+  decides. The title loses every token of the pattern, naming a ticket or not. A pattern
+  without ``{number}`` (a misconfigured firm row) falls back to ``[#{number}]``. A number
+  too long for ``int()`` names no ticket.
 * **Threading by Message-ID** checks In-Reply-To first, then References from the newest (last)
   to the oldest; the first id held by a ticket decides. Any sender may thread this way (only
   Sweetspot and the recipients know those ids).
@@ -51,7 +53,11 @@ Decisions the issue leaves open, made here:
   then the leading run of ``Re:``/``Fw:``/``Fwd:``/``AW:``/``WG:``/``Automatic reply:`` (any
   case, spaces allowed before the colon) removed, trimmed, cut to 200 characters (not trimmed
   again after the cut). An empty subject gives an empty title; the caller supplies a
-  placeholder if its model needs one.
+  placeholder if its model needs one. "Control characters" include zero-width and
+  bidirectional controls (U+200B-U+200F, U+202A-U+202E, U+2066-U+2069, U+FEFF): a subject
+  must not be able to reorder what the dispatcher reads.
+* **Read receipts** (multipart/report with ``disposition-notification``) carry no RFC 3834
+  header and are not bounces, so they follow rules 4-7 like any mail.
 * **Body.** Whitespace normalised (see ``parse.normalise_whitespace``); quoted history and the
   signature are cut (``parse.strip_quoted``) only for ``reply``, ``reopen`` and
   ``resolved_too_long_ago``. Bodies longer than :data:`BODY_LIMIT` characters are cut so that
@@ -231,7 +237,10 @@ def _first_word(value: str) -> str:
     return value.split(";", 1)[0].strip().lower()
 
 
-_CONTROL_OR_SPACE = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200b\ufeff]+")
+# Whitespace, C0/C1 controls, zero-width and bidirectional controls (spoofing in subjects).
+_CONTROL_OR_SPACE = re.compile(
+    r"[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]+"
+)
 _PREFIXES = re.compile(r"^(?:\s*(?:re|fwd?|aw|wg|automatic reply)\s*:)+\s*", re.IGNORECASE)
 
 
@@ -291,7 +300,8 @@ class _Index:
 
     def __init__(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
-        self.token = token_regex(snapshot.ticket_token or DEFAULT_TOKEN_PATTERN)
+        pattern = snapshot.ticket_token
+        self.token = token_regex(pattern if "{number}" in pattern else DEFAULT_TOKEN_PATTERN)
         self.by_message_id: dict[str, TicketIn] = {}
         self.by_number: dict[int, TicketIn] = {}
         for t in snapshot.tickets:

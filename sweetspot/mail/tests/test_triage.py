@@ -599,3 +599,71 @@ HEADER_LINES = st.sampled_from(
 def test_triage_never_raises_on_mangled_mail(headers, body):
     raw = b"\r\n".join(headers) + b"\r\n\r\n" + b"\n".join(body)
     _check(triage(parse(raw), SNAPSHOT))
+
+
+# ---------------------------------------------------------------------------------------------
+# More edges
+
+
+def test_gmail_html_only_reply_loses_attribution_and_blockquote():
+    raw = (
+        "From: milo@maplelaw.example\nSubject: Re: [#1250] VPN\n"
+        "In-Reply-To: <ticket-1250.2@brightline.example>\n"
+        "MIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n"
+        '<div dir="ltr">Dropped again.<br></div><br><div class="gmail_quote">'
+        '<div class="gmail_attr">On Thu, Mar 13, 2025 at 4:40 PM Help &lt;help@brightline.example'
+        "&gt; wrote:<br></div><blockquote>Could you tell us when?</blockquote></div>\n"
+    )
+    d = run_raw(raw)
+    assert (d.action, d.reason, d.ticket, d.body) == ("reply", "message_id", 103, "Dropped again.")
+
+
+def test_blank_text_part_falls_back_to_html():
+    raw = (
+        "From: hana@harbordental.example\nSubject: x\n"
+        'Content-Type: multipart/alternative; boundary="b"\n\n'
+        "--b\nContent-Type: text/plain\n\n \n"
+        "--b\nContent-Type: text/html\n\n<p>Real text</p>\n--b--\n"
+    )
+    assert run_raw(raw).body == "Real text"
+
+
+def test_mailer_daemon_without_domain_is_a_bounce():
+    d = run_raw(
+        msg("From: MAILER-DAEMON\nSubject: failure\nReferences: <ticket-1240.1@brightline.example>")
+    )
+    assert (d.action, d.reason, d.ticket, d.company) == ("bounce_note", "bounce", 101, 1)
+
+
+def test_read_receipt_report_is_not_a_bounce():
+    raw = (
+        "From: hana@harbordental.example\nSubject: Read: [#1234] Printer\n"
+        'Content-Type: multipart/report; report-type=disposition-notification; boundary="b"\n\n'
+        "--b\nContent-Type: text/plain\n\nYour message was read.\n"
+        "--b\nContent-Type: message/disposition-notification\n\n"
+        "Disposition: manual-action/MDN-sent-manually; displayed\n--b--\n"
+    )
+    d = run_raw(raw)
+    assert (d.action, d.reason, d.ticket, d.title) == ("reply", "token", 100, "Read: Printer")
+
+
+def test_display_name_cannot_pose_as_a_contact():
+    d = run_raw(
+        msg('From: "hana@harbordental.example" <attacker@evil.example>\nSubject: [#1234] x')
+    )
+    assert (d.action, d.reason, d.contact) == ("quarantine", "sender_not_contact", None)
+
+
+def test_bidi_and_zero_width_characters_leave_the_title():
+    assert make_title("Re:\u202e\u200b Invoice\u2066 overdue", TOKEN) == "Invoice overdue"
+
+
+def test_token_pattern_without_number_falls_back_to_the_default():
+    snap = dataclasses.replace(SNAPSHOT, ticket_token="[ticket]")
+    d = run_raw(msg("From: hana@harbordental.example\nSubject: [#1234] printer"), snap)
+    assert (d.reason, d.ticket) == ("token", 100)
+
+
+def test_huge_token_number_is_no_token():
+    d = run_raw(msg("From: hana@harbordental.example\nSubject: [#" + "9" * 5000 + "] x"))
+    assert (d.reason, d.title) == ("known_contact", "x")
