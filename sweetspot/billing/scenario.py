@@ -6,7 +6,7 @@
 Input (unknown keys are rejected; every key is required except those marked optional)::
 
     {"month": "2026-12",                                    # the run's month M, YYYY-MM
-     "rounding": {"increment_minutes": 15, "minimum_minutes": 15},   # optional, default 15/15
+     "rounding": {"increment_minutes": 15, "minimum_minutes": 15},   # optional: 15/15
      "tax_percent": {"fee": "0", "labor": "8.25", "item": "8.25"},   # percents, 0-100
      "payment_terms_days": 30,
      "people": [{"id", "bill_rate"}],
@@ -23,15 +23,15 @@ Input (unknown keys are rejected; every key is required except those marked opti
      "items": [{"id", "company", "date", "description", "quantity", "unit_price",
                 "billed"}]}
 
-Types: ids are strings (integers are accepted and read as their string); money, hours,
-quantities and tax percents are decimals, given as JSON numbers or numeric strings and read
-from the JSON text as ``Decimal`` (never through float), finite, never negative (item
-quantity above 0); minutes, days and rounding figures are integers ≥ 0 (increment ≥ 1);
-flags are JSON booleans; dates are ``YYYY-MM-DD``. An agreement's ``end`` is the last day of
-its term (a cancelled agreement's: its cancellation date) and not before ``start``. Ids are
-unique per list; an entry must name a known person and, when it has one, a known agreement
-of the same company; ``carried_in`` may only name known agreements. Duplicate JSON keys are
-rejected.
+Optional keys may also be given as ``null`` (= left out). Ids are strings (integers are
+accepted and read as their string). Money, hours, quantities and tax percents are decimals,
+given as JSON numbers or numeric strings and read from the JSON text as ``Decimal`` (never
+through float): finite, never negative, an item's quantity above 0, tax percents at most
+100. Minutes, days and rounding figures are integers ≥ 0 (increment ≥ 1); flags are JSON
+booleans; dates are ``YYYY-MM-DD``. An agreement's ``end`` is the last day of its term (a
+cancelled agreement's: its cancellation date), not before ``start``. Ids are unique per
+list; an entry must name a known person and, when it has one, a known agreement of the same
+company; ``carried_in`` may only name known agreements. Duplicate JSON keys are rejected.
 
 Output (:func:`to_json`)::
 
@@ -187,15 +187,13 @@ class ItemIn(_Strict):
 
 class ScenarioIn(_Strict):
     month: Month
-    rounding: RoundingIn = Field(
-        default_factory=lambda: RoundingIn(increment_minutes=15, minimum_minutes=15)
-    )
+    rounding: RoundingIn | None = None
     tax_percent: TaxIn
     payment_terms_days: Count
     people: list[PersonIn]
     agreements: list[AgreementIn]
-    carried_in: dict[Id, Amount] = Field(default_factory=dict)
-    payment_terms_days_by_company: dict[Id, Count] = Field(default_factory=dict)
+    carried_in: dict[Id, Amount] | None = None
+    payment_terms_days_by_company: dict[Id, Count] | None = None
     entries: list[EntryIn]
     items: list[ItemIn]
 
@@ -261,7 +259,7 @@ def _check(sc: ScenarioIn) -> list[str]:
     for i, a in enumerate(sc.agreements):
         if a.end is not None and a.end < a.start:
             errors.append(f"agreements[{i}].end: before start {a.start.isoformat()}")
-    for key in sc.carried_in:
+    for key in sc.carried_in or {}:
         if key not in agreements:
             errors.append(f"carried_in.{key}: unknown agreement {key}")
     for i, e in enumerate(sc.entries):
@@ -319,8 +317,8 @@ def parse(text: str) -> engine.BillingInput:
             )
             for a in sc.agreements
         ),
-        carried_in=dict(sc.carried_in),
-        payment_terms_by_company=dict(sc.payment_terms_days_by_company),
+        carried_in=dict(sc.carried_in or {}),
+        payment_terms_by_company=dict(sc.payment_terms_days_by_company or {}),
         entries=tuple(
             engine.Entry(
                 id=e.id,

@@ -298,6 +298,14 @@ def test_optional_keys_may_be_left_out(tmp_path):
     assert out["invoices"][2]["due"] == "2026-12-31"
 
 
+def test_optional_keys_may_be_null(tmp_path):
+    data = copy.deepcopy(SCENARIO)
+    data.update(rounding=None, carried_in=None, payment_terms_days_by_company=None)
+    out = run_ok(tmp_path, data)
+    assert out["ledgers"][0]["carried_in"] == "0.00"
+    assert out["invoices"][2]["due"] == "2026-12-31"
+
+
 def test_firm_rounding_from_the_file(tmp_path):
     data = copy.deepcopy(SCENARIO)
     data["rounding"] = {"increment_minutes": 1, "minimum_minutes": 0}
