@@ -4,9 +4,10 @@
 empty value (a header the modern ``email.policy.default`` parser cannot fold is read again from
 a ``compat32`` parse of the same bytes; a part whose charset is unknown is decoded as UTF-8 with
 replacement characters). Nothing here renders HTML: an HTML-only message is converted to text
-with the standard library ``html.parser`` (block tags become line breaks, ``<script>``/
-``<style>`` content is dropped, ``<blockquote>`` lines are prefixed with ``> `` so the quote
-cutter recognises them).
+with the standard library ``html.parser`` (block tags become line breaks; paragraphs,
+headings, lists and tables are set apart by a blank line; ``<script>``/``<style>`` content is
+dropped; ``<blockquote>`` lines are prefixed with ``> `` so the quote cutter recognises them).
+nh3 is not needed: no HTML is ever kept, only the text nodes the parser reports.
 
 Conventions:
 
@@ -346,10 +347,16 @@ _BLOCK_TAGS = frozenset(
 )
 _SKIP_TAGS = frozenset({"script", "style", "head", "title", "template", "noscript"})
 _CELL_TAGS = frozenset({"td", "th"})
+# Blocks a browser sets apart with a margin: a blank line before and after them.
+_PARAGRAPH_TAGS = frozenset(
+    ["p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "ul", "ol", "dl", "hr"]
+)
 
 
 class _HTMLText(HTMLParser):
-    """Text of an HTML document: block boundaries are one line break, <br> always is one."""
+    """Text of an HTML document, the way a browser lays it out: a block boundary (div, li, tr,
+    ...) is one line break, a paragraph-like block (p, h1-h6, blockquote, pre, table, lists)
+    is set apart by a blank line, ``<br>`` always is one line break."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -359,14 +366,24 @@ class _HTMLText(HTMLParser):
         self.line_depth = 0
         self.skip = 0
         self.pre = 0
+        self.pending_blank = False
 
     def _flush(self, keep_empty: bool) -> None:
-        line = "".join(self.current).strip()
+        line = "".join(self.current)
+        line = line.rstrip() if self.pre else line.strip()
         self.current = []
         if line or keep_empty:
+            if line and self.pending_blank and self.lines and self.lines[-1]:
+                self.lines.append("")
+            self.pending_blank = False
             prefix = "> " * self.line_depth
             self.lines.append((prefix + line).rstrip())
         self.line_depth = self.quote_depth
+
+    def _block(self, tag: str) -> None:
+        self._flush(keep_empty=False)
+        if tag in _PARAGRAPH_TAGS:
+            self.pending_blank = True
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP_TAGS:
@@ -374,7 +391,7 @@ class _HTMLText(HTMLParser):
         elif tag == "br":
             self._flush(keep_empty=True)
         elif tag in _BLOCK_TAGS:
-            self._flush(keep_empty=False)
+            self._block(tag)
             if tag == "blockquote":
                 self.quote_depth += 1
                 self.line_depth = self.quote_depth
@@ -392,7 +409,7 @@ class _HTMLText(HTMLParser):
         if tag in _SKIP_TAGS:
             self.skip = max(0, self.skip - 1)
         elif tag in _BLOCK_TAGS:
-            self._flush(keep_empty=False)
+            self._block(tag)
             if tag == "blockquote":
                 self.quote_depth = max(0, self.quote_depth - 1)
                 self.line_depth = self.quote_depth

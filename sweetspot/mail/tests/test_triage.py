@@ -156,8 +156,8 @@ def test_html_only_becomes_text_never_html():
     d = run("html_only.eml")
     assert d.title == "Shared drive \u201cClients\u201d is read-only"
     assert d.body == (
-        "Hello,\nSince this morning the Clients drive is read-only for everyone.\n"
-        "Saving a Word file fails\nCreating folders fails\nThanks & regards,\nMilo"
+        "Hello,\n\nSince this morning the Clients drive is read-only for everyone.\n\n"
+        "Saving a Word file fails\nCreating folders fails\n\nThanks & regards,\nMilo"
     )
     assert "<" not in d.body and "alert" not in d.body and "color" not in d.body
 
@@ -533,7 +533,10 @@ def test_strip_quoted_on_line_that_is_not_an_attribution_is_kept():
 
 def test_html_blocks_breaks_and_blockquotes():
     html = "<div>a</div><div><br></div><div>b<br>c</div><blockquote><p>old</p></blockquote>"
-    assert html_to_text(html) == "a\n\nb\nc\n> old"
+    assert html_to_text(html) == "a\n\nb\nc\n\n> old"
+    assert html_to_text("<p>One</p><p>Two</p>") == "One\n\nTwo"
+    assert html_to_text("<ul><li>x</li><li>y</li></ul>after") == "x\ny\n\nafter"
+    assert html_to_text("<h1>T</h1>x<pre>a  b\n c</pre>") == "T\n\nx\n\na  b\n c"
 
 
 # ---------------------------------------------------------------------------------------------
