@@ -351,7 +351,8 @@ def parse(text: str) -> engine.BillingInput:
 
 def fmt(value: Decimal) -> str:
     """Two decimals, rounded half-up: ``Decimal("0.3333…")`` → ``"0.33"``."""
-    return str(value.quantize(engine.CENT, rounding=ROUND_HALF_UP))
+    rounded = value.quantize(engine.CENT, rounding=ROUND_HALF_UP)
+    return str(abs(rounded) if rounded == 0 else rounded)  # never "-0.00"
 
 
 def _line(line: engine.Line) -> dict[str, Any]:

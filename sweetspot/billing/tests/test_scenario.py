@@ -425,3 +425,17 @@ def test_month_option_refuses_a_bad_month(capsys):
         call_command("billing_run", month="December")
     assert exc.value.code == 2
     assert "--month: must be a month YYYY-MM" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        ("0.005", "0.01"),  # half-up, not half-even
+        ("2.675", "2.68"),
+        ("0.3333333333333333333333333333", "0.33"),  # 20 min in hours
+        ("1E+2", "100.00"),
+        ("-0.001", "0.00"),  # never "-0.00"
+    ],
+)
+def test_two_decimals_half_up_for_display(value, shown):
+    assert scenario.fmt(Decimal(value)) == shown
