@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import types
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -439,3 +440,27 @@ def test_month_option_refuses_a_bad_month(capsys):
 )
 def test_two_decimals_half_up_for_display(value, shown):
     assert scenario.fmt(Decimal(value)) == shown
+
+
+def test_month_option_calls_the_services_run(monkeypatch):
+    # A stand-in services module: this test is about the command, not the live run.
+    calls: list[str] = []
+
+    def prepare_run(month: str) -> Any:
+        calls.append(month)
+        return types.SimpleNamespace(
+            invoices_created=2,
+            invoices_extended=0,
+            lines=5,
+            ledgers=1,
+            entries_billed=7,
+            items_billed=1,
+        )
+
+    fake = types.ModuleType("sweetspot.billing.services")
+    fake.prepare_run = prepare_run  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "sweetspot.billing.services", fake)
+    out = io.StringIO()
+    call_command("billing_run", month="2026-12", stdout=out)
+    assert calls == ["2026-12"]
+    assert "2 invoice(s) created" in out.getvalue()
