@@ -270,7 +270,7 @@ def _walk(part: Message, depth: int = 0) -> Iterator[tuple[Message, bool]]:
     yield part, False
     ctype = _content_type(part)
     for child in _children(part):
-        if ctype == "message/rfc822" or ctype == "message/global":
+        if ctype.startswith("message/"):  # attached mail, delivery-status header blocks
             for sub, _inside in _walk(child, depth + 1):
                 yield sub, True
         else:

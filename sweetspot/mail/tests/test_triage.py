@@ -670,3 +670,16 @@ def test_token_pattern_without_number_falls_back_to_the_default():
 def test_huge_token_number_is_no_token():
     d = run_raw(msg("From: hana@harbordental.example\nSubject: [#" + "9" * 5000 + "] x"))
     assert (d.reason, d.title) == ("known_contact", "x")
+
+
+def test_delivery_status_blocks_are_not_the_body():
+    raw = (
+        "From: postmaster@maplelaw.example\nSubject: failed\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="b"\n\n'
+        "--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx\n\n"
+        "Final-Recipient: rfc822; x@maplelaw.example\nAction: failed\n"
+        "--b\nContent-Type: message/rfc822\n\n"
+        "Message-ID: <ticket-1100.1@brightline.example>\nSubject: hi\n\nold body\n--b--\n"
+    )
+    d = run_raw(raw)
+    assert (d.action, d.reason, d.ticket, d.body) == ("bounce_note", "bounce", 102, "")
