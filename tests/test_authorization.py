@@ -1348,6 +1348,113 @@ TABLE += [
 # --- end time entry edit ---
 
 
+# --- mail in (#13) ---
+# The quarantine (held and failed mail, the message page and its actions) is the owner's and
+# the dispatcher's. An attachment is served to whoever may see its ticket (a Maple Law ticket:
+# staff and Milo; Hana 404); a held message's attachment (no ticket yet) to the quarantine's
+# people only.
+MAIL_TRIAGE = {"olivia", "dan"}
+
+
+def _mail(o: dict[str, Any]) -> dict[str, Any]:
+    """A held message, a failed one and two stored attachments, made once per test."""
+    if "mail" not in o:
+        from sweetspot.mail.intake import attachment_path  # the mail app sits above desk
+        from sweetspot.mail.models import InboundMessage, MailAttachment  # likewise
+
+        held = InboundMessage.objects.create(
+            message_id="authz-held@example.com",
+            source="pipe",
+            received_at="2026-12-01T09:00:00Z",
+            sender="stranger@example.com",
+            subject="Authz held",
+            status="quarantined",
+            action="quarantine",
+            reason="unknown_sender",
+            body="Hello",
+            decision={"title": "Authz held", "attachments": [], "notes": []},
+        )
+        failed = InboundMessage.objects.create(
+            message_id="authz-failed@example.com",
+            source="pipe",
+            received_at="2026-12-01T09:00:00Z",
+            sender="stranger@example.com",
+            subject="Authz failed",
+            status="failed",
+            error="RuntimeError: authz",
+            raw=b"From: stranger@example.com\nSubject: Authz failed\n\nHello\n",
+        )
+        path = attachment_path("authz-attachment")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"%PDF-1.4 authz")
+        on_ticket = MailAttachment.objects.create(
+            message=held,
+            ticket_id=_desk_ticket(o),
+            filename="report.pdf",
+            content_type="application/pdf",
+            size=14,
+            accepted=True,
+            stored_name="authz-attachment",
+        )
+        in_quarantine = MailAttachment.objects.create(
+            message=held,
+            filename="held.pdf",
+            content_type="application/pdf",
+            size=14,
+            accepted=True,
+            stored_name="authz-attachment",
+        )
+        o["mail"] = {
+            "held": held.pk,
+            "failed": failed.pk,
+            "on_ticket": on_ticket.pk,
+            "in_quarantine": in_quarantine.pk,
+        }
+    return o["mail"]  # type: ignore[no-any-return]
+
+
+TABLE += [
+    Row("quarantine", "get", lambda o: "/mail/quarantine/", page(200, MAIL_TRIAGE)),
+    Row(
+        "message_detail",
+        "get",
+        lambda o: f"/mail/messages/{_mail(o)['held']}/",
+        page(200, MAIL_TRIAGE),
+    ),
+    Row(
+        "message_file",
+        "post",
+        lambda o: f"/mail/messages/{_mail(o)['held']}/ticket/",
+        page(302, MAIL_TRIAGE),
+    ),
+    Row(
+        "message_discard",
+        "post",
+        lambda o: f"/mail/messages/{_mail(o)['held']}/discard/",
+        page(302, MAIL_TRIAGE),
+    ),
+    Row(
+        "message_retry",
+        "post",
+        lambda o: f"/mail/messages/{_mail(o)['failed']}/retry/",
+        page(302, MAIL_TRIAGE),
+    ),
+    Row(
+        "attachment",
+        "get",
+        lambda o: f"/mail/attachments/{_mail(o)['on_ticket']}/",
+        page(200, MAPLE_VIEWERS),
+    ),
+    Row(
+        "attachment",
+        "get",
+        lambda o: f"/mail/attachments/{_mail(o)['in_quarantine']}/",
+        page(200, MAIL_TRIAGE),
+    ),
+]
+# --- end mail in ---
+
+
 def _all_route_names() -> set[str]:
     names: set[str] = set()
 

@@ -214,6 +214,7 @@ ALLOWED = {
     "resume": {TicketStatus.WAITING},
     "resolve": {TicketStatus.ASSIGNED, TicketStatus.IN_PROGRESS, TicketStatus.WAITING},
     "close": {TicketStatus.RESOLVED},
+    "reopen": {TicketStatus.RESOLVED},
 }
 
 
@@ -318,6 +319,37 @@ def close(actor: User | None, ticket: Ticket, now: dt.datetime | None = None) ->
     return _save(actor, ticket, before)
 
 
+@transaction.atomic
+def reopen(
+    actor: User | None,
+    ticket: Ticket,
+    priority: str | None = None,
+    now: dt.datetime | None = None,
+) -> Ticket:
+    """The client came back about a resolved ticket: it is open again (in progress when it
+    has an assignee, else new). The time it spent resolved counts as a pause, so the
+    resolution clock resumes where it stopped. ``priority`` may raise the priority (a mail
+    marked important), never lower it; the due times follow as in update_ticket."""
+    _check(ticket, "reopen")
+    before = audit.snapshot(ticket)
+    moment = _now(now)
+    if ticket.resolved_at is not None:
+        floor = max([ticket.created_at.astimezone(dt.UTC)] + [b for _, b in _pauses(ticket) if b])
+        start = min(max(ticket.resolved_at.astimezone(dt.UTC), floor), moment)
+        if start < moment:
+            ticket.pauses = [*ticket.pauses, [start.isoformat(), moment.isoformat()]]
+    ticket.resolved_at = None
+    assigned = ticket.technician_id or ticket.subcontractor_id
+    ticket.status = TicketStatus.IN_PROGRESS if assigned else TicketStatus.NEW
+    if priority is not None and priority < ticket.priority:  # "P2" < "P3": more urgent
+        ticket.priority = priority
+        response, resolution = sla_targets(ticket.agreement, ticket.priority)
+        ticket.response_target_minutes = response
+        ticket.resolution_target_minutes = resolution
+    recompute_sla(ticket)
+    return _save(actor, ticket, before)
+
+
 TRANSITIONS = {
     "start": start_work,
     "wait": wait_on_client,
@@ -334,15 +366,17 @@ def add_comment(
     body: str,
     internal: bool = True,
     now: dt.datetime | None = None,
+    response: bool = True,
 ) -> TicketComment:
-    """Client contacts' comments are always client-visible; a staff comment is a response."""
+    """Client contacts' comments are always client-visible; a staff comment is a response
+    (``response=False``: a system note, e.g. one written by the mail intake, is not)."""
     if not actor.is_firm_staff:
         internal = False
     comment = TicketComment(ticket=ticket, author=actor, body=body.strip(), internal=internal)
     comment.full_clean()
     comment.save()
     audit.record(actor, AuditLog.Action.CREATE, comment, {}, audit.snapshot(comment))
-    if ticket.responded_at is None and actor.is_firm_staff:
+    if ticket.responded_at is None and actor.is_firm_staff and response:
         before = audit.snapshot(ticket)
         ticket.responded_at = _now(now)
         _save(actor, ticket, before)
