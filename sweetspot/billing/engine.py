@@ -70,6 +70,12 @@ Decisions where the issue is silent:
 * Inconsistent input (unknown agreement or person, an entry whose company differs from its
   agreement's, duplicate agreement ids, a month not on the 1st) raises ``ValueError``.
 * Rounding with an increment below 1 means exact minutes (the minimum still applies).
+  Break-fix entries (no agreement) take the firm's rounding.
+* Ids are compared as strings everywhere: (date, id) order puts "10" before "9".
+* Hours in :class:`Ledger` and labor quantities are exact Decimals (20 min = 0.333…);
+  only display rounds. ``carried_out`` is exact too: store it with enough places (or
+  round it half-up to the hundredth, as the scenario output shows it) before it comes back
+  as next month's ``carried_in``.
 """
 
 from __future__ import annotations
