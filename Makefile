@@ -52,6 +52,7 @@ test: system-deps install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	DEBUG=1 $(BIN)/mypy sweetspot config
 
 bench: install

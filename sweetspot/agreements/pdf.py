@@ -128,7 +128,7 @@ def render_html(agreement: Agreement) -> str:
 
 
 def render_pdf(agreement: Agreement) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 (WeasyPrint loads Pango at import; only PDF renders pay)
 
     pdf = HTML(string=render_html(agreement)).write_pdf()
     assert pdf is not None

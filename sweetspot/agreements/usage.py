@@ -8,6 +8,11 @@
   counted). Owner only: the view decides who sees it.
 
 An entry belongs to an agreement through its own ``agreement`` or, failing that, its ticket's.
+
+Layering: agreements sits below desk and never imports it. Time entries are reached through
+the reverse relation desk declares on ``Agreement`` (``time_entries``), the way a lower app
+may read an upper app's rows (docs/ARCHITECTURE.md, "Layers"); work types are desk's
+``WorkType`` values.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import F, Q, Sum
+from django.db.models import F, Model, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -27,6 +32,15 @@ HISTORY_DAYS = 90
 HISTORY_MONTHS = 3
 MINUTES = Decimal(60)
 CENT = Decimal("0.01")
+
+
+REMOTE, PHONE = "remote", "phone"  # desk.models.WorkType values
+
+
+def _time_entries() -> QuerySet[Model]:
+    model = Agreement._meta.get_field("time_entries").related_model
+    assert isinstance(model, type) and issubclass(model, Model)
+    return model._default_manager.all()
 
 
 def _agreement_key() -> Coalesce:
@@ -52,20 +66,19 @@ def measured_hours(
 ) -> dict[int, Measured]:
     """Agreement id → measured monthly remote/phone hours, for agreements with any time
     entry in the last 90 days (one query). Agreements without entries are absent."""
-    from sweetspot.desk.models import TimeEntry, WorkType
-
     ids = [i for i in agreement_ids if i is not None]
     if not ids:
         return {}
     today = today or timezone.localdate()
     rows = (
-        TimeEntry.objects.filter(work_date__gt=window_start(today), work_date__lte=today)
+        _time_entries()
+        .filter(work_date__gt=window_start(today), work_date__lte=today)
         .annotate(ag=_agreement_key())
         .filter(ag__in=ids)
         .values("ag")
         .annotate(
-            remote=Sum("minutes", filter=Q(work_type=WorkType.REMOTE)),
-            phone=Sum("minutes", filter=Q(work_type=WorkType.PHONE)),
+            remote=Sum("minutes", filter=Q(work_type=REMOTE)),
+            phone=Sum("minutes", filter=Q(work_type=PHONE)),
         )
         .order_by("ag")
     )
@@ -82,13 +95,10 @@ class EffectiveRate:
 
 
 def effective_rate(agreement: Agreement, today: dt.date | None = None) -> EffectiveRate:
-    from sweetspot.desk.models import TimeEntry
-
     today = today or timezone.localdate()
     minutes = (
-        TimeEntry.objects.filter(
-            work_date__gt=window_start(today), work_date__lte=today, out_of_scope=False
-        )
+        _time_entries()
+        .filter(work_date__gt=window_start(today), work_date__lte=today, out_of_scope=False)
         .annotate(ag=_agreement_key())
         .filter(ag=agreement.pk)
         .aggregate(m=Sum("minutes"))["m"]

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sweetspot.catalog.models import Service
+from sweetspot.clients.scoping import companies_visible_to
 from sweetspot.core.access import (
     AuthedHttpRequest,
     owner_required,
@@ -36,7 +37,6 @@ from sweetspot.core.access import (
     staff_required,
 )
 from sweetspot.core.models import Role
-from sweetspot.core.scoping import companies_visible_to
 from sweetspot.core.writes import add_errors
 
 from . import engine, pdf, promise, queries, revenue, services, usage

@@ -23,9 +23,9 @@ from pydantic import Field
 from sweetspot.agreements import promise, queries, revenue
 from sweetspot.agreements import services as agreement_services
 from sweetspot.catalog.models import Service
+from sweetspot.clients.scoping import companies_visible_to
 from sweetspot.core.access import AuthedHttpRequest
 from sweetspot.core.models import STAFF_ROLES, Role
-from sweetspot.core.scoping import companies_visible_to
 
 from .schemas import Strict
 

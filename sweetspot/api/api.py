@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from .agreements import router as agreements_router
 from .auth import auth
+from .billing import router as billing_router
 from .catalog import router as catalog_router
 from .certplan import router as certplan_router
 from .clients import router as clients_router
@@ -49,3 +50,4 @@ api.add_router("/", team_router)
 api.add_router("/", agreements_router)
 api.add_router("/", desk_router)
 api.add_router("/", desk_time_router)
+api.add_router("/", billing_router)

@@ -1,7 +1,7 @@
 """Service catalog, competitors, the gap analysis and its plan.
 
 Every staff role reads; owner and dispatcher write; client contacts get 404 everywhere.
-Cost rates appear only for the owner (scoping.can_see_costs), and never in the gap analysis
+Cost rates appear only for the owner (permissions.can_see_costs), and never in the gap analysis
 document, which is the same JSON `manage.py gap_analysis --json` prints.
 """
 
@@ -21,7 +21,7 @@ from sweetspot.catalog import engine, loaders, queries, report, services
 from sweetspot.catalog.models import Competitor, CompetitorOffering, Service
 from sweetspot.core.access import AuthedHttpRequest
 from sweetspot.core.models import User
-from sweetspot.core.scoping import can_see_costs
+from sweetspot.core.permissions import can_see_costs
 from sweetspot.team.models import Certification, Skill, Subcontractor, Technician
 
 from .schemas import Strict

@@ -7,8 +7,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from sweetspot.clients import queries, services
-from sweetspot.core.access import AuthedHttpRequest
-from sweetspot.core.scoping import (
+from sweetspot.clients.scoping import (
     companies_visible_to,
     contacts_visible_to,
     get_company_for,
@@ -16,6 +15,7 @@ from sweetspot.core.scoping import (
     get_site_for,
     sites_visible_to,
 )
+from sweetspot.core.access import AuthedHttpRequest
 
 from .schemas import (
     CompanyIn,

@@ -18,10 +18,11 @@ from pydantic import Field
 
 from sweetspot.catalog.models import Service
 from sweetspot.clients.models import Contact, Site
+from sweetspot.clients.scoping import companies_visible_to
 from sweetspot.core.access import AuthedHttpRequest
 from sweetspot.core.models import STAFF_ROLES, Role
-from sweetspot.core.scoping import companies_visible_to
 from sweetspot.desk import loaders, queries, services
+from sweetspot.desk.batch_views import accept, build_preview
 
 from .schemas import Strict
 
@@ -245,7 +246,6 @@ def assign_ticket(request: AuthedHttpRequest, ticket_id: int, payload: AssignIn)
 @router.post("/dispatch/batch/preview", response=dict[str, Any])
 def dispatch_batch_preview(request: AuthedHttpRequest) -> Any:
     _require(request, DISPATCHERS)
-    from sweetspot.desk.batch_views import build_preview
 
     return build_preview().to_json()
 
@@ -253,6 +253,5 @@ def dispatch_batch_preview(request: AuthedHttpRequest) -> Any:
 @router.post("/dispatch/batch/accept", response=dict[str, Any])
 def dispatch_batch_accept(request: AuthedHttpRequest) -> Any:
     _require(request, DISPATCHERS)
-    from sweetspot.desk.batch_views import accept
 
     return {"assigned": accept(request.user)}

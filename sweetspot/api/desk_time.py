@@ -17,9 +17,9 @@ from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
 from sweetspot.clients.models import Site
+from sweetspot.clients.scoping import companies_visible_to
 from sweetspot.core.access import AuthedHttpRequest
 from sweetspot.core.models import Role
-from sweetspot.core.scoping import companies_visible_to
 from sweetspot.desk import time_services, visit_services
 from sweetspot.desk.models import TimeEntry, Visit
 from sweetspot.desk.queries import tickets_visible_to

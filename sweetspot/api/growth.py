@@ -7,9 +7,9 @@ from django.http import Http404, HttpResponse
 from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from sweetspot.clients.scoping import get_company_for
 from sweetspot.core.access import AuthedHttpRequest
 from sweetspot.core.models import Firm, Role
-from sweetspot.core.scoping import get_company_for
 from sweetspot.growth import contract, services
 from sweetspot.growth.models import Assessment
 

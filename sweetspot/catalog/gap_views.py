@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sweetspot.core.access import AuthedHttpRequest, staff_required
-from sweetspot.core.scoping import can_see_costs
+from sweetspot.core.permissions import can_see_costs
 from sweetspot.core.writes import save_form
 
 from . import queries, report, services

@@ -12,6 +12,7 @@ from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.http import Http404
 
 from sweetspot.core.models import STAFF_ROLES, Role, User
+from sweetspot.team.models import Certification, Subcontractor, Technician
 
 from .loaders import requirements_prefetch
 from .models import Competitor, CompetitorOffering, PlanItem, Service, Tier
@@ -144,7 +145,6 @@ def plan_owners() -> QuerySet[User]:
 
 def remedy_objects(service_id: int | None, remedy: Any) -> dict[str, Any]:
     """The rows a gap remedy names, for a plan item (missing or archived rows -> None)."""
-    from sweetspot.team.models import Certification, Subcontractor, Technician
 
     return {
         "service": Service.objects.filter(pk=service_id, archived_at__isnull=True).first()

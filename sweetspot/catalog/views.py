@@ -1,7 +1,7 @@
 """Service catalog and competitor pages.
 
 Who: every staff role reads; owner and dispatcher edit (CATALOG_EDITORS); client contacts get
-404 everywhere. Cost rates are decided here through scoping.can_see_costs, never in templates.
+404 everywhere. Cost rates are decided here through permissions.can_see_costs, never in templates.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sweetspot.core.access import AuthedHttpRequest, roles_required, staff_required
-from sweetspot.core.scoping import can_see_costs
+from sweetspot.core.permissions import can_see_costs
 from sweetspot.core.writes import save_form
 
 from . import loaders, queries, services

@@ -11,11 +11,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sweetspot.clients.scoping import companies_visible_to, get_company_for
 from sweetspot.core.access import any_role_required, client_editor_required
 from sweetspot.core.models import Job
-from sweetspot.core.scoping import companies_visible_to, get_company_for
 
 from . import importer, queries
+from .importer import company_rows
 from .tasks import apply_import, preview_import
 
 EXPORT_COLUMNS = [
@@ -65,7 +66,6 @@ def company_export(request: HttpRequest) -> HttpResponse:
 @any_role_required
 def company_record_export(request: HttpRequest, pk: int) -> HttpResponse:
     """One company with its sites and contacts, in the import file's shape."""
-    from .importer import company_rows
 
     company = get_company_for(request.user, pk)
     return _respond(company_rows(company), _fmt(request), f"company-{company.pk}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from .models import Company, Contact, Site
@@ -73,7 +73,6 @@ def with_list_counts(qs: QuerySet[Company]) -> QuerySet[Company]:
 
 
 def company_detail(qs: QuerySet[Company]) -> QuerySet[Company]:
-    from django.db.models import Prefetch
 
     return qs.select_related("environment").prefetch_related(
         Prefetch("sites", queryset=Site.objects.filter(archived_at__isnull=True)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from sweetspot.core import audit
@@ -160,7 +161,6 @@ def _demote_other_primaries(actor: User | None, contact: Contact) -> None:
 
 
 def _check_site(contact: Contact) -> None:
-    from django.core.exceptions import ValidationError
 
     if contact.site is not None and contact.site.company_id != contact.company_id:
         raise ValidationError({"site": "That site belongs to another company."})

@@ -1,4 +1,4 @@
-"""Client book pages. Every read starts from the scoping helpers in sweetspot.core.scoping."""
+"""Client book pages. Every read starts from the scoping helpers in sweetspot.clients.scoping."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sweetspot.core.access import AuthedHttpRequest, any_role_required, client_editor_required
-from sweetspot.core.scoping import (
+from sweetspot.clients.scoping import (
     companies_visible_to,
     get_company_for,
     get_contact_for,
     get_site_for,
 )
+from sweetspot.core.access import AuthedHttpRequest, any_role_required, client_editor_required
 from sweetspot.core.writes import save_form
 
 from . import queries, services

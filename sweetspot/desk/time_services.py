@@ -88,8 +88,13 @@ def _normalise(entry: TimeEntry, *, running: bool = False) -> None:
         errors["work_date"] = "Give the date of the work."
     if entry.started_at is not None and "ended_at" not in errors:
         end = entry.ended_at or entry.started_at + dt.timedelta(seconds=1)
+        same_worker = (
+            Q(technician_id=entry.technician_id)
+            if entry.technician_id is not None
+            else Q(subcontractor_id=entry.subcontractor_id)
+        )
         overlapping = TimeEntry.objects.filter(
-            technician_id=entry.technician_id,
+            same_worker,
             started_at__isnull=False,
             started_at__lt=end,
         ).filter(Q(ended_at__gt=entry.started_at) | Q(ended_at__isnull=True))

@@ -70,8 +70,9 @@ def technician_for(user: Any, raw: Any) -> Technician:
 
 
 def entries_visible_to(user: Any) -> QuerySet[TimeEntry]:
-    """Every entry for the owner and the dispatcher, a technician's own, nothing otherwise."""
-    qs = TimeEntry.objects.select_related("technician")
+    """Every technician's entry for the owner and the dispatcher, a technician's own, nothing
+    otherwise. Subcontractors' entries are not on any timesheet (billing records them)."""
+    qs = TimeEntry.objects.select_related("technician").filter(technician__isnull=False)
     if user.role in MANAGERS:
         return qs
     tech = own_technician(user) if user.role == Role.TECHNICIAN else None
@@ -256,6 +257,7 @@ def entry_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         user=request.user,
     )
     if request.method == "POST" and form.is_valid():
+        assert entry.technician is not None  # entries_visible_to: timesheet entries only
         data = _entry_data(form, entry.technician)
         # A start or end the user did not touch keeps its seconds (a stopped timer's), so
         # saving a new note does not move the times.

@@ -15,6 +15,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
@@ -212,7 +213,6 @@ def generate(request: AuthedHttpRequest) -> HttpResponse:
     except (ValueError, Agreement.DoesNotExist, Technician.DoesNotExist) as exc:
         raise Http404("Not found") from exc
     visits = visit_services.generate_recurring(request.user, agreement, month, technician)
-    from django.contrib import messages
 
     messages.success(request, f"{len(visits)} visit(s) scheduled for {agreement.company.name}.")
     return redirect(f"/visits/?week={month.isoformat()}")

@@ -9,9 +9,11 @@ from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils import timezone
 
+from sweetspot.agreements.models import Plan
+from sweetspot.catalog.models import Service
 from sweetspot.clients.models import Company, Contact
+from sweetspot.clients.scoping import companies_visible_to, contacts_visible_to
 from sweetspot.core.models import User
-from sweetspot.core.scoping import companies_visible_to, contacts_visible_to
 
 from . import pipeline
 from .models import Activity, Opportunity, Stage
@@ -75,8 +77,6 @@ class ActivityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         instance: Activity = self.instance
         self.fields["owner"].queryset = staff_users()  # type: ignore[attr-defined]
-        from sweetspot.agreements.models import Plan
-        from sweetspot.catalog.models import Service
 
         if "plan" in self.fields:
             self.fields["plan"].queryset = Plan.objects.filter(  # type: ignore[attr-defined]
@@ -153,8 +153,6 @@ class OpportunityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         instance: Opportunity = self.instance
         self.fields["owner"].queryset = staff_users()  # type: ignore[attr-defined]
-        from sweetspot.agreements.models import Plan
-        from sweetspot.catalog.models import Service
 
         if "plan" in self.fields:
             self.fields["plan"].queryset = Plan.objects.filter(  # type: ignore[attr-defined]

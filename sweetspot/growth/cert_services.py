@@ -30,9 +30,11 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
+from sweetspot.agreements.revenue import sold_value_by_service
 from sweetspot.catalog import loaders
 from sweetspot.catalog.engine import Person
 from sweetspot.core.models import Firm, Role
+from sweetspot.desk.models import TimeEntry
 from sweetspot.team.models import (
     Certification,
     CertificationSkill,
@@ -186,7 +188,6 @@ def load_inputs(today: dt.date | None = None, firm: Firm | None = None) -> engin
 
 
 def _billable_client_entries(today: dt.date) -> QuerySet[Any]:
-    from sweetspot.desk.models import TimeEntry
 
     return TimeEntry.objects.filter(
         billable=True,
@@ -240,7 +241,6 @@ def _upper_hours(today: dt.date) -> dict[int, Decimal]:
 
 def _sold_value() -> dict[int, Decimal]:
     """Annual value of active agreements per included service (agreements' revenue module)."""
-    from sweetspot.agreements.revenue import sold_value_by_service
 
     return sold_value_by_service()
 

@@ -15,8 +15,8 @@ from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from sweetspot.clients.scoping import companies_visible_to
 from sweetspot.core.models import STAFF_ROLES, Firm, Role, User
-from sweetspot.core.scoping import companies_visible_to
 
 from . import pipeline
 from .models import Activity, Opportunity

@@ -12,7 +12,7 @@ from sweetspot.core import audit
 from sweetspot.core.models import AuditLog, Firm, User
 
 from . import contract, engine
-from .models import Assessment
+from .models import DEFAULT_STAGE_PROBABILITIES, Assessment
 
 
 def qualification_settings(firm: Firm) -> engine.QualificationSettings:
@@ -117,7 +117,6 @@ def assess_company(
 
 @transaction.atomic
 def update_stage_probabilities(actor: User | None, firm: Firm, stages: dict[str, int]) -> Firm:
-    from .models import DEFAULT_STAGE_PROBABILITIES
 
     before = {**DEFAULT_STAGE_PROBABILITIES, **(firm.stage_probabilities or {})}
     after = {**before, **stages}

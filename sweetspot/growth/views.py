@@ -11,9 +11,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sweetspot.clients.scoping import companies_visible_to, get_company_for
 from sweetspot.core.access import AuthedHttpRequest, owner_required, roles_required, staff_required
 from sweetspot.core.models import Firm, Role
-from sweetspot.core.scoping import companies_visible_to, get_company_for
 
 from . import charts, contract, engine, prospect_queries, services
 from .forms import AssessmentForm, SettingsForm

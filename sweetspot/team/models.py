@@ -1,7 +1,7 @@
 """The firm's people and what they can do: skills, certifications, technicians, subcontractors.
 
 Cost rates (what the firm pays) are owner-only: they never leave the server for other roles
-(see sweetspot.core.scoping.can_see_costs and the API's schemas).
+(see sweetspot.clients.permissions.can_see_costs and the API's schemas).
 """
 
 from __future__ import annotations

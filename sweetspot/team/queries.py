@@ -35,7 +35,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from sweetspot.core.models import STAFF_ROLES
-from sweetspot.core.scoping import can_see_costs
+from sweetspot.core.permissions import can_see_costs
 
 from .models import (
     LEVEL_RANK,

@@ -19,8 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sweetspot.core.access import AuthedHttpRequest, owner_required, staff_required
-from sweetspot.core.models import Role
-from sweetspot.core.scoping import can_see_costs
+from sweetspot.core.permissions import can_see_costs
 from sweetspot.core.writes import save_form
 
 from . import queries, services
@@ -125,15 +124,10 @@ def _technician_context(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
 
 @staff_required
 def technician_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    from sweetspot.catalog.queries import plan_items_for_technician
-
+    # Plan items (catalog) and the promise check (agreements) are template tags of those
+    # apps: team sits below both and does not import them.
     context = _technician_context(request, pk)
     context["expiring"] = [c for c in context["certs"] if c["expires_soon"]]
-    context["plan_items"] = plan_items_for_technician(pk)
-    if request.user.role in {Role.OWNER, Role.DISPATCHER, Role.SALES}:
-        from sweetspot.agreements import promise
-
-        context["result"] = promise.run()
     return render(request, "team/technician_detail.html", context)
 
 

@@ -8,16 +8,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from sweetspot.agreements import promise, revenue
+from sweetspot.clients.scoping import companies_visible_to
 from sweetspot.core.access import any_role_required
 from sweetspot.core.models import Role
-from sweetspot.core.scoping import companies_visible_to
+from sweetspot.growth import queries as bd
+from sweetspot.team.models import TechnicianCertification
 
 
 def _firm_facts(user: Any) -> dict[str, Any]:
     """A few cheap aggregates for the dashboard (a fixed number of queries)."""
-    from sweetspot.agreements import promise, revenue
-    from sweetspot.growth import queries as bd
-    from sweetspot.team.models import TechnicianCertification
 
     today = timezone.localdate()
     followups = bd.activities_visible_to(user).filter(owner=user, done_date__isnull=True)

@@ -96,7 +96,7 @@ def test_revoke_from_profile_page(client_for, personas):
 
 
 def test_cost_visibility_is_owner_only(personas):
-    from sweetspot.core.scoping import can_see_costs
+    from sweetspot.core.permissions import can_see_costs
 
     assert can_see_costs(personas["olivia"])
     for name in ["dan", "tara", "sam", "hana", "milo"]:

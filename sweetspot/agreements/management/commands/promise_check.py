@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from sweetspot.agreements import engine, scenario
+from sweetspot.agreements import engine, promise, scenario
 
 
 class Command(BaseCommand):
@@ -38,7 +38,6 @@ class Command(BaseCommand):
             result = engine.check(terms, members, services, settings)
             self.stdout.write(json.dumps(result.to_json(), indent=2))
             return
-        from sweetspot.agreements import promise
 
         result = promise.run()
         if options["json"]:

@@ -37,6 +37,8 @@ from sweetspot.clients.models import (
     Site,
 )
 from sweetspot.core.models import AuditLog, Firm
+from sweetspot.desk.models import Ticket
+from sweetspot.desk.services import DEFAULT_TARGETS
 
 BATCH_SIZE = 1000
 TICKET_BATCH = 5000
@@ -405,8 +407,6 @@ def generate(n: int, seed: int) -> dict[str, int]:
 def _ticket_chunk(
     rng: random.Random, company_ids: list[int], count: int, now: dt.datetime
 ) -> list[Any]:
-    from sweetspot.desk.models import Ticket
-    from sweetspot.desk.services import DEFAULT_TARGETS
 
     out = []
     for _ in range(count):
@@ -443,7 +443,6 @@ def _ticket_chunk(
 
 def generate_tickets(n: int, seed: int) -> int:
     """Add n tickets over the existing companies, TICKET_BATCH at a time; one audit row."""
-    from sweetspot.desk.models import Ticket
 
     company_ids = list(Company.objects.order_by("pk").values_list("pk", flat=True))
     if not company_ids:

@@ -13,9 +13,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from sweetspot.clients.models import Company, Contact, Site
+from sweetspot.core.models import STAFF_ROLES, Role
 
-from .models import STAFF_ROLES, Role
+from .models import Company, Contact, Site
 
 
 def _role(user: Any) -> str | None:
@@ -77,8 +77,3 @@ def get_contact_for(user: Any, pk: Any) -> Contact:
     return _get(  # type: ignore[no-any-return]
         contacts_visible_to(user).select_related("company", "site"), pk
     )
-
-
-def can_see_costs(user: Any) -> bool:
-    """Cost rates and margins: owner only. API schemas and queries use this, not templates."""
-    return _role(user) == Role.OWNER
