@@ -11,6 +11,12 @@ Variables (all optional except SECRET_KEY when DEBUG is off):
   EMAIL_URL-style: EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
                    EMAIL_USE_TLS, DEFAULT_FROM_EMAIL, EMAIL_BACKEND
   SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS  production hardening (defaults on when DEBUG off)
+  Mail in (IMAP polling, off while MAIL_IMAP_HOST is unset): MAIL_IMAP_HOST, MAIL_IMAP_PORT
+                   (default 993 with TLS, 143 without), MAIL_IMAP_TLS (default on),
+                   MAIL_IMAP_USER, MAIL_IMAP_PASSWORD, MAIL_IMAP_FOLDER (INBOX),
+                   MAIL_IMAP_PROCESSED_FOLDER (Processed), MAIL_IMAP_FAILED_FLAG (the IMAP
+                   keyword put on a message that failed, default $SweetspotFailed),
+                   MAIL_ATTACHMENT_DIR (default var/mail-attachments)
 
 Boolean variables accept 1/true/yes/on and 0/false/no/off (any case); anything else stops the
 start with an error naming the variable.
@@ -246,6 +252,17 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sweetspot@localhost")
+
+# Mail in (sweetspot/mail/imap.py); tests start their own Dovecot and pass its settings.
+MAIL_IMAP_HOST = os.environ.get("MAIL_IMAP_HOST", "")
+MAIL_IMAP_TLS = env_bool("MAIL_IMAP_TLS", True)
+MAIL_IMAP_PORT = int(os.environ.get("MAIL_IMAP_PORT") or (993 if MAIL_IMAP_TLS else 143))
+MAIL_IMAP_USER = os.environ.get("MAIL_IMAP_USER", "")
+MAIL_IMAP_PASSWORD = os.environ.get("MAIL_IMAP_PASSWORD", "")
+MAIL_IMAP_FOLDER = os.environ.get("MAIL_IMAP_FOLDER", "INBOX")
+MAIL_IMAP_PROCESSED_FOLDER = os.environ.get("MAIL_IMAP_PROCESSED_FOLDER", "Processed")
+MAIL_IMAP_FAILED_FLAG = os.environ.get("MAIL_IMAP_FAILED_FLAG", "$SweetspotFailed")
+MAIL_ATTACHMENT_DIR = os.environ.get("MAIL_ATTACHMENT_DIR", str(VAR_DIR / "mail-attachments"))
 
 # Background jobs (Huey). SQLite file queue by default; Redis when REDIS_URL is set.
 HUEY_IMMEDIATE = env_bool("HUEY_IMMEDIATE", TESTING)
