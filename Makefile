@@ -8,10 +8,12 @@ export DJANGO_SETTINGS_MODULE := config.settings
 
 .PHONY: run test lint bench install system-deps migrate demo clean
 
-# Debian packages the app and the browser tests need (Chromium, WeasyPrint's libraries).
+# Debian packages the app and the tests need (Chromium, WeasyPrint's libraries, Dovecot for
+# the IMAP intake tests).
 system-deps:
 	@missing=""; \
 	  [ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	  [ -x /usr/sbin/dovecot ] || missing="$$missing dovecot-imapd"; \
 	  ldconfig -p | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"; \
 	  if [ -n "$$missing" ]; then \
 	    echo "Installing Debian packages:$$missing"; \
