@@ -48,8 +48,10 @@ run: system-deps demo
 	  DEBUG=1 $(BIN)/python manage.py run_huey --quiet & \
 	  DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000 --noreload
 
+# Tests run on both cores (pytest-xdist); each worker seeds the demo once (conftest.py).
+TEST_WORKERS ?= 2
 test: system-deps install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
