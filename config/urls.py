@@ -13,6 +13,7 @@ urlpatterns = [
     path("desk/", include("sweetspot.desk.urls")),
     path("time/", include("sweetspot.desk.time_urls")),
     path("visits/", include("sweetspot.desk.visit_urls")),
+    path("billing/", include("sweetspot.billing.urls")),
     path("mail/", include("sweetspot.mail.urls")),
     path("api/v1/", include("sweetspot.api.urls")),
 ]

@@ -1348,6 +1348,161 @@ TABLE += [
 # --- end time entry edit ---
 
 
+# --- billing (#12) ---
+# Billing staff (can_run_billing: Olivia; Dan only when the owner ticks "may run billing",
+# which the demo persona does not have, so Dan and his token get 404) run billing and manage
+# invoices and items. A client contact reads their own company's issued invoices, their PDFs
+# and credit notes: the invoices here are Maple Law's (Milo 200, Hana 404); drafts are never
+# shown to a client.
+BILLERS = {"olivia"}
+INVOICE_READERS = {"olivia", "milo"}
+
+
+def _billing(o: dict[str, Any]) -> dict[str, Any]:
+    """Maple Law: an issued invoice (two item lines, one credited by a credit note) and a
+    draft with one item line, made once per test."""
+    if "billing" not in o:
+        import datetime as dt
+
+        from sweetspot.billing import services as billing_services
+        from sweetspot.billing.models import Invoice
+
+        month = dt.date.today().replace(day=1)
+        last = month - dt.timedelta(days=1)
+
+        def item(name: str) -> None:
+            billing_services.create_item(
+                None,
+                {"company": o["maple"], "date": last, "description": name, "unit_price": 10},
+            )
+
+        item("Authz cable")
+        item("Authz mouse")
+        billing_services.prepare_run(month)
+        issued = billing_services.issue(None, Invoice.objects.get(company=o["maple"]))
+        note = billing_services.credit(None, issued, [issued.lines.first().pk])
+        item("Authz keyboard")
+        billing_services.prepare_run(month)
+        draft = Invoice.objects.get(company=o["maple"], status="draft")
+        o["billing"] = {
+            "issued": issued,
+            "note": note,
+            "draft": draft,
+            "line": draft.lines.first(),
+            "month": f"{month:%Y-%m}",
+        }
+    return o["billing"]  # type: ignore[no-any-return]
+
+
+def _inv(o: dict[str, Any], key: str = "issued") -> int:
+    return _billing(o)[key].pk  # type: ignore[no-any-return]
+
+
+TABLE += [
+    Row("billing_run", "get", lambda o: "/billing/run/", page(200, BILLERS)),
+    Row("billing_run_prepare", "post", lambda o: "/billing/run/prepare/", page(302, BILLERS)),
+    Row("invoice_list", "get", lambda o: "/billing/invoices/", page(200, BILLERS | CLIENTS)),
+    Row(
+        "invoice_detail",
+        "get",
+        lambda o: f"/billing/invoices/{_inv(o)}/",
+        page(200, INVOICE_READERS),
+    ),
+    Row(
+        "invoice_pdf",
+        "get",
+        lambda o: f"/billing/invoices/{_inv(o)}/pdf/",
+        page(200, INVOICE_READERS),
+    ),
+    Row(
+        "invoice_add_line",
+        "post",
+        lambda o: f"/billing/invoices/{_inv(o, 'draft')}/lines/",
+        page(302, BILLERS),
+    ),
+    Row(
+        "invoice_discount",
+        "post",
+        lambda o: f"/billing/invoices/{_inv(o, 'draft')}/discount/",
+        page(302, BILLERS),
+    ),
+    Row(
+        "invoice_remove_line",
+        "post",
+        lambda o: f"/billing/invoices/{_inv(o, 'draft')}/lines/{_billing(o)['line'].pk}/remove/",
+        page(302, BILLERS),
+    ),
+    Row(
+        "invoice_notes",
+        "post",
+        lambda o: f"/billing/invoices/{_inv(o, 'draft')}/notes/",
+        page(302, BILLERS),
+    ),
+    Row(
+        "invoice_regenerate",
+        "post",
+        lambda o: f"/billing/invoices/{_inv(o, 'draft')}/regenerate/",
+        page(302, BILLERS),
+    ),
+    Row(
+        "invoice_issue",
+        "post",
+        lambda o: f"/billing/invoices/{_inv(o, 'draft')}/issue/",
+        page(302, BILLERS),
+    ),
+    Row(
+        "invoice_credit",
+        "post",
+        lambda o: f"/billing/invoices/{_inv(o)}/credit/",
+        page(302, BILLERS),
+    ),
+    Row(
+        "credit_note_detail",
+        "get",
+        lambda o: f"/billing/credit-notes/{_inv(o, 'note')}/",
+        page(200, INVOICE_READERS),
+    ),
+    Row("billing_items", "get", lambda o: "/billing/items/", page(200, BILLERS)),
+    Row(
+        "billing_item_delete",
+        "post",
+        lambda o: f"/billing/items/{_billing(o)['line'].work.first().item_id}/delete/",
+        page(302, BILLERS),
+    ),
+    Row(
+        "preview_billing_run",
+        "get",
+        lambda o: f"/api/v1/billing/run?month={_billing(o)['month']}",
+        api(200, BILLERS),
+    ),
+    Row(
+        "prepare_billing_run",
+        "post",
+        lambda o: "/api/v1/billing/run",
+        api(200, BILLERS),
+        body=lambda o: {"month": _billing(o)["month"]},
+        json=True,
+    ),
+    Row("list_invoices", "get", lambda o: "/api/v1/invoices", api(200, BILLERS | CLIENTS)),
+    Row("get_invoice", "get", lambda o: f"/api/v1/invoices/{_inv(o)}", api(200, INVOICE_READERS)),
+    Row(
+        "issue_invoice",
+        "post",
+        lambda o: f"/api/v1/invoices/{_inv(o, 'draft')}/issue",
+        api(200, BILLERS),
+    ),
+    Row(
+        "credit_invoice",
+        "post",
+        lambda o: f"/api/v1/invoices/{_inv(o)}/credit",
+        api(201, BILLERS),
+        body=lambda o: {"reason": "Authz"},
+        json=True,
+    ),
+]
+# --- end billing ---
+
+
 # --- mail in (#13) ---
 # The quarantine (held and failed mail, the message page and its actions) is the owner's and
 # the dispatcher's. An attachment is served to whoever may see its ticket (a Maple Law ticket:
