@@ -913,3 +913,128 @@ def test_ticket_page_time_section_is_flat(olivia):
 def test_desk_queue_for_batch_is_flat(olivia, setup):
     one, twenty = same_for_1_and_20(olivia, setup)
     assert one == twenty, f"1 row: {one} queries, 20 rows: {twenty} queries"
+
+
+# --- mail in (#13) ---
+# The quarantine lists held and failed messages with their attachments (one prefetch each);
+# the ticket page lists the mail that reached the ticket. Both flat for 1 and 20 messages.
+
+
+def _inbound(n: int, status: str, ticket: Any = None) -> None:
+    from sweetspot.mail.models import InboundMessage, MailAttachment  # mail sits above desk
+
+    for i in range(n):
+        row = InboundMessage.objects.create(
+            message_id=f"{status}-{i}-{InboundMessage.objects.count()}@x.test",
+            source="pipe",
+            received_at="2026-12-01T09:00:00Z",
+            sender=f"s{i}@x.test",
+            subject=f"Message {i}",
+            status=status,
+            action="reply" if ticket else "quarantine",
+            reason="message_id" if ticket else "unknown_sender",
+            body="Hello <b>there</b>\n" * 5,
+            ticket=ticket,
+            error="RuntimeError: x" if status == "failed" else "",
+        )
+        MailAttachment.objects.create(
+            message=row, ticket=ticket, filename=f"f{i}.pdf", size=3, accepted=True, stored_name="x"
+        )
+
+
+def test_mail_quarantine_query_count_is_flat(olivia):
+    from sweetspot.mail.models import InboundMessage  # mail sits above desk
+
+    counts = []
+    for n in (1, 20):
+        InboundMessage.objects.all().delete()
+        _inbound(n, "quarantined")
+        _inbound(n, "failed")
+        client = Client()
+        client.force_login(olivia)
+        client.get("/mail/quarantine/")
+        counts.append(count_queries(client, "/mail/quarantine/"))
+    # session, user, firm-free: held rows + their attachments, failed rows + theirs, companies
+    assert counts == [7, 7], counts
+
+
+def test_ticket_page_mail_section_is_flat(olivia):
+    from sweetspot.desk import services as desk_services  # the ticket the mail reached
+    from sweetspot.mail.models import InboundMessage  # mail sits above desk
+
+    company = make_companies(olivia, 1)[0]
+    ticket = desk_services.open_ticket(olivia, {"company": company, "subject": "Mail"})
+    counts = []
+    for n in (1, 20):
+        InboundMessage.objects.all().delete()
+        _inbound(n, "processed", ticket=ticket)
+        client = Client()
+        client.force_login(olivia)
+        url = f"/desk/tickets/{ticket.pk}/"
+        client.get(url)
+        counts.append(count_queries(client, url))
+    assert counts[0] == counts[1], counts
+
+
+def _billing_months(olivia: User) -> dict[str, Any]:
+    """Billing run of March 2026: one company (Solo: agreement Feb–Mar, an entry and an item
+    in February), issued. Run of October 2026: twenty companies (agreements from September,
+    an entry and an item each in September), left as drafts. Every draft has a fee, labor and
+    item lines with work behind them and a ledger, so both months exercise every prefetch."""
+    import datetime as dt
+    from decimal import Decimal
+
+    # Imported here: billing sits above clients, and its test helper makes signed agreements.
+    from sweetspot.billing import services as billing_services
+    from sweetspot.billing.models import Invoice
+    from sweetspot.billing.tests.conftest import make_agreement
+    from sweetspot.desk.models import TimeEntry
+    from sweetspot.team.models import Technician
+
+    tech = Technician.objects.create(name="Counter", bill_rate=Decimal("100"))
+
+    def client_with_work(company: Any, start: dt.date, end: dt.date, day: dt.date) -> None:
+        agreement = make_agreement(company, olivia, name=f"Plan {company.pk}")
+        agreement.start_date, agreement.end_date = start, end
+        agreement.save(update_fields=["start_date", "end_date"])
+        TimeEntry.objects.create(
+            technician=tech, company=company, agreement=agreement, work_date=day, minutes=700
+        )
+        billing_services.create_item(
+            olivia, {"company": company, "date": day, "description": "Cable", "unit_price": 5}
+        )
+
+    companies = make_companies(olivia, 21)
+    client_with_work(companies[0], dt.date(2026, 2, 1), dt.date(2026, 3, 31), dt.date(2026, 2, 9))
+    for company in companies[1:]:
+        client_with_work(company, dt.date(2026, 9, 1), dt.date(2027, 8, 31), dt.date(2026, 9, 9))
+    billing_services.prepare_run("2026-03", olivia)
+    billing_services.issue(olivia, Invoice.objects.get(run_month=dt.date(2026, 3, 1)))
+    billing_services.prepare_run("2026-10", olivia)
+    assert Invoice.objects.filter(run_month=dt.date(2026, 10, 1)).count() == 20
+    return {"one": companies[0]}
+
+
+@pytest.mark.parametrize(
+    "urls,expected",
+    [
+        # session, user, the run row, invoices, their lines, the work behind them, ledgers,
+        # the work behind the ledgers
+        (("/billing/run/?month=2026-03", "/billing/run/?month=2026-10"), 8),
+        # session, user, count, the page of invoices, the client filter
+        (("/billing/invoices/?status=issued", "/billing/invoices/?status=draft"), 5),
+        # token or session lookups, then the preview's six
+        (("/api/v1/billing/run?month=2026-03", "/api/v1/billing/run?month=2026-10"), 7),
+        (("/api/v1/invoices?status=issued", "/api/v1/invoices?status=draft"), 4),
+    ],
+    ids=["billing-run-preview", "invoice-list", "api-billing-run", "api-invoices"],
+)
+def test_billing_lists_are_flat(olivia, urls, expected):
+    _billing_months(olivia)
+    client = Client()
+    client.force_login(olivia)
+    counts = []
+    for url in urls:
+        client.get(url)  # warm: session, firm row
+        counts.append(count_queries(client, url))
+    assert counts == [expected, expected], counts
