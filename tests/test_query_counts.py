@@ -954,7 +954,7 @@ def test_mail_quarantine_query_count_is_flat(olivia):
         client.force_login(olivia)
         client.get("/mail/quarantine/")
         counts.append(count_queries(client, "/mail/quarantine/"))
-    # session, user, firm-free: held rows + their attachments, failed rows + theirs, companies
+    # session, user, held rows, their attachments, failed rows, theirs, the companies to file to
     assert counts == [7, 7], counts
 
 

@@ -209,6 +209,14 @@ CLIENT_USERS = [
     ("milo", "Milo", "Marsh", "Maple Law"),
 ]
 
+# The domains the clients' staff mail from (mail intake: docs/mail-example.eml is from Hana).
+MAIL_DOMAINS = {
+    "Harbor Dental": ["harbordental.example"],
+    "Maple Law": ["maplelaw.example"],
+    "Fern Bakery": ["fernbakery.example"],
+    "Northwind Logistics": ["northwind.example"],
+}
+
 
 def password_for(username: str) -> str:
     return f"{username}{DEMO_PASSWORD_SUFFIX}"
@@ -294,6 +302,9 @@ def seed_demo(full: bool = True) -> dict[str, int]:
             )
     for username, first, last, company_name in CLIENT_USERS:
         _user(username, first, last, Role.CLIENT, Company.objects.get(name=company_name))
+    for company_name, domains in MAIL_DOMAINS.items():
+        # Set once (an empty list only), so a firm's own edits survive a second seed.
+        Company.objects.filter(name=company_name, mail_domains=[]).update(mail_domains=domains)
     _seed_assessments(firm)
     _seed_pipeline()
     if full:
