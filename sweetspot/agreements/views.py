@@ -30,23 +30,23 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sweetspot.catalog.models import Service
 from sweetspot.clients.scoping import companies_visible_to
+from sweetspot.core import permissions
 from sweetspot.core.access import (
     AuthedHttpRequest,
     owner_required,
-    roles_required,
+    permission_required,
     staff_required,
 )
-from sweetspot.core.models import Role
 from sweetspot.core.writes import add_errors
 
 from . import engine, pdf, promise, queries, revenue, services, usage
 from .forms import RESOLUTION_FIELDS, RESPONSE_FIELDS, TERM_FIELDS, AgreementForm, PlanForm
 from .models import PRIORITIES, Agreement, AgreementStatus
 
-viewer_required = roles_required(*queries.AGREEMENT_VIEWERS)
-drafter_required = roles_required(*queries.DRAFTERS)
-pdf_reader_required = roles_required(*queries.AGREEMENT_VIEWERS, Role.CLIENT)
-client_required = roles_required(Role.CLIENT)
+viewer_required = permission_required(permissions.can_view_agreements)
+drafter_required = permission_required(permissions.can_draft_agreements)
+pdf_reader_required = permission_required(permissions.can_read_agreement_pdf)
+client_required = permission_required(permissions.is_client)
 
 KIND_WORDS = {
     "coverage": "Coverage",

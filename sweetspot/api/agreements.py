@@ -14,7 +14,6 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
@@ -24,9 +23,10 @@ from sweetspot.agreements import promise, queries, revenue
 from sweetspot.agreements import services as agreement_services
 from sweetspot.catalog.models import Service
 from sweetspot.clients.scoping import companies_visible_to
+from sweetspot.core import permissions
 from sweetspot.core.access import AuthedHttpRequest
-from sweetspot.core.models import STAFF_ROLES, Role
 
+from .auth import require
 from .schemas import Strict
 
 router = Router(tags=["agreements"])
@@ -47,11 +47,6 @@ def _hours(default: Any = ...) -> Any:
 
 def _minutes(default: Any = ...) -> Any:
     return Field(default, ge=0, le=1_000_000)
-
-
-def _require(request: AuthedHttpRequest, roles: frozenset[str]) -> None:
-    if request.user.role not in roles:
-        raise Http404("Not found")
 
 
 # --- schemas --------------------------------------------------------------------------------
@@ -309,7 +304,7 @@ def _plan_rows(request: AuthedHttpRequest) -> Any:
 @router.get("/plans", response=list[PlanOut])
 @paginate(PageNumberPagination, page_size=PAGE_SIZE)
 def list_plans(request: AuthedHttpRequest, filters: Query[PlanFilters]) -> Any:
-    _require(request, STAFF_ROLES)
+    require(request, permissions.is_staff)
     qs = _plan_rows(request)
     if filters.archived != "all":
         qs = qs.filter(archived_at__isnull=True)
@@ -318,7 +313,7 @@ def list_plans(request: AuthedHttpRequest, filters: Query[PlanFilters]) -> Any:
 
 @router.post("/plans", response={201: PlanOut})
 def create_plan(request: AuthedHttpRequest, payload: PlanIn) -> Any:
-    _require(request, frozenset({Role.OWNER}))
+    require(request, permissions.can_edit_plans)
     data = payload.dict()
     ids = data.pop("services")
     acknowledged = data.pop("acknowledge_unstaffed")
@@ -331,14 +326,14 @@ def create_plan(request: AuthedHttpRequest, payload: PlanIn) -> Any:
 
 @router.get("/plans/{plan_id}", response=PlanOut)
 def get_plan(request: AuthedHttpRequest, plan_id: int) -> Any:
-    _require(request, STAFF_ROLES)
+    require(request, permissions.is_staff)
     return queries.get_plan_for(request.user, plan_id)
 
 
 @router.patch("/plans/{plan_id}", response=PlanOut)
 def update_plan(request: AuthedHttpRequest, plan_id: int, payload: PlanPatch) -> Any:
     """Edits the plan for new agreements and drafts; signed agreements keep their terms."""
-    _require(request, frozenset({Role.OWNER}))
+    require(request, permissions.can_edit_plans)
     plan = queries.get_plan_for(request.user, plan_id)
     data = payload.dict(exclude_unset=True)
     ids = data.pop("services", None)
@@ -367,7 +362,7 @@ def _agreement_rows(request: AuthedHttpRequest) -> Any:
 @router.get("/agreements", response=list[AgreementOut])
 @paginate(PageNumberPagination, page_size=PAGE_SIZE)
 def list_agreements(request: AuthedHttpRequest, filters: Query[AgreementFilters]) -> Any:
-    _require(request, queries.AGREEMENT_VIEWERS)
+    require(request, permissions.can_view_agreements)
     qs = queries.filter_agreements(_agreement_rows(request), filters.dict())
     return qs.order_by("company__name", "-start_date", "pk")
 
@@ -375,7 +370,7 @@ def list_agreements(request: AuthedHttpRequest, filters: Query[AgreementFilters]
 @router.post("/agreements", response={201: AgreementOut})
 def create_agreement(request: AuthedHttpRequest, payload: AgreementIn) -> Any:
     """A draft. Its fee and terms follow the plan until the owner activates it."""
-    _require(request, queries.DRAFTERS)
+    require(request, permissions.can_draft_agreements)
     data = payload.dict()
     company = (
         companies_visible_to(request.user, include_archived=False)
@@ -399,14 +394,14 @@ def create_agreement(request: AuthedHttpRequest, payload: AgreementIn) -> Any:
 
 @router.get("/agreements/{agreement_id}", response=AgreementOut)
 def get_agreement(request: AuthedHttpRequest, agreement_id: int) -> Any:
-    _require(request, queries.AGREEMENT_VIEWERS)
+    require(request, permissions.can_view_agreements)
     return queries.get_agreement_for(request.user, agreement_id)
 
 
 @router.post("/agreements/{agreement_id}/activate", response=ActivatedOut)
 def activate_agreement(request: AuthedHttpRequest, agreement_id: int) -> Any:
     """Sign: snapshot the plan's terms; the promise check runs right after."""
-    _require(request, queries.SIGNERS)
+    require(request, permissions.can_sign_agreements)
     agreement = queries.get_agreement_for(request.user, agreement_id)
     agreement_services.activate(request.user, agreement)
     agreement.promise_check = promise.run().to_json()  # type: ignore[attr-defined]
@@ -415,14 +410,14 @@ def activate_agreement(request: AuthedHttpRequest, agreement_id: int) -> Any:
 
 @router.post("/agreements/{agreement_id}/cancel", response=AgreementOut)
 def cancel_agreement(request: AuthedHttpRequest, agreement_id: int) -> Any:
-    _require(request, queries.SIGNERS)
+    require(request, permissions.can_sign_agreements)
     agreement = queries.get_agreement_for(request.user, agreement_id)
     return agreement_services.cancel(request.user, agreement)
 
 
 @router.post("/agreements/{agreement_id}/expire", response=AgreementOut)
 def expire_agreement(request: AuthedHttpRequest, agreement_id: int) -> Any:
-    _require(request, queries.SIGNERS)
+    require(request, permissions.can_sign_agreements)
     agreement = queries.get_agreement_for(request.user, agreement_id)
     return agreement_services.expire(request.user, agreement)
 
@@ -434,7 +429,7 @@ def expire_agreement(request: AuthedHttpRequest, agreement_id: int) -> Any:
 def get_revenue(request: AuthedHttpRequest) -> Any:
     """MRR (active agreements' monthly equivalents), ARR, by segment, by client, and the
     12-month trend. Owner only."""
-    _require(request, frozenset({Role.OWNER}))
+    require(request, permissions.can_see_revenue)
     return revenue.summary()
 
 
@@ -442,5 +437,5 @@ def get_revenue(request: AuthedHttpRequest) -> Any:
 def get_promise_check(request: AuthedHttpRequest) -> Any:
     """The promise check on the live data: the same JSON as ``manage.py promise_check
     --json``."""
-    _require(request, queries.AGREEMENT_VIEWERS)
+    require(request, permissions.can_view_agreements)
     return promise.run().to_json()

@@ -12,18 +12,20 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
 from sweetspot.catalog import engine, loaders, queries, report, services
 from sweetspot.catalog.models import Competitor, CompetitorOffering, Service
+from sweetspot.core import permissions
 from sweetspot.core.access import AuthedHttpRequest
 from sweetspot.core.models import User
 from sweetspot.core.permissions import can_see_costs
 from sweetspot.team.models import Certification, Skill, Subcontractor, Technician
 
+from .auth import require
 from .schemas import Strict
 
 router = Router(tags=["service catalog"])
@@ -34,16 +36,6 @@ FocusT = Literal["micro", "sweet_spot", "upper", ""]
 KindT = Literal["train", "hire", "subcontract", "add_service"]
 PlanStatusT = Literal["open", "done", "dropped"]
 Hours = Decimal
-
-
-def _require_staff(request: AuthedHttpRequest) -> None:
-    if not request.user.is_firm_staff:
-        raise Http404("Not found")
-
-
-def _require_editor(request: AuthedHttpRequest) -> None:
-    if not queries.can_edit_catalog(request.user):
-        raise Http404("Not found")
 
 
 # --- schemas ----------------------------------------------------------------------------------
@@ -241,13 +233,13 @@ def _one(model: Any, pk: int | None, field: str, **extra: Any) -> Any:
 @router.get("/services", response=list[ServiceOut])
 @paginate(PageNumberPagination, page_size=PAGE_SIZE)
 def list_services(request: AuthedHttpRequest, filters: Query[ServiceFilters]) -> Any:
-    _require_staff(request)
+    require(request, permissions.is_staff)
     return queries.filter_services(queries.services_with_requirements(), filters.dict())
 
 
 @router.post("/services", response={201: ServiceOut})
 def create_service(request: AuthedHttpRequest, payload: ServiceIn) -> Any:
-    _require_editor(request)
+    require(request, permissions.can_edit_catalog)
     data = payload.dict()
     requirements = _requirements(payload.requirements)
     service = services.create_service(request.user, data, requirements)
@@ -256,13 +248,13 @@ def create_service(request: AuthedHttpRequest, payload: ServiceIn) -> Any:
 
 @router.get("/services/{service_id}", response=ServiceOut)
 def get_service(request: AuthedHttpRequest, service_id: int) -> Any:
-    _require_staff(request)
+    require(request, permissions.is_staff)
     return queries.get_service(service_id)
 
 
 @router.patch("/services/{service_id}", response=ServiceOut)
 def update_service(request: AuthedHttpRequest, service_id: int, payload: ServicePatch) -> Any:
-    _require_editor(request)
+    require(request, permissions.can_edit_catalog)
     service = queries.get_service(service_id)
     data = payload.dict(exclude_unset=True)
     requirements = _requirements(payload.requirements) if payload.requirements is not None else None
@@ -274,7 +266,7 @@ def update_service(request: AuthedHttpRequest, service_id: int, payload: Service
 @router.delete("/services/{service_id}", response=ServiceOut)
 def archive_service(request: AuthedHttpRequest, service_id: int) -> Any:
     """Services are archived, never deleted: plan items and history keep pointing at them."""
-    _require_editor(request)
+    require(request, permissions.can_edit_catalog)
     services.archive_service(request.user, queries.get_service(service_id))
     return queries.get_service(service_id)
 
@@ -282,7 +274,7 @@ def archive_service(request: AuthedHttpRequest, service_id: int) -> Any:
 @router.get("/services/{service_id}/depth", response=DepthOut, exclude_none=True)
 def get_service_depth(request: AuthedHttpRequest, service_id: int) -> Any:
     """In-house + outside = total (DOMAIN.md §8); cost rates for the owner only."""
-    _require_staff(request)
+    require(request, permissions.is_staff)
     service = queries.get_service(service_id)
     d = engine.depth(loaders.spec_for(service), loaders.people())
     show_costs = can_see_costs(request.user)
@@ -314,13 +306,13 @@ def get_service_depth(request: AuthedHttpRequest, service_id: int) -> Any:
 @router.get("/competitors", response=list[CompetitorOut])
 @paginate(PageNumberPagination, page_size=PAGE_SIZE)
 def list_competitors(request: AuthedHttpRequest, archived: str = "") -> Any:
-    _require_staff(request)
+    require(request, permissions.is_staff)
     return queries.filter_competitors(queries.competitors_with_offerings(), {"archived": archived})
 
 
 @router.post("/competitors", response={201: CompetitorOut})
 def create_competitor(request: AuthedHttpRequest, payload: CompetitorIn) -> Any:
-    _require_editor(request)
+    require(request, permissions.can_edit_catalog)
     ours = _services(payload.service_ids)
     with transaction.atomic():
         competitor = services.create_competitor(request.user, payload.dict())
@@ -330,7 +322,7 @@ def create_competitor(request: AuthedHttpRequest, payload: CompetitorIn) -> Any:
 
 @router.get("/competitors/{competitor_id}", response=CompetitorOut)
 def get_competitor(request: AuthedHttpRequest, competitor_id: int) -> Any:
-    _require_staff(request)
+    require(request, permissions.is_staff)
     return queries.get_competitor(competitor_id)
 
 
@@ -338,7 +330,7 @@ def get_competitor(request: AuthedHttpRequest, competitor_id: int) -> Any:
 def update_competitor(
     request: AuthedHttpRequest, competitor_id: int, payload: CompetitorPatch
 ) -> Any:
-    _require_editor(request)
+    require(request, permissions.can_edit_catalog)
     competitor = queries.get_competitor(competitor_id)
     data = payload.dict(exclude_unset=True)
     ours: list[Service] | None = None
@@ -364,7 +356,7 @@ def update_competitor(
 
 @router.delete("/competitors/{competitor_id}", response=CompetitorOut)
 def archive_competitor(request: AuthedHttpRequest, competitor_id: int) -> Any:
-    _require_editor(request)
+    require(request, permissions.can_edit_catalog)
     services.archive_competitor(request.user, queries.get_competitor(competitor_id))
     return queries.get_competitor(competitor_id)
 
@@ -375,21 +367,21 @@ def archive_competitor(request: AuthedHttpRequest, competitor_id: int) -> Any:
 @router.get("/gap-analysis")
 def get_gap_analysis(request: AuthedHttpRequest) -> HttpResponse:
     """Depth per service, gaps with ranked remedies, differentiators (no cost rates)."""
-    _require_staff(request)
+    require(request, permissions.is_staff)
     return HttpResponse(json.dumps(report.current_json()), content_type="application/json")
 
 
 @router.get("/plan-items", response=list[PlanItemOut])
 @paginate(PageNumberPagination, page_size=PAGE_SIZE)
 def list_plan_items(request: AuthedHttpRequest, filters: Query[PlanFilters]) -> Any:
-    _require_staff(request)
+    require(request, permissions.is_staff)
     return queries.filter_plan_items(queries.plan_items(), filters.dict())
 
 
 @router.post("/plan-items", response={201: PlanItemOut})
 def create_plan_item(request: AuthedHttpRequest, payload: PlanItemIn) -> Any:
     """Accept a remedy into the plan (the gap analysis page does the same)."""
-    _require_editor(request)
+    require(request, permissions.can_edit_catalog)
     data = {
         "kind": payload.kind,
         "gap": payload.gap,
@@ -406,7 +398,7 @@ def create_plan_item(request: AuthedHttpRequest, payload: PlanItemIn) -> Any:
 
 @router.patch("/plan-items/{item_id}", response=PlanItemOut)
 def update_plan_item(request: AuthedHttpRequest, item_id: int, payload: PlanItemPatch) -> Any:
-    _require_editor(request)
+    require(request, permissions.can_edit_catalog)
     return services.update_plan_item_status(
         request.user, queries.get_plan_item(item_id), payload.status
     )

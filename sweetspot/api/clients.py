@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.http import Http404
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -15,8 +14,10 @@ from sweetspot.clients.scoping import (
     get_site_for,
     sites_visible_to,
 )
+from sweetspot.core import permissions
 from sweetspot.core.access import AuthedHttpRequest
 
+from .auth import require
 from .schemas import (
     CompanyIn,
     CompanyOut,
@@ -42,11 +43,6 @@ class CompanyFilters(Schema):
     sort: str = "name"
 
 
-def _require_editor(request: AuthedHttpRequest) -> None:
-    if not request.user.can_edit_clients:
-        raise Http404("Not found")
-
-
 @router.get("/companies", response=list[CompanyOut])
 @paginate(PageNumberPagination, page_size=PAGE_SIZE)
 def list_companies(request: AuthedHttpRequest, filters: Query[CompanyFilters]) -> Any:
@@ -57,7 +53,7 @@ def list_companies(request: AuthedHttpRequest, filters: Query[CompanyFilters]) -
 
 @router.post("/companies", response={201: CompanyOut})
 def create_company(request: AuthedHttpRequest, payload: CompanyIn) -> Any:
-    _require_editor(request)
+    require(request, permissions.can_edit_clients)
     company = services.create_company(request.user, payload.dict())
     return Status(201, company)
 
@@ -69,7 +65,7 @@ def get_company(request: AuthedHttpRequest, company_id: int) -> Any:
 
 @router.patch("/companies/{company_id}", response=CompanyOut)
 def update_company(request: AuthedHttpRequest, company_id: int, payload: CompanyPatch) -> Any:
-    _require_editor(request)
+    require(request, permissions.can_edit_clients)
     company = get_company_for(request.user, company_id)
     return services.update_company(
         request.user,
@@ -81,7 +77,7 @@ def update_company(request: AuthedHttpRequest, company_id: int, payload: Company
 @router.delete("/companies/{company_id}", response=CompanyOut)
 def archive_company(request: AuthedHttpRequest, company_id: int) -> Any:
     """Companies are archived, never deleted: their history stays."""
-    _require_editor(request)
+    require(request, permissions.can_edit_clients)
     company = get_company_for(request.user, company_id)
     return services.archive_company(request.user, company)
 
@@ -95,7 +91,7 @@ def list_company_sites(request: AuthedHttpRequest, company_id: int) -> Any:
 
 @router.post("/companies/{company_id}/sites", response={201: SiteOut})
 def create_site(request: AuthedHttpRequest, company_id: int, payload: SiteIn) -> Any:
-    _require_editor(request)
+    require(request, permissions.can_edit_clients)
     company = get_company_for(request.user, company_id)
     site = services.create_site(request.user, company, payload.dict())
     return Status(201, site)
@@ -108,7 +104,7 @@ def get_site(request: AuthedHttpRequest, site_id: int) -> Any:
 
 @router.patch("/sites/{site_id}", response=SiteOut)
 def update_site(request: AuthedHttpRequest, site_id: int, payload: SitePatch) -> Any:
-    _require_editor(request)
+    require(request, permissions.can_edit_clients)
     site = get_site_for(request.user, site_id)
     return services.update_site(
         request.user,
@@ -119,7 +115,7 @@ def update_site(request: AuthedHttpRequest, site_id: int, payload: SitePatch) ->
 
 @router.delete("/sites/{site_id}", response=SiteOut)
 def archive_site(request: AuthedHttpRequest, site_id: int) -> Any:
-    _require_editor(request)
+    require(request, permissions.can_edit_clients)
     return services.archive_site(request.user, get_site_for(request.user, site_id))
 
 
@@ -139,7 +135,7 @@ def _contact_data(request: AuthedHttpRequest, data: dict[str, Any]) -> dict[str,
 
 @router.post("/companies/{company_id}/contacts", response={201: ContactOut})
 def create_contact(request: AuthedHttpRequest, company_id: int, payload: ContactIn) -> Any:
-    _require_editor(request)
+    require(request, permissions.can_edit_clients)
     company = get_company_for(request.user, company_id)
     data = _contact_data(request, payload.dict())
     contact = services.create_contact(request.user, company, data)
@@ -153,7 +149,7 @@ def get_contact(request: AuthedHttpRequest, contact_id: int) -> Any:
 
 @router.patch("/contacts/{contact_id}", response=ContactOut)
 def update_contact(request: AuthedHttpRequest, contact_id: int, payload: ContactPatch) -> Any:
-    _require_editor(request)
+    require(request, permissions.can_edit_clients)
     contact = get_contact_for(request.user, contact_id)
     data = _contact_data(request, payload.dict(exclude_unset=True))
     return services.update_contact(request.user, contact, data)
@@ -161,6 +157,6 @@ def update_contact(request: AuthedHttpRequest, contact_id: int, payload: Contact
 
 @router.delete("/contacts/{contact_id}", response=ContactOut)
 def archive_contact(request: AuthedHttpRequest, contact_id: int) -> Any:
-    _require_editor(request)
+    require(request, permissions.can_edit_clients)
     contact = get_contact_for(request.user, contact_id)
     return services.archive_contact(request.user, contact)

@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
@@ -19,27 +18,21 @@ from pydantic import Field
 from sweetspot.catalog.models import Service
 from sweetspot.clients.models import Contact, Site
 from sweetspot.clients.scoping import companies_visible_to
+from sweetspot.core import permissions
 from sweetspot.core.access import AuthedHttpRequest
-from sweetspot.core.models import STAFF_ROLES, Role
+from sweetspot.core.models import Role
 from sweetspot.desk import loaders, queries, services
 from sweetspot.desk.batch_views import accept, build_preview
 
+from .auth import require
 from .schemas import Strict
 
 router = Router(tags=["desk"])
 PAGE_SIZE = 25
-TICKET_READERS = frozenset(STAFF_ROLES | {Role.CLIENT})
-DISPATCHERS = frozenset({Role.OWNER, Role.DISPATCHER})
-WORKERS = frozenset({Role.OWNER, Role.DISPATCHER, Role.TECHNICIAN})
 
 PriorityT = Literal["P1", "P2", "P3", "P4"]
 SourceT = Literal["phone", "email", "portal", "onsite"]
 TicketStatusT = Literal["new", "assigned", "in_progress", "waiting", "resolved", "closed", "open"]
-
-
-def _require(request: AuthedHttpRequest, roles: frozenset[str]) -> None:
-    if request.user.role not in roles:
-        raise Http404("Not found")
 
 
 class TicketIn(Strict):
@@ -129,7 +122,7 @@ class AssignIn(Strict):
 @router.get("/tickets", response=list[TicketOut])
 @paginate(PageNumberPagination, page_size=PAGE_SIZE)
 def list_tickets(request: AuthedHttpRequest, filters: Query[TicketFilters]) -> Any:
-    _require(request, TICKET_READERS)
+    require(request, permissions.can_read_tickets)
     params = {k: ("1" if v is True else v) for k, v in filters.dict().items() if v}
     qs = queries.filter_tickets(queries.tickets_visible_to(request.user), params)
     return qs.order_by("-created_at", "-pk")
@@ -137,7 +130,7 @@ def list_tickets(request: AuthedHttpRequest, filters: Query[TicketFilters]) -> A
 
 @router.post("/tickets", response={201: TicketOut})
 def create_ticket(request: AuthedHttpRequest, payload: TicketIn) -> Any:
-    _require(request, TICKET_READERS)
+    require(request, permissions.can_read_tickets)
     data: dict[str, Any] = payload.dict()
     company_id = data.pop("company_id")
     service_id = data.pop("service_id")
@@ -167,13 +160,13 @@ def create_ticket(request: AuthedHttpRequest, payload: TicketIn) -> Any:
 
 @router.get("/tickets/{ticket_id}", response=TicketOut)
 def get_ticket(request: AuthedHttpRequest, ticket_id: int) -> Any:
-    _require(request, TICKET_READERS)
+    require(request, permissions.can_read_tickets)
     return queries.get_ticket_for(request.user, ticket_id)
 
 
 @router.patch("/tickets/{ticket_id}", response=TicketOut)
 def update_ticket(request: AuthedHttpRequest, ticket_id: int, payload: TicketPatch) -> Any:
-    _require(request, WORKERS)
+    require(request, permissions.does_service_work)
     ticket = queries.get_ticket_for(request.user, ticket_id)
     data: dict[str, Any] = payload.dict(exclude_unset=True)
     for key in ("subject", "description", "priority", "extra_requirements", "estimate_hours"):
@@ -202,7 +195,7 @@ def update_ticket(request: AuthedHttpRequest, ticket_id: int, payload: TicketPat
 
 @router.post("/tickets/{ticket_id}/comments", response={201: CommentOut})
 def add_comment(request: AuthedHttpRequest, ticket_id: int, payload: CommentIn) -> Any:
-    _require(request, TICKET_READERS)
+    require(request, permissions.can_read_tickets)
     ticket = queries.get_ticket_for(request.user, ticket_id)
     comment = services.add_comment(request.user, ticket, payload.body, payload.internal)
     return Status(201, comment)
@@ -210,7 +203,7 @@ def add_comment(request: AuthedHttpRequest, ticket_id: int, payload: CommentIn) 
 
 @router.get("/tickets/{ticket_id}/suggestions", response=list[SuggestionOut])
 def ticket_suggestions(request: AuthedHttpRequest, ticket_id: int) -> Any:
-    _require(request, frozenset(STAFF_ROLES))
+    require(request, permissions.is_staff)
     ticket = queries.get_ticket_for(request.user, ticket_id)
     owner = request.user.role == Role.OWNER
     return [
@@ -232,7 +225,7 @@ def ticket_suggestions(request: AuthedHttpRequest, ticket_id: int) -> Any:
 
 @router.post("/tickets/{ticket_id}/assign", response=TicketOut)
 def assign_ticket(request: AuthedHttpRequest, ticket_id: int, payload: AssignIn) -> Any:
-    _require(request, DISPATCHERS)
+    require(request, permissions.can_dispatch)
     ticket = queries.get_ticket_for(request.user, ticket_id)
     person = loaders.resolve_person(payload.person)
     if person is None:
@@ -245,13 +238,13 @@ def assign_ticket(request: AuthedHttpRequest, ticket_id: int, payload: AssignIn)
 
 @router.post("/dispatch/batch/preview", response=dict[str, Any])
 def dispatch_batch_preview(request: AuthedHttpRequest) -> Any:
-    _require(request, DISPATCHERS)
+    require(request, permissions.can_dispatch)
 
     return build_preview().to_json()
 
 
 @router.post("/dispatch/batch/accept", response=dict[str, Any])
 def dispatch_batch_accept(request: AuthedHttpRequest) -> Any:
-    _require(request, DISPATCHERS)
+    require(request, permissions.can_dispatch)
 
     return {"assigned": accept(request.user)}

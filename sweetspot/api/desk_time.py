@@ -18,12 +18,13 @@ from pydantic import Field
 
 from sweetspot.clients.models import Site
 from sweetspot.clients.scoping import companies_visible_to
+from sweetspot.core import permissions
 from sweetspot.core.access import AuthedHttpRequest
 from sweetspot.core.models import Role
 from sweetspot.desk import time_services, visit_services
 from sweetspot.desk.models import TimeEntry, Visit
 from sweetspot.desk.queries import tickets_visible_to
-from sweetspot.desk.time_views import MANAGERS, get_entry_for, own_technician
+from sweetspot.desk.time_views import get_entry_for, own_technician
 from sweetspot.team.models import Technician
 
 from .schemas import Strict
@@ -116,7 +117,7 @@ class VisitIn(Strict):
 def _scope(request: AuthedHttpRequest) -> Technician | None:
     """None for managers (everything); the user's technician for a technician; else 404."""
     user = request.user
-    if user.role in MANAGERS:
+    if permissions.can_manage_time(user):
         return None
     tech = own_technician(user) if user.role == Role.TECHNICIAN else None
     if tech is None:
@@ -168,7 +169,7 @@ def update_time_entry(request: AuthedHttpRequest, entry_id: int, payload: TimeEn
     data = payload.dict(exclude_unset=True)
     tech_id = data.pop("technician_id", None)
     if tech_id is not None and tech_id != entry.technician_id:
-        if request.user.role not in MANAGERS:
+        if not permissions.can_manage_time(request.user):
             raise Http404("Not found")
         data["technician"] = _get(Technician.objects, tech_id)
     if "ticket_id" in data:

@@ -3,19 +3,21 @@
 import json
 from typing import Any
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from sweetspot.clients.scoping import get_company_for
+from sweetspot.core import permissions
 from sweetspot.core.access import AuthedHttpRequest
-from sweetspot.core.models import Firm, Role
+from sweetspot.core.models import Firm
 from sweetspot.growth import contract, services
 from sweetspot.growth.models import Assessment
 
+from .auth import require
+
 router = Router(tags=["growth"])
 
-ASSESSORS = {Role.OWNER, Role.SALES}
 CONTRACT_DOC = {
     "requestBody": {
         "content": {
@@ -50,15 +52,10 @@ def _json(data: Any, status: int = 200) -> HttpResponse:
     return HttpResponse(json.dumps(data), status=status, content_type="application/json")
 
 
-def _require_assessor(request: AuthedHttpRequest) -> None:
-    if request.user.role not in ASSESSORS:
-        raise Http404("Not found")
-
-
 @router.post("/assessments", openapi_extra=CONTRACT_DOC)
 def assess(request: AuthedHttpRequest) -> HttpResponse:
     """Assess one prospect (object) or several (array); nothing is stored."""
-    _require_assessor(request)
+    require(request, permissions.can_assess)
     try:
         parsed = contract.parse_text(request.body or b"")
     except contract.ContractError as exc:
@@ -80,7 +77,7 @@ def assess(request: AuthedHttpRequest) -> HttpResponse:
 )
 def assess_company(request: AuthedHttpRequest, company_id: int) -> Any:
     """Assess a company from its record (empty body) or from given inputs, and store it."""
-    _require_assessor(request)
+    require(request, permissions.can_assess)
     company = get_company_for(request.user, company_id)
     inputs = None
     if request.body and request.body.strip():
@@ -101,7 +98,6 @@ def assess_company(request: AuthedHttpRequest, company_id: int) -> Any:
 @router.get("/companies/{company_id}/assessments", response=list[StoredAssessmentOut])
 @paginate(PageNumberPagination, page_size=25)
 def list_company_assessments(request: AuthedHttpRequest, company_id: int) -> Any:
-    if not request.user.is_firm_staff:
-        raise Http404("Not found")
+    require(request, permissions.is_staff)
     company = get_company_for(request.user, company_id)
     return Assessment.objects.filter(company=company)

@@ -17,11 +17,13 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field, model_serializer
 
+from sweetspot.core import permissions
 from sweetspot.core.access import AuthedHttpRequest
 from sweetspot.core.models import User
 from sweetspot.team import queries, services
 from sweetspot.team.models import Skill
 
+from .auth import require
 from .schemas import Strict
 
 router = Router(tags=["team"])
@@ -236,16 +238,6 @@ class CertFilters(Schema):
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _require_staff(request: AuthedHttpRequest) -> None:
-    if not queries.is_staff(request.user):
-        raise Http404("Not found")
-
-
-def _require_owner(request: AuthedHttpRequest) -> None:
-    if not request.user.is_owner:
-        raise Http404("Not found")
-
-
 def _technician(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
     row = queries.technician_row(request.user, pk)
     row["skills"] = [{**s, "skill": s["slug"]} for s in queries.technician_skills(row["id"])]
@@ -283,20 +275,20 @@ def _skill(slug: str) -> Skill:
 @router.get("/technicians", response=list[TechnicianOut])
 @paginate(PageNumberPagination, page_size=PAGE_SIZE)
 def list_technicians(request: AuthedHttpRequest, filters: Query[PeopleFilters]) -> Any:
-    _require_staff(request)
+    require(request, permissions.is_staff)
     return queries.technician_rows(request.user, filters.dict())
 
 
 @router.post("/technicians", response={201: TechnicianDetailOut})
 def create_technician(request: AuthedHttpRequest, payload: TechnicianIn) -> Any:
-    _require_owner(request)
+    require(request, permissions.is_owner)
     tech = services.create_technician(request.user, _with_user(payload.dict()))
     return Status(201, _technician(request, tech.pk))
 
 
 @router.get("/technicians/{technician_id}", response=TechnicianDetailOut)
 def get_technician(request: AuthedHttpRequest, technician_id: int) -> Any:
-    _require_staff(request)
+    require(request, permissions.is_staff)
     return _technician(request, technician_id)
 
 
@@ -304,7 +296,7 @@ def get_technician(request: AuthedHttpRequest, technician_id: int) -> Any:
 def update_technician(
     request: AuthedHttpRequest, technician_id: int, payload: TechnicianPatch
 ) -> Any:
-    _require_owner(request)
+    require(request, permissions.is_owner)
     tech = queries.get_technician_for(request.user, technician_id)
     services.update_technician(request.user, tech, _with_user(payload.dict(exclude_unset=True)))
     return _technician(request, tech.pk)
@@ -313,7 +305,7 @@ def update_technician(
 @router.delete("/technicians/{technician_id}", response=TechnicianDetailOut)
 def archive_technician(request: AuthedHttpRequest, technician_id: int) -> Any:
     """Technicians are archived, never deleted: they stop counting for staffing at once."""
-    _require_owner(request)
+    require(request, permissions.is_owner)
     tech = queries.get_technician_for(request.user, technician_id)
     services.archive_technician(request.user, tech)
     return _technician(request, tech.pk)
@@ -323,7 +315,7 @@ def archive_technician(request: AuthedHttpRequest, technician_id: int) -> Any:
 def set_technician_skill(
     request: AuthedHttpRequest, technician_id: int, skill_slug: str, payload: SkillLevelIn
 ) -> Any:
-    _require_owner(request)
+    require(request, permissions.is_owner)
     tech = queries.get_technician_for(request.user, technician_id)
     skill = _skill(skill_slug)
     if skill.archived_at is not None:
@@ -342,7 +334,7 @@ def set_technician_skill(
 
 @router.delete("/technicians/{technician_id}/skills/{skill_slug}", response={204: None})
 def remove_technician_skill(request: AuthedHttpRequest, technician_id: int, skill_slug: str) -> Any:
-    _require_owner(request)
+    require(request, permissions.is_owner)
     tech = queries.get_technician_for(request.user, technician_id)
     services.remove_technician_skill(request.user, tech, _skill(skill_slug))
     return Status(204, None)
@@ -354,20 +346,20 @@ def remove_technician_skill(request: AuthedHttpRequest, technician_id: int, skil
 @router.get("/subcontractors", response=list[SubcontractorOut])
 @paginate(PageNumberPagination, page_size=PAGE_SIZE)
 def list_subcontractors(request: AuthedHttpRequest, filters: Query[PeopleFilters]) -> Any:
-    _require_staff(request)
+    require(request, permissions.is_staff)
     return queries.subcontractor_rows(request.user, filters.dict())
 
 
 @router.post("/subcontractors", response={201: SubcontractorDetailOut})
 def create_subcontractor(request: AuthedHttpRequest, payload: SubcontractorIn) -> Any:
-    _require_owner(request)
+    require(request, permissions.is_owner)
     sub = services.create_subcontractor(request.user, payload.dict())
     return Status(201, _subcontractor(request, sub.pk))
 
 
 @router.get("/subcontractors/{subcontractor_id}", response=SubcontractorDetailOut)
 def get_subcontractor(request: AuthedHttpRequest, subcontractor_id: int) -> Any:
-    _require_staff(request)
+    require(request, permissions.is_staff)
     return _subcontractor(request, subcontractor_id)
 
 
@@ -375,7 +367,7 @@ def get_subcontractor(request: AuthedHttpRequest, subcontractor_id: int) -> Any:
 def update_subcontractor(
     request: AuthedHttpRequest, subcontractor_id: int, payload: SubcontractorPatch
 ) -> Any:
-    _require_owner(request)
+    require(request, permissions.is_owner)
     sub = queries.get_subcontractor_for(request.user, subcontractor_id)
     services.update_subcontractor(request.user, sub, payload.dict(exclude_unset=True))
     return _subcontractor(request, sub.pk)
@@ -383,7 +375,7 @@ def update_subcontractor(
 
 @router.delete("/subcontractors/{subcontractor_id}", response=SubcontractorDetailOut)
 def archive_subcontractor(request: AuthedHttpRequest, subcontractor_id: int) -> Any:
-    _require_owner(request)
+    require(request, permissions.is_owner)
     sub = queries.get_subcontractor_for(request.user, subcontractor_id)
     services.archive_subcontractor(request.user, sub)
     return _subcontractor(request, sub.pk)
@@ -395,14 +387,14 @@ def archive_subcontractor(request: AuthedHttpRequest, subcontractor_id: int) -> 
 @router.get("/skills", response=list[SkillOut])
 @paginate(PageNumberPagination, page_size=PAGE_SIZE)
 def list_skills(request: AuthedHttpRequest) -> Any:
-    _require_staff(request)
+    require(request, permissions.is_staff)
     return queries.skills_visible_to(request.user).order_by("group", "name")
 
 
 @router.get("/certifications", response=list[CertificationOut])
 @paginate(PageNumberPagination, page_size=PAGE_SIZE)
 def list_certifications(request: AuthedHttpRequest, filters: Query[CertFilters]) -> Any:
-    _require_staff(request)
+    require(request, permissions.is_staff)
     return queries.with_evidence(
         queries.filter_certifications(
             queries.certifications_visible_to(request.user), filters.dict()
@@ -412,7 +404,7 @@ def list_certifications(request: AuthedHttpRequest, filters: Query[CertFilters])
 
 @router.get("/certifications/{certification_id}", response=CertificationDetailOut)
 def get_certification(request: AuthedHttpRequest, certification_id: int) -> Any:
-    _require_staff(request)
+    require(request, permissions.is_staff)
     cert = queries.get_certification_for(request.user, certification_id)
     cert.holders = queries.certification_holders(request.user, cert.pk)  # type: ignore[attr-defined]
     return cert

@@ -11,17 +11,14 @@ from typing import Any
 from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.http import Http404
 
-from sweetspot.core.models import STAFF_ROLES, Role, User
+from sweetspot.core import permissions
+from sweetspot.core.models import STAFF_ROLES, User
 from sweetspot.team.models import Certification, Subcontractor, Technician
 
 from .loaders import requirements_prefetch
 from .models import Competitor, CompetitorOffering, PlanItem, Service, Tier
 
-CATALOG_EDITORS = frozenset({Role.OWNER, Role.DISPATCHER})
-
-
-def can_edit_catalog(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.role in CATALOG_EDITORS
+can_edit_catalog = permissions.can_edit_catalog
 
 
 def _get(qs: QuerySet[Any], pk: Any) -> Any:

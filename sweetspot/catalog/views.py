@@ -1,7 +1,8 @@
 """Service catalog and competitor pages.
 
-Who: every staff role reads; owner and dispatcher edit (CATALOG_EDITORS); client contacts get
-404 everywhere. Cost rates are decided here through permissions.can_see_costs, never in templates.
+Who: every staff role reads; owner and dispatcher edit (permissions.can_edit_catalog); client
+contacts get 404 everywhere. Cost rates are decided here through permissions.can_see_costs,
+never in templates.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sweetspot.core.access import AuthedHttpRequest, roles_required, staff_required
+from sweetspot.core import permissions
+from sweetspot.core.access import AuthedHttpRequest, permission_required, staff_required
 from sweetspot.core.permissions import can_see_costs
 from sweetspot.core.writes import save_form
 
@@ -22,9 +24,8 @@ from . import loaders, queries, services
 from .engine import closest_trainees, depth, missing_skills, qualifies
 from .forms import CompetitorForm, RequirementRow, RequirementRows, ServiceForm, skill_groups
 from .models import Service, Tier
-from .queries import CATALOG_EDITORS
 
-catalog_editor_required = roles_required(*CATALOG_EDITORS)
+catalog_editor_required = permission_required(permissions.can_edit_catalog)
 
 
 def _is_htmx(request: AuthedHttpRequest) -> bool:

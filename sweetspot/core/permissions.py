@@ -52,6 +52,27 @@ can_administer_users: Predicate = is_owner
 can_edit_firm_settings: Predicate = is_owner
 # Mail quarantine and intake failures: the people who sort the queue.
 can_triage_mail: Predicate = _in(DISPATCHERS)
+# Tickets: staff and client contacts (scoping narrows a client to their company).
+can_read_tickets: Predicate = is_authenticated
+can_manage_time: Predicate = _in(DISPATCHERS)  # everyone's timesheets, visits
+can_use_timer: Predicate = is_staff
+# Service catalog and competitors.
+can_edit_catalog: Predicate = _in(DISPATCHERS)
+# Growth: assessments, business development, certification planning.
+can_assess: Predicate = can_sell
+can_edit_bd: Predicate = can_sell
+can_plan_certifications: Predicate = is_staff
+# Agreements: who reads them, drafts them, signs (activates/cancels) them.
+can_view_agreements: Predicate = _in(CLIENT_EDITORS)
+can_draft_agreements: Predicate = can_sell
+can_sign_agreements: Predicate = is_owner
+can_edit_plans: Predicate = is_owner
+can_see_revenue: Predicate = is_owner
+
+
+def can_read_agreement_pdf(user: Any) -> bool:
+    """Staff who read agreements, and a client contact (their own company's, by scoping)."""
+    return can_view_agreements(user) or is_client(user)
 
 
 def can_see_costs(user: Any) -> bool:
@@ -71,6 +92,20 @@ def can_read_invoices(user: Any) -> bool:
     return can_run_billing(user) or is_client(user)
 
 
+class UserPermissions:
+    """Lazy template view: ``can.see_costs`` calls the predicate when read."""
+
+    def __init__(self, user: Any) -> None:
+        self._user = user
+
+    def __getattr__(self, name: str) -> bool:
+        try:
+            predicate = TEMPLATE_PREDICATES[name]
+        except KeyError:
+            raise AttributeError(name) from None
+        return predicate(self._user)
+
+
 # Exposed to templates as ``can`` (context processor) so no template compares role strings.
 TEMPLATE_PREDICATES: dict[str, Predicate] = {
     "staff": is_staff,
@@ -85,18 +120,8 @@ TEMPLATE_PREDICATES: dict[str, Predicate] = {
     "read_invoices": can_read_invoices,
     "administer_users": can_administer_users,
     "triage_mail": can_triage_mail,
+    "view_agreements": can_view_agreements,
+    "manage_time": can_manage_time,
+    "use_timer": can_use_timer,
+    "edit_catalog": can_edit_catalog,
 }
-
-
-class UserPermissions:
-    """Lazy template view: ``can.see_costs`` calls the predicate when read."""
-
-    def __init__(self, user: Any) -> None:
-        self._user = user
-
-    def __getattr__(self, name: str) -> bool:
-        try:
-            predicate = TEMPLATE_PREDICATES[name]
-        except KeyError:
-            raise AttributeError(name) from None
-        return predicate(self._user)

@@ -21,13 +21,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from sweetspot.core.access import AuthedHttpRequest, roles_required
-from sweetspot.core.models import Firm, Role, User
+from sweetspot.core import permissions
+from sweetspot.core.access import AuthedHttpRequest, permission_required
+from sweetspot.core.models import Firm, User
 
 from . import batch, engine, loaders, services
 from .models import Ticket, TicketStatus
 
-dispatch_required = roles_required(Role.OWNER, Role.DISPATCHER)
+dispatch_required = permission_required(permissions.can_dispatch)
 
 
 def unassigned_queue() -> list[Ticket]:

@@ -29,7 +29,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sweetspot.agreements.models import Agreement, AgreementStatus
 from sweetspot.agreements.services import terms_of
-from sweetspot.core.access import AuthedHttpRequest, roles_required
+from sweetspot.core import permissions
+from sweetspot.core.access import AuthedHttpRequest, permission_required
 from sweetspot.core.models import Role
 from sweetspot.core.writes import add_errors
 from sweetspot.team.models import Technician
@@ -38,10 +39,9 @@ from . import queries, time_services, visit_services
 from .models import CalendarFeed, TimeEntry
 from .time_forms import TimeEntryForm
 
-MANAGERS = frozenset({Role.OWNER, Role.DISPATCHER})
-timesheet_roles = roles_required(Role.OWNER, Role.DISPATCHER, Role.TECHNICIAN)
-manager_required = roles_required(*MANAGERS)
-timer_roles = roles_required(Role.OWNER, Role.DISPATCHER, Role.TECHNICIAN, Role.SALES)
+timesheet_roles = permission_required(permissions.does_service_work)
+manager_required = permission_required(permissions.can_manage_time)
+timer_roles = permission_required(permissions.can_use_timer)
 
 
 def own_technician(user: Any) -> Technician | None:
@@ -53,7 +53,7 @@ def own_technician(user: Any) -> Technician | None:
 
 def technician_for(user: Any, raw: Any) -> Technician:
     """The technician whose time the user may see: their own, or (managers) any."""
-    if user.role in MANAGERS:
+    if permissions.can_manage_time(user):
         if raw:
             try:
                 return Technician.objects.get(pk=int(raw))
@@ -73,7 +73,7 @@ def entries_visible_to(user: Any) -> QuerySet[TimeEntry]:
     """Every technician's entry for the owner and the dispatcher, a technician's own, nothing
     otherwise. Subcontractors' entries are not on any timesheet (billing records them)."""
     qs = TimeEntry.objects.select_related("technician").filter(technician__isnull=False)
-    if user.role in MANAGERS:
+    if permissions.can_manage_time(user):
         return qs
     tech = own_technician(user) if user.role == Role.TECHNICIAN else None
     if tech is None:
@@ -185,9 +185,9 @@ def timesheet(request: AuthedHttpRequest) -> HttpResponse:
                 )
     ctx = timesheet_context(tech, start) | {
         "form": form,
-        "can_pick": request.user.role in MANAGERS,
+        "can_pick": permissions.can_manage_time(request.user),
         "technicians": Technician.objects.filter(archived_at__isnull=True).only("pk", "name")
-        if request.user.role in MANAGERS
+        if permissions.can_manage_time(request.user)
         else [],
         "new_feed_key": request.session.pop("new_feed_key", None),
         "feeds": CalendarFeed.objects.filter(technician=tech, revoked_at__isnull=True),

@@ -20,7 +20,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sweetspot.clients.models import Company
-from sweetspot.core.access import AuthedHttpRequest, roles_required, staff_required
+from sweetspot.core import permissions
+from sweetspot.core.access import (
+    AuthedHttpRequest,
+    permission_required,
+    roles_required,
+    staff_required,
+)
 from sweetspot.core.models import Role
 from sweetspot.team.models import Subcontractor, Technician
 
@@ -36,11 +42,9 @@ from .forms import (
 from .models import Priority, TicketStatus
 from .time_views import own_technician
 
-WORKERS = (Role.OWNER, Role.DISPATCHER, Role.TECHNICIAN)
-DISPATCHERS = (Role.OWNER, Role.DISPATCHER)
-work_required = roles_required(*WORKERS)
-dispatch_required = roles_required(*DISPATCHERS)
-client_required = roles_required(Role.CLIENT)
+work_required = permission_required(permissions.does_service_work)
+dispatch_required = permission_required(permissions.can_dispatch)
+client_required = permission_required(permissions.is_client)
 
 
 def _is_htmx(request: AuthedHttpRequest) -> bool:
@@ -121,7 +125,7 @@ def ticket_create(request: AuthedHttpRequest) -> HttpResponse:
 def ticket_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     ticket = queries.get_ticket_for(request.user, pk)
     now = timezone.now()
-    can_dispatch = request.user.role in DISPATCHERS
+    can_dispatch = permissions.can_dispatch(request.user)
     suggestions = loaders.suggestions(ticket) if ticket.status in services.ALLOWED["assign"] else []
     entries, totals = queries.time_for_ticket(ticket)
     actions = [
@@ -146,9 +150,10 @@ def ticket_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "show_timer": own_technician(request.user) is not None,
             "suggestions": suggestions,
             "required": loaders.required_skills(ticket),
-            "can_edit": request.user.role in WORKERS and ticket.status != TicketStatus.CLOSED,
+            "can_edit": permissions.does_service_work(request.user)
+            and ticket.status != TicketStatus.CLOSED,
             "can_dispatch": can_dispatch,
-            "can_work": request.user.role in WORKERS,
+            "can_work": permissions.does_service_work(request.user),
             "actions": actions,
             "response_left": queries.clock_text(
                 ticket.response_due_at, ticket.responded_at, now, "responded"

@@ -25,7 +25,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sweetspot.agreements.models import Agreement, AgreementStatus
 from sweetspot.agreements.services import terms_of
-from sweetspot.core.access import AuthedHttpRequest, roles_required
+from sweetspot.core import permissions
+from sweetspot.core.access import AuthedHttpRequest, permission_required
 from sweetspot.core.models import Firm, Role
 from sweetspot.core.writes import add_errors
 from sweetspot.team.models import Technician
@@ -33,15 +34,15 @@ from sweetspot.team.models import Technician
 from . import ical, visit_services
 from .models import Visit, VisitStatus
 from .time_forms import VisitForm
-from .time_views import MANAGERS, month_bounds, own_technician, week_start
+from .time_views import month_bounds, own_technician, week_start
 
-viewer_roles = roles_required(Role.OWNER, Role.DISPATCHER, Role.TECHNICIAN)
-manager_required = roles_required(*MANAGERS)
+viewer_roles = permission_required(permissions.does_service_work)
+manager_required = permission_required(permissions.can_manage_time)
 
 
 def visits_visible_to(user: Any) -> QuerySet[Visit]:
     qs = Visit.objects.select_related("company", "site", "technician", "agreement")
-    if user.role in MANAGERS:
+    if permissions.can_manage_time(user):
         return qs
     tech = own_technician(user)
     if user.role == Role.TECHNICIAN and tech is not None:
@@ -102,7 +103,7 @@ def calendar_week(request: AuthedHttpRequest) -> HttpResponse:
             }
         )
     agreements = []
-    if request.user.role in MANAGERS:
+    if permissions.can_manage_time(request.user):
         agreements = list(
             Agreement.objects.filter(status=AgreementStatus.ACTIVE)
             .select_related("company", "plan")
@@ -116,10 +117,10 @@ def calendar_week(request: AuthedHttpRequest) -> HttpResponse:
             "prev_week": start - dt.timedelta(days=7),
             "next_week": start + dt.timedelta(days=7),
             "days": days,
-            "can_manage": request.user.role in MANAGERS,
+            "can_manage": permissions.can_manage_time(request.user),
             "agreements": agreements,
             "technicians": Technician.objects.filter(archived_at__isnull=True).only("pk", "name")
-            if request.user.role in MANAGERS
+            if permissions.can_manage_time(request.user)
             else [],
         },
     )
@@ -174,7 +175,7 @@ def visit_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "desk/visit_detail.html",
-        {"visit": visit, "usage": usage, "can_manage": request.user.role in MANAGERS},
+        {"visit": visit, "usage": usage, "can_manage": permissions.can_manage_time(request.user)},
     )
 
 

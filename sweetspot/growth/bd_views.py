@@ -17,8 +17,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sweetspot.core.access import AuthedHttpRequest, roles_required, staff_required
-from sweetspot.core.models import Role
+from sweetspot.core import permissions
+from sweetspot.core.access import AuthedHttpRequest, permission_required, staff_required
 from sweetspot.core.writes import save_form
 
 from . import activity_services, pipeline, queries
@@ -34,7 +34,7 @@ from .bd_forms import (
 )
 from .models import Activity, Opportunity, Stage
 
-bd_editor_required = roles_required(Role.OWNER, Role.SALES)
+bd_editor_required = permission_required(permissions.can_edit_bd)
 
 
 def _is_htmx(request: AuthedHttpRequest) -> bool:

@@ -13,12 +13,13 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from sweetspot.core.access import AuthedHttpRequest, roles_required
+from sweetspot.core import permissions
+from sweetspot.core.access import AuthedHttpRequest, permission_required
 from sweetspot.core.models import Role
 
 from . import cert_services
 
-planner_required = roles_required(*cert_services.PLANNER_ROLES)
+planner_required = permission_required(permissions.can_plan_certifications)
 SHOWN_FIRST = 5  # proposals per technician before "more"
 
 

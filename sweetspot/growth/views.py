@@ -12,14 +12,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sweetspot.clients.scoping import companies_visible_to, get_company_for
-from sweetspot.core.access import AuthedHttpRequest, owner_required, roles_required, staff_required
+from sweetspot.core import permissions
+from sweetspot.core.access import (
+    AuthedHttpRequest,
+    owner_required,
+    permission_required,
+    staff_required,
+)
 from sweetspot.core.models import Firm, Role
 
 from . import charts, contract, engine, prospect_queries, services
 from .forms import AssessmentForm, SettingsForm
 from .models import DEFAULT_STAGE_PROBABILITIES, Assessment
 
-assessor_required = roles_required(Role.OWNER, Role.SALES)
+assessor_required = permission_required(permissions.can_assess)
 
 
 def card_context(result: dict[str, Any]) -> dict[str, Any]:
