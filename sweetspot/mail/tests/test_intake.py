@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import sys
 
 import pytest
 from django.core.management import call_command
@@ -214,9 +216,6 @@ def test_a_failing_message_is_recorded_and_the_next_goes_on(harbor_mail, monkeyp
 
 
 def test_ingest_mail_command(harbor_mail, capsys, monkeypatch):
-    import io
-    import sys
-
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(eml("hana-new.eml"))))
     call_command("ingest_mail")
     out = capsys.readouterr().out
