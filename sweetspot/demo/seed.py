@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from sweetspot.agreements.models import Plan
 from sweetspot.agreements.seed import seed_agreements
+from sweetspot.billing.seed import seed_billing
 from sweetspot.catalog.models import Service
 from sweetspot.catalog.seed import seed_catalog
 from sweetspot.clients import services as client_services
@@ -328,6 +329,7 @@ def _seed_delivery() -> None:
     _link_pipeline_to_catalog()
 
     seed_desk()
+    seed_billing()
 
 
 def _link_pipeline_to_catalog() -> None:

@@ -1,0 +1,151 @@
+"""Demo billing (issue 12): ``seed_billing(today=None)``.
+
+Idempotent: does nothing when any invoice exists. On top of the desk's six months of time:
+
+* a few items (hardware and software resold, a project fee), one subcontractor entry (Quill
+  Data on Maple Law's SQL Server job, out of scope) and one break-fix entry;
+* extra on-site work for Harbor Dental last month, so last month's run has an overage line;
+* every monthly run from the first month of recorded time up to last month's, each issued
+  (so the history is billed in order, nothing late); on last month's run one line is
+  credited by a credit note (an item billed at the wrong quantity);
+* this month's run prepared and left as drafts, ready to preview and issue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from sweetspot.agreements.models import Agreement, AgreementStatus
+from sweetspot.clients.models import Company
+from sweetspot.core.models import User
+from sweetspot.desk.models import TimeEntry, WorkType
+from sweetspot.team.models import Subcontractor, Technician
+
+from . import services
+from .loaders import add_months, first_of
+from .models import Invoice, InvoiceStatus, ItemKind
+
+# company, days before the first of this month, kind, description, quantity, price, cost
+ITEMS = [
+    (
+        "Maple Law",
+        40,
+        ItemKind.SOFTWARE,
+        "Microsoft 365 Business Standard, 35 seats",
+        35,
+        12.50,
+        10,
+    ),
+    ("Maple Law", 38, ItemKind.HARDWARE, "Ubiquiti U6-Pro access point", 2, 189.00, 149),
+    ("Harbor Dental", 12, ItemKind.HARDWARE, "Dell OptiPlex 7010 for reception", 1, 899.00, 720),
+    ("Harbor Dental", 9, ItemKind.HARDWARE, "APC Smart-UPS 1500VA", 1, 649.00, 505),
+    ("Bluewater Accounting", 15, ItemKind.PROJECT, "Offsite backup setup (project)", 1, 1200, 0),
+]
+
+
+def seed_billing(today: dt.date | None = None) -> dict[str, int]:
+    if Invoice.objects.exists():
+        return {}
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        return _seed(today)
+
+
+def _seed(today: dt.date) -> dict[str, int]:
+    olivia = User.objects.filter(username="olivia").first()
+    month = first_of(today)
+    last = add_months(month, -1)
+    companies = {c.name: c for c in Company.objects.all()}
+    for name, days, kind, text, qty, price, cost in ITEMS:
+        if name in companies:
+            services.create_item(
+                olivia,
+                {
+                    "company": companies[name],
+                    "date": month - dt.timedelta(days=days),
+                    "kind": kind,
+                    "description": text,
+                    "quantity": Decimal(qty),
+                    "unit_price": Decimal(price),
+                    "unit_cost": Decimal(cost),
+                },
+            )
+    _extra_time(companies, month)
+    first_work = TimeEntry.objects.order_by("work_date").values_list("work_date", flat=True).first()
+    start = add_months(first_of(first_work), 1) if first_work else last
+    run = start
+    while run <= last:
+        services.prepare_run(run, olivia)
+        for invoice in Invoice.objects.filter(run_month=run, status=InvoiceStatus.DRAFT):
+            services.issue(olivia, invoice)
+        run = add_months(run, 1)
+    _credit_one_line(olivia, last)
+    services.prepare_run(month, olivia)
+    return {
+        "invoices": Invoice.objects.count(),
+        "drafts": Invoice.objects.filter(status=InvoiceStatus.DRAFT).count(),
+    }
+
+
+def _extra_time(companies: dict[str, Company], month: dt.date) -> None:
+    """Last month: Harbor Dental's server migration (on-site beyond its hours), Quill Data's
+    SQL Server job for Maple Law (out of scope), Ravi's break-fix visit to Fern Bakery."""
+    last = add_months(month, -1)
+    tech = Technician.objects.order_by("-bill_rate", "pk").first()
+    quill = Subcontractor.objects.filter(company_name__icontains="Quill").first()
+    harbor = companies.get("Harbor Dental")
+    harbor_ag = (
+        Agreement.objects.filter(company=harbor, status=AgreementStatus.ACTIVE).first()
+        if harbor
+        else None
+    )
+    if tech is not None and harbor_ag is not None:
+        for day, minutes in ((6, 240), (7, 240), (20, 180)):
+            TimeEntry.objects.create(
+                technician=tech,
+                company=harbor,
+                agreement=harbor_ag,
+                work_type=WorkType.ONSITE,
+                work_date=last + dt.timedelta(days=day),
+                minutes=minutes,
+                note="On site: file server migration to the new host",
+            )
+    maple = companies.get("Maple Law")
+    if quill is not None and maple is not None:
+        maple_ag = Agreement.objects.filter(company=maple, status=AgreementStatus.ACTIVE).first()
+        TimeEntry.objects.create(
+            subcontractor=quill,
+            company=maple,
+            agreement=maple_ag,
+            work_type=WorkType.REMOTE,
+            work_date=last + dt.timedelta(days=12),
+            minutes=150,
+            out_of_scope=True,
+            note="Quill Data: rebuild the failing SQL Server maintenance jobs",
+        )
+    fern = companies.get("Fern Bakery")
+    if tech is not None and fern is not None:
+        TimeEntry.objects.create(
+            technician=tech,
+            company=fern,
+            work_type=WorkType.ONSITE,
+            work_date=last + dt.timedelta(days=16),
+            minutes=95,
+            note="Break-fix: point-of-sale PC will not start",
+        )
+
+
+def _credit_one_line(actor: User | None, run: dt.date) -> None:
+    """Maple Law's access points were billed as two; one was returned: credit the line."""
+    invoice = Invoice.objects.filter(
+        run_month=run, status=InvoiceStatus.ISSUED, company__name="Maple Law"
+    ).first()
+    if invoice is None:
+        return
+    line = invoice.lines.filter(description__startswith="Ubiquiti").first()
+    if line is not None:
+        services.credit(actor, invoice, [line.pk], reason="One access point returned unopened")
