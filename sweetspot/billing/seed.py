@@ -4,10 +4,12 @@ Idempotent: does nothing when any invoice exists. On top of the desk's six month
 
 * a few items (hardware and software resold, a project fee), one subcontractor entry (Quill
   Data on Maple Law's SQL Server job, out of scope) and one break-fix entry;
-* extra on-site work for Harbor Dental last month, so last month's run has an overage line;
+* Harbor Dental's server migration two months ago (remote work beyond its included hours),
+  so last month's run has an overage line; on-site work for it last month;
 * every monthly run from the first month of recorded time up to last month's, each issued
   (so the history is billed in order, nothing late); on last month's run one line is
-  credited by a credit note (an item billed at the wrong quantity);
+  credited by a credit note (Maple Law returned one of two access points; the item is
+  corrected to one, and this month's run bills it again);
 * this month's run prepared and left as drafts, ready to preview and issue.
 """
 
@@ -27,7 +29,7 @@ from sweetspot.team.models import Subcontractor, Technician
 
 from . import services
 from .loaders import add_months, first_of
-from .models import Invoice, InvoiceStatus, ItemKind
+from .models import Invoice, InvoiceStatus, Item, ItemKind
 
 # company, days before the first of this month, kind, description, quantity, price, cost
 ITEMS = [
@@ -92,9 +94,11 @@ def _seed(today: dt.date) -> dict[str, int]:
 
 
 def _extra_time(companies: dict[str, Company], month: dt.date) -> None:
-    """Last month: Harbor Dental's server migration (on-site beyond its hours), Quill Data's
-    SQL Server job for Maple Law (out of scope), Ravi's break-fix visit to Fern Bakery."""
+    """Two months ago: Harbor Dental's server migration (remote, beyond its included hours).
+    Last month: its on-site follow-up, Quill Data's SQL Server job for Maple Law (out of
+    scope), a break-fix visit to Fern Bakery."""
     last = add_months(month, -1)
+    before = add_months(month, -2)
     tech = Technician.objects.order_by("-bill_rate", "pk").first()
     quill = Subcontractor.objects.filter(company_name__icontains="Quill").first()
     harbor = companies.get("Harbor Dental")
@@ -104,15 +108,20 @@ def _extra_time(companies: dict[str, Company], month: dt.date) -> None:
         else None
     )
     if tech is not None and harbor_ag is not None:
-        for day, minutes in ((6, 240), (7, 240), (20, 180)):
+        for day, minutes, work_type, note, on in (
+            (5, 240, WorkType.REMOTE, "File server migration: build the new host", before),
+            (6, 300, WorkType.REMOTE, "File server migration: copy shares and permissions", before),
+            (7, 200, WorkType.REMOTE, "File server migration: cut-over and checks", before),
+            (13, 180, WorkType.ONSITE, "On site: retire the old server", last),
+        ):
             TimeEntry.objects.create(
                 technician=tech,
                 company=harbor,
                 agreement=harbor_ag,
-                work_type=WorkType.ONSITE,
-                work_date=last + dt.timedelta(days=day),
+                work_type=work_type,
+                work_date=on + dt.timedelta(days=day),
                 minutes=minutes,
-                note="On site: file server migration to the new host",
+                note=note,
             )
     maple = companies.get("Maple Law")
     if quill is not None and maple is not None:
@@ -149,3 +158,5 @@ def _credit_one_line(actor: User | None, run: dt.date) -> None:
     line = invoice.lines.filter(description__startswith="Ubiquiti").first()
     if line is not None:
         services.credit(actor, invoice, [line.pk], reason="One access point returned unopened")
+        item = Item.objects.get(billing__line=line)
+        services.update_item(actor, item, {"quantity": Decimal("1")})

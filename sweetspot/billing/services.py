@@ -572,6 +572,21 @@ def create_item(actor: User | None, data: dict[str, Any]) -> Item:
     return item
 
 
+@transaction.atomic
+def update_item(actor: User | None, item: Item, data: dict[str, Any]) -> Item:
+    """Correct an item not billed now (never billed, or released by a credit note)."""
+    if item_is_billed(item):
+        raise ValidationError("This item is on an invoice: credit its line first.")
+    before = audit.snapshot(item)
+    for key in ITEM_FIELDS:
+        if key in data and data[key] is not None:
+            setattr(item, key, data[key])
+    item.full_clean()
+    item.save()
+    audit.record(actor, AuditLog.Action.UPDATE, item, before, audit.snapshot(item))
+    return item
+
+
 def item_is_billed(item: Item) -> bool:
     return BilledWork.objects.filter(item=item, released_at__isnull=True).exists()
 
