@@ -33,19 +33,11 @@ from .models import Invoice, InvoiceStatus, Item, ItemKind
 
 # company, days before the first of this month, kind, description, quantity, price, cost
 ITEMS = [
-    (
-        "Maple Law",
-        40,
-        ItemKind.SOFTWARE,
-        "Microsoft 365 Business Standard, 35 seats",
-        35,
-        12.50,
-        10,
-    ),
-    ("Maple Law", 38, ItemKind.HARDWARE, "Ubiquiti U6-Pro access point", 2, 189.00, 149),
-    ("Harbor Dental", 12, ItemKind.HARDWARE, "Dell OptiPlex 7010 for reception", 1, 899.00, 720),
-    ("Harbor Dental", 9, ItemKind.HARDWARE, "APC Smart-UPS 1500VA", 1, 649.00, 505),
-    ("Bluewater Accounting", 15, ItemKind.PROJECT, "Offsite backup setup (project)", 1, 1200, 0),
+    ("Maple Law", 40, ItemKind.SOFTWARE, "Microsoft 365 Business Standard", "35", "12.50", "10"),
+    ("Maple Law", 38, ItemKind.HARDWARE, "Ubiquiti U6-Pro access point", "2", "189.00", "149"),
+    ("Harbor Dental", 12, ItemKind.HARDWARE, "Dell OptiPlex 7010 (reception)", "1", "899", "720"),
+    ("Harbor Dental", 9, ItemKind.HARDWARE, "APC Smart-UPS 1500VA", "1", "649.00", "505.00"),
+    ("Bluewater Accounting", 15, ItemKind.PROJECT, "Offsite backup setup", "1", "1200", "0"),
 ]
 
 
