@@ -121,7 +121,7 @@ def test_generate_scale_rejects_zero():
 
 @pytest.mark.django_db
 def test_generate_scale_tickets(demo, monkeypatch):
-    from sweetspot.clients.management.commands import generate_scale
+    from sweetspot.demo.management.commands import generate_scale
     from sweetspot.desk.models import Ticket
 
     monkeypatch.setattr(generate_scale, "TICKET_BATCH", 200)  # several chunks
