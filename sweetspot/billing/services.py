@@ -133,9 +133,10 @@ def _save_result(
         inv.company_id: inv
         for inv in Invoice.objects.filter(run_month=month, status=InvoiceStatus.DRAFT)
     }
+    companies = Company.objects.in_bulk([int(inv.company) for inv in result.invoices])
     fresh = [
         Invoice(
-            company_id=int(inv.company),
+            company=companies[int(inv.company)],
             run_month=month,
             date=inv.date,
             due_date=inv.due,
@@ -236,10 +237,30 @@ def _save_result(
             )
             entry_ids.append(int(e))
     BilledWork.objects.bulk_create(links, batch_size=1000)
-    for start in range(0, len(entry_ids), 900):
-        TimeEntry.objects.filter(pk__in=entry_ids[start : start + 900]).update(billed_at=now)
-    for invoice in fresh:
-        audit.record(actor, AuditLog.Action.CREATE, invoice, {}, audit.snapshot(invoice))
+    # One statement for any number of entries: every entry with a live billing link and no
+    # billed_at is one this run just billed.
+    TimeEntry.objects.filter(
+        pk__in=BilledWork.objects.filter(released_at__isnull=True, entry__isnull=False).values(
+            "entry_id"
+        ),
+        billed_at__isnull=True,
+    ).update(billed_at=now)
+    # One audit row per new draft, written together (audit.record's row, in bulk).
+    AuditLog.objects.bulk_create(
+        [
+            AuditLog(
+                actor=_user(actor),
+                actor_label=actor.label if _user(actor) else "system",  # type: ignore[union-attr]
+                action=AuditLog.Action.CREATE,
+                object_type=Invoice._meta.label,
+                object_id=str(invoice.pk),
+                object_repr=str(invoice)[:300],
+                changes=audit.diff({}, audit.snapshot(invoice)),
+            )
+            for invoice in fresh
+        ],
+        batch_size=500,
+    )
     for invoice, before in extended:
         _recompute(invoice)
         audit.record(actor, AuditLog.Action.UPDATE, invoice, before, audit.snapshot(invoice))
