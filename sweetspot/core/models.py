@@ -33,6 +33,14 @@ class User(AbstractUser):
         related_name="portal_users",
     )
     # An owner may let a dispatcher prepare and issue invoices (permissions.can_run_billing).
+    # A client contact's login is linked to their Contact row (the portal's "who am I").
+    contact = models.OneToOneField(
+        "clients.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="login",
+    )
     may_run_billing = models.BooleanField(
         "may run billing",
         default=False,
@@ -77,6 +85,11 @@ class Firm(models.Model):
     """The firm's settings row: thresholds and weights with defaults from DOMAIN.md."""
 
     name = models.CharField(max_length=200, default="My IT firm")
+    address = models.TextField(max_length=500, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField("e-mail", blank=True)
+    # Shown on pages and PDFs; stored under MEDIA_ROOT/firm/.
+    logo = models.ImageField(upload_to="firm/", blank=True)
     micro_max_pcs = models.PositiveIntegerField(
         default=9, help_text="Companies with at most this many PCs are micro."
     )
@@ -110,6 +123,12 @@ class Firm(models.Model):
         decimal_places=2,
         default=Decimal("0.10"),
         validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    cert_payback_horizon_months = models.PositiveIntegerField(
+        "certification payback horizon (months)",
+        default=36,
+        validators=[MinValueValidator(1)],
+        help_text="A certification that pays back later than this is shown as not worth it now.",
     )
     # Promise check (DOMAIN.md §5).
     hours_per_half_day = models.DecimalField(
