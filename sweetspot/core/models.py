@@ -212,6 +212,12 @@ class Firm(models.Model):
         blank=True,
         help_text="Lower-case extensions without the dot; empty means the built-in list.",
     )
+    # Security: the owner always signs in with a second factor; this extends it to all staff.
+    require_mfa_for_staff = models.BooleanField(
+        "require a second factor (TOTP) for all staff",
+        default=False,
+        help_text="The owner always needs one; client contacts never do.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -241,17 +247,33 @@ class AuditLog(models.Model):
         DELETE = "delete", "Deleted"
         ARCHIVE = "archive", "Archived"
         RESTORE = "restore", "Restored"
+        # Security events (core.security): the object is the user concerned.
+        LOGIN = "login", "Logged in"
+        LOGIN_FAILED = "login_failed", "Login failed"
+        LOCKOUT = "lockout", "Locked out"
+        LOGOUT = "logout", "Logged out"
+        PASSWORD = "password", "Password changed"
+        MFA_ENROLLED = "mfa_enrolled", "Second factor enrolled"
+        MFA_USED = "mfa_used", "Second factor used"
+        MFA_FAILED = "mfa_failed", "Second factor refused"
+        MFA_REMOVED = "mfa_removed", "Second factor removed"
+        TOKEN_CREATED = "token_created", "API token created"
+        TOKEN_REVOKED = "token_revoked", "API token revoked"
+        SESSIONS_ENDED = "sessions_ended", "Sessions and tokens ended"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     actor_label = models.CharField(max_length=200, blank=True)
-    action = models.CharField(max_length=10, choices=Action.choices)
+    action = models.CharField(max_length=20, choices=Action.choices)
     object_type = models.CharField(max_length=100, db_index=True)
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(max_length=300)
     changes = models.JSONField(default=dict, blank=True)
+    # The request behind the row, when there was one (core.middleware.RequestContextMiddleware).
+    ip = models.GenericIPAddressField("IP address", null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]
