@@ -12,7 +12,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from sweetspot.catalog.models import Service
+from sweetspot.core import pdf as core_pdf
 from sweetspot.core.models import Firm
+from sweetspot.core.wording import BUSINESS_HOURS_NOTE, business_day_minutes, business_duration
 
 from .models import MONTHS_IN_PERIOD, PRIORITIES, Agreement, AgreementStatus, BillingCadence
 from .services import monthly_equivalent, terms_of
@@ -28,19 +30,6 @@ CADENCE_WORDS = {
     BillingCadence.QUARTERLY: "per quarter",
     BillingCadence.ANNUAL: "per year",
 }
-
-
-def duration_words(minutes: int) -> str:
-    """60 -> "1 hour", 90 -> "1.5 hours", 1440 -> "1 day", 45 -> "45 minutes"."""
-    minutes = int(minutes)
-    if minutes and minutes % 1440 == 0:
-        days = minutes // 1440
-        return f"{days} day{'s' if days != 1 else ''}"
-    if minutes >= 60 and minutes % 30 == 0:
-        hours = Decimal(minutes) / 60
-        text = f"{hours.normalize():f}"
-        return f"{text} hour{'s' if hours != 1 else ''}"
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 def number_words(value: Decimal | str) -> str:
@@ -63,6 +52,7 @@ def describe(agreement: Agreement) -> dict[str, Any]:
         {"id": s["id"], "name": s["name"], "description": descriptions.get(s["id"], "")}
         for s in terms.get("services", [])
     ]
+    day = business_day_minutes(Firm.current())
     targets = []
     for p in PRIORITIES:
         label, meaning = PRIORITY_WORDS[p]
@@ -73,8 +63,8 @@ def describe(agreement: Agreement) -> dict[str, Any]:
                 "meaning": meaning,
                 "response_minutes": terms["response_minutes"][p],
                 "resolution_minutes": terms["resolution_minutes"][p],
-                "response": duration_words(terms["response_minutes"][p]),
-                "resolution": duration_words(terms["resolution_minutes"][p]),
+                "response": business_duration(terms["response_minutes"][p], day),
+                "resolution": business_duration(terms["resolution_minutes"][p], day),
             }
         )
     return {
@@ -94,6 +84,7 @@ def describe(agreement: Agreement) -> dict[str, Any]:
         "remote_support": terms["remote_support"],
         "emergency_phone_support": terms["emergency_phone_support"],
         "targets": targets,
+        "business_hours_note": BUSINESS_HOURS_NOTE,
     }
 
 
@@ -128,8 +119,4 @@ def render_html(agreement: Agreement) -> str:
 
 
 def render_pdf(agreement: Agreement) -> bytes:
-    from weasyprint import HTML  # noqa: PLC0415 (WeasyPrint loads Pango at import; only PDF renders pay)
-
-    pdf = HTML(string=render_html(agreement)).write_pdf()
-    assert pdf is not None
-    return bytes(pdf)
+    return core_pdf.render_pdf(render_html(agreement))

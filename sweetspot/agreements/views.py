@@ -37,6 +37,8 @@ from sweetspot.core.access import (
     permission_required,
     staff_required,
 )
+from sweetspot.core.models import Firm
+from sweetspot.core.wording import business_day_minutes, business_duration
 from sweetspot.core.writes import add_errors
 
 from . import engine, pdf, promise, queries, revenue, services, usage
@@ -100,6 +102,7 @@ def plan_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         .filter(status__in=[AgreementStatus.DRAFT, AgreementStatus.ACTIVE])
         .order_by("status", "company__name")
     )
+    day = business_day_minutes(Firm.current())
     return render(
         request,
         "agreements/plan_detail.html",
@@ -111,8 +114,8 @@ def plan_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 {
                     "priority": p,
                     "label": pdf.PRIORITY_WORDS[p][0],
-                    "response": pdf.duration_words(plan.response_minutes()[p]),
-                    "resolution": pdf.duration_words(plan.resolution_minutes()[p]),
+                    "response": business_duration(plan.response_minutes()[p], day),
+                    "resolution": business_duration(plan.resolution_minutes()[p], day),
                 }
                 for p in PRIORITIES
             ],

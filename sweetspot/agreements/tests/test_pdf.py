@@ -38,7 +38,7 @@ def test_the_pdf_has_the_fee_and_every_included_service(client_for, harbor):
     assert "Agr LAN care, in plain words." in text  # the catalog's plain-language description
     assert "Brightline IT" in text and "Harbor Dental" in text
     assert "Hana Hughes" in text  # the primary contact
-    assert "P1 · Emergency" in text and "1 hour" in text
+    assert "P1 · Emergency" in text and "1 business hour" in text
     assert "2 scheduled half-days on site each month" in text
     assert "renews automatically" in text and "45 days" in text
     assert "Signatures" in text and "DRAFT" not in text
@@ -76,13 +76,19 @@ def test_who_may_download(client_for, harbor, maple):
         assert client_for(staff).get(f"/agreements/{harbor_draft.pk}/pdf/").status_code == 200
 
 
-def test_duration_words():
-    assert [pdf.duration_words(m) for m in [45, 60, 90, 480, 1440, 2880, 2400]] == [
-        "45 minutes",
-        "1 hour",
-        "1.5 hours",
-        "8 hours",
-        "1 day",
-        "2 days",
-        "40 hours",
-    ]
+def test_targets_are_in_business_terms_on_the_pdf_and_page(client_for, harbor):
+    """Issue 14 item 11: a 1,440-minute P4 target read "1 day" although the clock counts
+    business minutes (24 business hours = 2.7 business days of 9 hours); the PDF now says so
+    and states that targets run in business hours."""
+    plan = make_plan("PDF Business", [], p4_response_minutes=1440, p3_response_minutes=540)
+    agreement = make_agreement(harbor, plan)
+    text = " ".join(
+        pdf_text(client_for("hana").get(f"/agreements/{agreement.pk}/pdf/").content).split()
+    )
+    assert "24 business hours (2.7 business days)" in text
+    assert "1 business day (9 business hours)" in text
+    assert "Targets run in business hours" in text
+    assert "1 day" not in text
+    page = client_for("olivia").get(f"/agreements/{agreement.pk}/").content.decode()
+    assert "24 business hours (2.7 business days)" in page
+    assert "Targets run in business hours" in page
