@@ -21,6 +21,7 @@ from sweetspot.core.models import AuditLog, Firm, User
 from sweetspot.core.writes import assign_fields
 from sweetspot.team.models import Skill, Subcontractor, Technician
 
+from . import signals
 from .models import Source, Ticket, TicketComment, TicketStatus
 from .sla import BusinessHours, Clock
 
@@ -158,6 +159,7 @@ def open_ticket(
     ticket.full_clean(exclude=["created_by"])
     ticket.save()
     audit.record(actor, AuditLog.Action.CREATE, ticket, {}, audit.snapshot(ticket))
+    signals.notify(signals.ticket_opened, ticket.pk)
     return ticket
 
 
@@ -246,6 +248,7 @@ def assign(
 ) -> Ticket:
     _check(ticket, "assign")
     before = audit.snapshot(ticket)
+    previous = (ticket.technician_id, ticket.subcontractor_id)
     if isinstance(assignee, Technician):
         ticket.technician, ticket.subcontractor = assignee, None
     else:
@@ -253,6 +256,9 @@ def assign(
     if ticket.status == TicketStatus.NEW:
         ticket.status = TicketStatus.ASSIGNED
     _respond(ticket, actor, _now(now))
+    if (ticket.technician_id, ticket.subcontractor_id) != previous:
+        kind = "technician" if isinstance(assignee, Technician) else "subcontractor"
+        signals.notify(signals.ticket_assigned, ticket.pk, assignee=f"{kind}:{assignee.pk}")
     return _save(actor, ticket, before)
 
 
@@ -307,6 +313,7 @@ def resolve(actor: User | None, ticket: Ticket, now: dt.datetime | None = None) 
     ticket.status = TicketStatus.RESOLVED
     ticket.resolved_at = moment
     _respond(ticket, actor, moment)
+    signals.notify(signals.ticket_resolved, ticket.pk)
     return _save(actor, ticket, before)
 
 
@@ -376,6 +383,10 @@ def add_comment(
     comment.full_clean()
     comment.save()
     audit.record(actor, AuditLog.Action.CREATE, comment, {}, audit.snapshot(comment))
+    if not actor.is_firm_staff:
+        signals.notify(signals.client_replied, ticket.pk, comment_id=comment.pk)
+    elif not internal:
+        signals.notify(signals.comment_added, ticket.pk, comment_id=comment.pk)
     if ticket.responded_at is None and actor.is_firm_staff and response:
         before = audit.snapshot(ticket)
         ticket.responded_at = _now(now)
