@@ -228,8 +228,11 @@ def _check(ticket: Ticket, action: str) -> None:
 
 
 def _respond(ticket: Ticket, actor: User | None, now: dt.datetime) -> None:
-    """The first response by firm staff stops the response clock."""
-    if ticket.responded_at is None and (actor is None or actor.is_firm_staff):
+    """The first thing the client can see from a person stops the response clock (DOMAIN.md
+    §8): called only by the staff status changes the client sees (waiting on the client,
+    resolved) and by client-visible staff comments. A change without a person (``actor``
+    None: a job, the mail intake's automatic steps) is not a response."""
+    if ticket.responded_at is None and actor is not None and actor.is_firm_staff:
         ticket.responded_at = now
 
 
@@ -255,7 +258,7 @@ def assign(
         ticket.technician, ticket.subcontractor = None, assignee
     if ticket.status == TicketStatus.NEW:
         ticket.status = TicketStatus.ASSIGNED
-    _respond(ticket, actor, _now(now))
+    # An assignment is not a response: the client sees nothing from a person yet.
     if (ticket.technician_id, ticket.subcontractor_id) != previous:
         kind = "technician" if isinstance(assignee, Technician) else "subcontractor"
         signals.notify(signals.ticket_assigned, ticket.pk, assignee=f"{kind}:{assignee.pk}")
@@ -266,8 +269,7 @@ def assign(
 def start_work(actor: User | None, ticket: Ticket, now: dt.datetime | None = None) -> Ticket:
     _check(ticket, "start")
     before = audit.snapshot(ticket)
-    ticket.status = TicketStatus.IN_PROGRESS
-    _respond(ticket, actor, _now(now))
+    ticket.status = TicketStatus.IN_PROGRESS  # not a response (DOMAIN.md §8)
     return _save(actor, ticket, before)
 
 
@@ -375,8 +377,10 @@ def add_comment(
     now: dt.datetime | None = None,
     response: bool = True,
 ) -> TicketComment:
-    """Client contacts' comments are always client-visible; a staff comment is a response
-    (``response=False``: a system note, e.g. one written by the mail intake, is not)."""
+    """Client contacts' comments are always client-visible. A client-visible staff comment
+    (one recording a phone call with the client included) is the first response; an internal
+    note never is, nor a system note (``response=False``, e.g. one written by the mail
+    intake) (DOMAIN.md §8)."""
     if not actor.is_firm_staff:
         internal = False
     comment = TicketComment(ticket=ticket, author=actor, body=body.strip(), internal=internal)
@@ -387,8 +391,8 @@ def add_comment(
         signals.notify(signals.client_replied, ticket.pk, comment_id=comment.pk)
     elif not internal:
         signals.notify(signals.comment_added, ticket.pk, comment_id=comment.pk)
-    if ticket.responded_at is None and actor.is_firm_staff and response:
+    if ticket.responded_at is None and actor.is_firm_staff and response and not internal:
         before = audit.snapshot(ticket)
-        ticket.responded_at = _now(now)
+        _respond(ticket, actor, _now(now))
         _save(actor, ticket, before)
     return comment

@@ -55,10 +55,12 @@ def test_pause_and_resume_move_the_resolution_due(firm, personas, maple):
     ticket = _open(dan, maple, "P2")
     tech = Technician.objects.create(name="Tess")
     services.assign(dan, ticket, tech, now=MONDAY_10 + dt.timedelta(minutes=30))
-    assert ticket.responded_at == MONDAY_10 + dt.timedelta(minutes=30)
+    assert ticket.responded_at is None  # an assignment is not a response
     assert ticket.status == TicketStatus.ASSIGNED
     services.start_work(dan, ticket, now=MONDAY_10 + dt.timedelta(hours=1))
+    assert ticket.responded_at is None
     services.wait_on_client(dan, ticket, now=MONDAY_10 + dt.timedelta(hours=1))
+    assert ticket.responded_at == MONDAY_10 + dt.timedelta(hours=1)
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.WAITING
     assert ticket.resolution_due_at is None and ticket.resolution_at_risk_at is None
@@ -81,8 +83,52 @@ def test_staff_comment_is_first_response_client_comment_is_not(firm, personas, h
     c = services.add_comment(personas["hana"], ticket, "Any news?", internal=True)
     assert c.internal is False
     assert ticket.responded_at is None
-    services.add_comment(personas["tara"], ticket, "Looking", internal=True, now=MONDAY_10)
+    services.add_comment(personas["tara"], ticket, "Looking", internal=False, now=MONDAY_10)
     assert ticket.responded_at == MONDAY_10
+
+
+@pytest.mark.django_db
+def test_only_what_the_client_sees_stops_the_response_clock(firm, personas, harbor):
+    """Issue 14 item 7 (DOMAIN.md §8): on the demo an internal note stopped the response
+    clock. Internal notes, assignment, starting work and system notes do not; a client-visible
+    staff comment (a phone call recorded for the client) does."""
+    dan, tara = personas["dan"], personas["tara"]
+    ticket = _open(personas["hana"], harbor)
+    services.add_comment(dan, ticket, "Internal: check the backup first", internal=True)
+    services.add_comment(dan, ticket, "Acknowledged automatically", internal=False, response=False)
+    services.assign(dan, ticket, Technician.objects.create(name="Tess"))
+    services.start_work(tara, ticket)
+    ticket.refresh_from_db()
+    assert ticket.responded_at is None
+    at = MONDAY_10 + dt.timedelta(minutes=20)
+    services.add_comment(tara, ticket, "Called Hana: restarting the server now.", False, at)
+    ticket.refresh_from_db()
+    assert ticket.responded_at == at
+    # The first response is kept: later ones do not move it.
+    services.add_comment(tara, ticket, "Done.", internal=False, now=at + dt.timedelta(hours=1))
+    ticket.refresh_from_db()
+    assert ticket.responded_at == at
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("change", ["wait_on_client", "resolve"])
+def test_staff_status_change_the_client_sees_is_a_response(firm, personas, harbor, change):
+    ticket = _open(personas["hana"], harbor)
+    services.assign(personas["dan"], ticket, Technician.objects.create(name="Tess"))
+    services.start_work(personas["dan"], ticket)
+    getattr(services, change)(personas["dan"], ticket, now=MONDAY_10)
+    ticket.refresh_from_db()
+    assert ticket.responded_at == MONDAY_10
+
+
+@pytest.mark.django_db
+def test_a_status_change_without_a_person_is_no_response(firm, personas, harbor):
+    ticket = _open(personas["hana"], harbor)
+    services.assign(None, ticket, Technician.objects.create(name="Tess"))
+    services.start_work(None, ticket)
+    services.wait_on_client(None, ticket, now=MONDAY_10)
+    ticket.refresh_from_db()
+    assert ticket.responded_at is None
 
 
 @pytest.mark.django_db
@@ -115,7 +161,7 @@ def test_dispatch_worked_example_outlook_at_harbor_suggests_tara(full_demo, pers
     assert response.status_code == 302
     ticket.refresh_from_db()
     assert ticket.technician_id == tara.pk and ticket.status == TicketStatus.ASSIGNED
-    assert ticket.responded_at is not None
+    assert ticket.responded_at is None  # assigning is not a response (issue 14 item 7)
 
 
 @pytest.mark.django_db
