@@ -59,6 +59,7 @@ def load_members() -> list[engine.Member]:
             kind="subcontractor",
             name=s.company_name,
             skills={k.skill.slug: k.proficiency for k in s.skills.all()},
+            level=s.level,
             bill_rate=s.bill_rate,
         )
         for s in subs

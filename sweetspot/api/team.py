@@ -99,6 +99,7 @@ class SubcontractorOut(CostHidden):
     contact_name: str
     email: str
     phone: str
+    level: LevelT
     bill_rate: Decimal
     weekly_capacity_hours: Decimal = Field(
         description="hours a week they take on for us; dispatch subtracts their open tickets"
@@ -206,6 +207,7 @@ class SubcontractorIn(Strict):
     contact_name: str = Field("", max_length=200)
     email: str = Field("", max_length=254)
     phone: str = Field("", max_length=40)
+    level: LevelT = "senior"
     bill_rate: Decimal = _money(Decimal(0))
     cost_rate: Decimal = _money(Decimal(0))
     weekly_capacity_hours: Decimal = Field(Decimal(40), ge=0, max_digits=5, decimal_places=2)
@@ -217,6 +219,7 @@ class SubcontractorPatch(Strict):
     contact_name: str | None = Field(None, max_length=200)
     email: str | None = Field(None, max_length=254)
     phone: str | None = Field(None, max_length=40)
+    level: LevelT | None = None
     bill_rate: Decimal | None = _money(None)
     cost_rate: Decimal | None = _money(None)
     weekly_capacity_hours: Decimal | None = Field(None, ge=0, max_digits=5, decimal_places=2)

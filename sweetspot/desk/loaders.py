@@ -179,7 +179,7 @@ def people(
             engine.Person(
                 id=key,
                 kind=engine.SUBCONTRACTOR,
-                level="senior",
+                level=s.level,
                 bill_rate=s.bill_rate,
                 skills=skills[key],
                 certified_skills=frozenset(certified[key]),

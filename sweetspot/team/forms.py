@@ -55,6 +55,7 @@ class SubcontractorForm(forms.ModelForm):
             "contact_name",
             "email",
             "phone",
+            "level",
             "bill_rate",
             "cost_rate",
             "weekly_capacity_hours",

@@ -185,6 +185,14 @@ class Subcontractor(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     cost_rate = rate("cost rate (what we pay)")
     bill_rate = rate("bill rate (what the client is charged)")
+    # The one level every engine reads for a subcontractor (docs/DOMAIN.md, settled readings):
+    # gap analysis, the promise check and dispatch.
+    level = models.CharField(
+        max_length=12,
+        choices=Level.choices,
+        default=Level.SENIOR,
+        help_text="How senior their people are; dispatch weighs it like a technician's level.",
+    )
     weekly_capacity_hours = models.DecimalField(
         max_digits=5,
         decimal_places=2,

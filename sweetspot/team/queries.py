@@ -73,6 +73,7 @@ SUBCONTRACTOR_COLUMNS = (
     "contact_name",
     "email",
     "phone",
+    "level",
     "bill_rate",
     "weekly_capacity_hours",
     "notes",
