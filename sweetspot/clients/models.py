@@ -197,6 +197,9 @@ class Contact(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     role = models.CharField("role/title", max_length=100, blank=True)
     is_primary = models.BooleanField("primary contact", default=False)
+    billing_contact = models.BooleanField(
+        default=False, help_text="Invoices and statements are e-mailed to this contact."
+    )
     portal_access = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     archived_at = models.DateTimeField(null=True, blank=True)
