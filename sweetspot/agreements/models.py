@@ -10,6 +10,7 @@ from django.db import models
 
 from sweetspot.catalog.models import Service
 from sweetspot.clients.models import Company
+from sweetspot.core.validators import TextChecked
 
 PRIORITIES = ("P1", "P2", "P3", "P4")
 
@@ -52,7 +53,7 @@ class Rollover(models.TextChoices):
     NEXT_MONTH = "next_month", "Carry into next month"
 
 
-class Plan(models.Model):
+class Plan(TextChecked, models.Model):
     name = models.CharField(max_length=200, unique=True)
     description = models.TextField(blank=True)
     monthly_fee = money("monthly fee")
@@ -125,7 +126,7 @@ class Renewal(models.TextChoices):
     MANUAL = "manual", "Manual"
 
 
-class Agreement(models.Model):
+class Agreement(TextChecked, models.Model):
     """A plan bound to a client. ``terms`` is the plan snapshotted at signing (activation):
     a later plan edit does not change a signed agreement."""
 

@@ -17,6 +17,7 @@ from django.db.models import Q
 
 from sweetspot.agreements.models import Agreement
 from sweetspot.clients.models import Company
+from sweetspot.core.validators import TextChecked
 from sweetspot.desk.models import TimeEntry
 
 
@@ -37,7 +38,7 @@ class ItemKind(models.TextChoices):
     PROJECT = "project", "Project fee"
 
 
-class Item(models.Model):
+class Item(TextChecked, models.Model):
     """A one-off line for a company: hardware or software resold (with its unit cost, for the
     margin) or a project fee. Billed by the first run of a month after its date."""
 
@@ -88,7 +89,7 @@ class InvoiceStatus(models.TextChoices):
     CREDITED = "credited", "Credited in full"
 
 
-class Invoice(models.Model):
+class Invoice(TextChecked, models.Model):
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="invoices")
     status = models.CharField(
         max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT, db_index=True
@@ -157,7 +158,7 @@ TAX_CATEGORY_OF_KIND = {
 LABOR_KINDS = frozenset({LineKind.OVERAGE, LineKind.OUT_OF_SCOPE, LineKind.HOURLY})
 
 
-class InvoiceLine(models.Model):
+class InvoiceLine(TextChecked, models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
     position = models.PositiveIntegerField(default=0)
     kind = models.CharField(max_length=12, choices=LineKind.choices)

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from sweetspot.agreements.pdf import primary_contact
+from sweetspot.core import pdf as core_pdf
 from sweetspot.core.models import Firm
 
 from . import queries
@@ -76,10 +77,4 @@ def primary_contact_of(invoice: Invoice) -> Any:
 
 
 def render_pdf(invoice: Invoice) -> bytes:
-    # Imported on use: WeasyPrint loads Pango at import, which pages that never render a PDF
-    # should not pay for.
-    from weasyprint import HTML  # noqa: PLC0415
-
-    out = HTML(string=render_html(invoice)).write_pdf()
-    assert out is not None
-    return bytes(out)
+    return core_pdf.render_pdf(render_html(invoice))

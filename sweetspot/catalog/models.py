@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from sweetspot.core.validators import TextChecked
 from sweetspot.team.models import Certification, Skill, Subcontractor, Technician
 
 
@@ -15,7 +16,7 @@ class Tier(models.TextChoices):
     SPECIALIST = "specialist", "Specialist"
 
 
-class Service(models.Model):
+class Service(TextChecked, models.Model):
     name = models.CharField(max_length=200, unique=True)
     description = models.TextField(blank=True)
     tier = models.CharField(max_length=10, choices=Tier.choices, default=Tier.ROUTINE)
@@ -46,7 +47,7 @@ class ServiceRequirement(models.Model):
         ]
 
 
-class Competitor(models.Model):
+class Competitor(TextChecked, models.Model):
     name = models.CharField(max_length=200, unique=True)
     segment_focus = models.CharField(
         max_length=12,
@@ -64,7 +65,7 @@ class Competitor(models.Model):
         return self.name
 
 
-class CompetitorOffering(models.Model):
+class CompetitorOffering(TextChecked, models.Model):
     """A service a competitor sells: one of ours, or named when we have no such service."""
 
     competitor = models.ForeignKey(Competitor, on_delete=models.CASCADE, related_name="offerings")

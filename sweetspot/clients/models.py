@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from sweetspot.core.validators import TextChecked
+
 
 class CompanyStatus(models.TextChoices):
     PROSPECT = "prospect", "Prospect"
@@ -74,7 +76,7 @@ def money(verbose_name: str | None = None) -> models.DecimalField:  # type: igno
     )
 
 
-class Company(models.Model):
+class Company(TextChecked, models.Model):
     name = models.CharField(max_length=200, db_index=True)
     status = models.CharField(
         max_length=10, choices=CompanyStatus.choices, default=CompanyStatus.PROSPECT, db_index=True
@@ -128,7 +130,7 @@ class Company(models.Model):
         return self.archived_at is not None
 
 
-class EnvironmentProfile(models.Model):
+class EnvironmentProfile(TextChecked, models.Model):
     company = models.OneToOneField(Company, on_delete=models.PROTECT, related_name="environment")
     server = models.CharField(max_length=8, choices=Presence.choices, default=Presence.NEITHER)
     firewall = models.CharField(max_length=8, choices=Presence.choices, default=Presence.NEITHER)
@@ -164,7 +166,7 @@ class EnvironmentProfile(models.Model):
         return [labels.get(a, a) for a in self.applications]
 
 
-class Site(models.Model):
+class Site(TextChecked, models.Model):
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="sites")
     name = models.CharField(max_length=200)
     street = models.CharField(max_length=200, blank=True)
@@ -187,7 +189,7 @@ class Site(models.Model):
         return ", ".join(p for p in parts if p)
 
 
-class Contact(models.Model):
+class Contact(TextChecked, models.Model):
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="contacts")
     site = models.ForeignKey(
         Site, null=True, blank=True, on_delete=models.PROTECT, related_name="contacts"

@@ -9,6 +9,8 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from .validators import TextChecked
+
 
 class Role(models.TextChoices):
     OWNER = "owner", "Owner"
@@ -81,7 +83,7 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
-class Firm(models.Model):
+class Firm(TextChecked, models.Model):
     """The firm's settings row: thresholds and weights with defaults from DOMAIN.md."""
 
     name = models.CharField(max_length=200, default="My IT firm")

@@ -12,6 +12,7 @@ from django.db import models
 from sweetspot.agreements.models import Agreement
 from sweetspot.catalog.models import Service
 from sweetspot.clients.models import Company, Contact, Site
+from sweetspot.core.validators import TextChecked
 from sweetspot.team.models import Subcontractor, Technician
 
 
@@ -46,7 +47,7 @@ OPEN_STATUSES = (
 )
 
 
-class Ticket(models.Model):
+class Ticket(TextChecked, models.Model):
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="tickets")
     site = models.ForeignKey(
         Site, null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
@@ -128,7 +129,7 @@ class Ticket(models.Model):
         return f"#{self.pk} {self.subject}"
 
 
-class TicketComment(models.Model):
+class TicketComment(TextChecked, models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField()
@@ -158,7 +159,7 @@ class InternalCategory(models.TextChoices):
     BUSINESS_DEVELOPMENT = "business_development", "Business development"
 
 
-class TimeEntry(models.Model):
+class TimeEntry(TextChecked, models.Model):
     """Work by a technician: against a ticket (and so its agreement), a company or agreement
     without a ticket, or internal. Either start/end (a running timer has no end yet) or a
     dated duration."""
@@ -244,7 +245,7 @@ STANDARD_CHECKLIST = [
 ]
 
 
-class Visit(models.Model):
+class Visit(TextChecked, models.Model):
     """An on-site visit; ``uid`` and ``sequence`` keep iCal updates and cancellations tied to
     the same calendar event."""
 

@@ -7,9 +7,10 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from sweetspot.clients.models import Company, Contact
+from sweetspot.core.validators import TextChecked
 
 
-class Assessment(models.Model):
+class Assessment(TextChecked, models.Model):
     """One qualification run, with the inputs and the settings used, so it stays explainable."""
 
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="assessments")
@@ -46,7 +47,7 @@ class ActivityKind(models.TextChoices):
     PROPOSAL = "proposal", "Proposal sent"
 
 
-class Activity(models.Model):
+class Activity(TextChecked, models.Model):
     kind = models.CharField(max_length=12, choices=ActivityKind.choices)
     subject = models.CharField(max_length=200)
     owner = models.ForeignKey(
@@ -83,7 +84,7 @@ class Stage(models.TextChoices):
 DEFAULT_STAGE_PROBABILITIES = {"lead": 10, "qualified": 25, "proposal": 50, "won": 100, "lost": 0}
 
 
-class Opportunity(models.Model):
+class Opportunity(TextChecked, models.Model):
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="opportunities")
     title = models.CharField(max_length=200)
     stage = models.CharField(

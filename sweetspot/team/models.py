@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from sweetspot.core.validators import TextChecked
+
 
 def rate(verbose_name: str) -> models.DecimalField:  # type: ignore[type-arg]
     return models.DecimalField(
@@ -59,7 +61,7 @@ class SkillGroup(models.TextChoices):
     MOBILE = "mobile", "Mobile sync"
 
 
-class Skill(models.Model):
+class Skill(TextChecked, models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
     group = models.CharField(max_length=12, choices=SkillGroup.choices)
@@ -73,7 +75,7 @@ class Skill(models.Model):
         return self.name
 
 
-class Certification(models.Model):
+class Certification(TextChecked, models.Model):
     class Status(models.TextChoices):
         CURRENT = "current", "Current"
         RETIRED = "retired", "Retired"
@@ -119,7 +121,7 @@ class CertificationSkill(models.Model):
         return f"{self.certification_id}: {self.skill_id} at {self.proficiency}"
 
 
-class Technician(models.Model):
+class Technician(TextChecked, models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -178,7 +180,7 @@ class TechnicianCertification(models.Model):
         return f"{self.technician_id}: certification {self.certification_id}"
 
 
-class Subcontractor(models.Model):
+class Subcontractor(TextChecked, models.Model):
     company_name = models.CharField(max_length=200)
     contact_name = models.CharField(max_length=200, blank=True)
     email = models.EmailField(blank=True)
