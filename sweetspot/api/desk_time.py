@@ -35,7 +35,9 @@ PAGE_SIZE = 25
 
 class TimeEntryOut(Schema):
     id: int
-    technician_id: int
+    # Exactly one of the two: a subcontractor's entries are recorded for billing.
+    technician_id: int | None
+    subcontractor_id: int | None
     ticket_id: int | None
     company_id: int | None
     agreement_id: int | None
