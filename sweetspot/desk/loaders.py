@@ -2,9 +2,10 @@
 queries: technicians and subcontractors with skills, certified skills (skills evidenced by a
 held certification), free hours this week and the clients they know.
 
-* Free hours: a technician's weekly capacity − the hours they logged this week (Monday to
-  today); a subcontractor's weekly capacity − the estimate hours of their open tickets.
-  Never below 0.
+* Free hours (DOMAIN.md §8), the same for technicians and subcontractors: weekly capacity −
+  the hours they logged this week (Monday to today) − the remaining estimates of their open
+  assigned tickets (estimate − hours logged on the ticket, not below 0) − their scheduled
+  visit hours still ahead this week (from now to the end of Sunday). Never below 0.
 * Familiarity ("knows the client"): the person had a ticket for the company created in the
   last ``FAMILIARITY_DAYS`` days, or (technicians) an on-site visit there in that window that
   was not cancelled.
@@ -17,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from sweetspot.catalog.models import ServiceRequirement
@@ -99,19 +100,47 @@ def _known_clients(
     return clients
 
 
-def _open_estimates(subcontractor_ids: list[int]) -> dict[int, Decimal]:
-    """subcontractor id -> Σ estimate hours of their open tickets (one aggregate query, on the
-    subcontractor index: naming the ids keeps it off the status index at scale)."""
-    if not subcontractor_ids:
+def _remaining_estimates(
+    technician_ids: list[int], subcontractor_ids: list[int]
+) -> dict[str, Decimal]:
+    """person id -> Σ over their open assigned tickets of max(estimate − hours logged on the
+    ticket, 0). One query, on the technician and subcontractor indexes (naming the ids keeps
+    it off the status index at scale)."""
+    if not technician_ids and not subcontractor_ids:
         return {}
     rows = (
-        Ticket.objects.filter(subcontractor_id__in=subcontractor_ids, status__in=OPEN_STATUSES)
+        Ticket.objects.filter(
+            Q(technician_id__in=technician_ids) | Q(subcontractor_id__in=subcontractor_ids),
+            status__in=OPEN_STATUSES,
+        )
         .order_by()
-        .values("subcontractor_id")
-        .annotate(total=Sum("estimate_hours"))
-        .values_list("subcontractor_id", "total")
+        .annotate(logged=Sum("time_entries__minutes"))
+        .values_list("technician_id", "subcontractor_id", "estimate_hours", "logged")
     )
-    return {sub_id: Decimal(total or 0) for sub_id, total in rows}
+    out: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for tech_id, sub_id, estimate, logged in rows:
+        left = max(Decimal(estimate or 0) - Decimal(logged or 0) / 60, ZERO)
+        if tech_id:
+            out[person_id(engine.TECHNICIAN, tech_id)] += left
+        elif sub_id:
+            out[person_id(engine.SUBCONTRACTOR, sub_id)] += left
+    return out
+
+
+def _visit_hours_ahead(now: dt.datetime, week_end: dt.datetime) -> dict[str, Decimal]:
+    """technician person id -> hours of scheduled visits between ``now`` and ``week_end``
+    (a visit under way counts from now). One query on the visit time index."""
+    out: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    rows = (
+        Visit.objects.filter(status=VisitStatus.SCHEDULED, starts_at__lt=week_end, ends_at__gt=now)
+        .order_by()
+        .values_list("technician_id", "starts_at", "ends_at")
+    )
+    for tech_id, starts, ends in rows:
+        seconds = (min(ends, week_end) - max(starts, now)).total_seconds()
+        if seconds > 0:
+            out[person_id(engine.TECHNICIAN, tech_id)] += Decimal(int(seconds)) / 3600
+    return out
 
 
 def _free(capacity: Decimal, used: Decimal) -> Decimal:
@@ -147,18 +176,27 @@ def people(
             key = person_id(engine.SUBCONTRACTOR, sc.subcontractor_id)
             certified[key] |= evidenced.get(sc.certification_id, set())
     week = _week_start(today)
-    minutes = dict(
+    week_end = timezone.make_aware(dt.datetime.combine(week + dt.timedelta(days=7), dt.time.min))
+    logged: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for tech_id, sub_id, total in (
         TimeEntry.objects.filter(work_date__gte=week, work_date__lte=today)
-        .values_list("technician_id")
+        .order_by()
+        .values_list("technician_id", "subcontractor_id")
         .annotate(total=Sum("minutes"))
-        .values_list("technician_id", "total")
-    )
-    committed = _open_estimates([s.pk for s in subs])
+        .values_list("technician_id", "subcontractor_id", "total")
+    ):
+        kind = engine.TECHNICIAN if tech_id else engine.SUBCONTRACTOR
+        logged[person_id(kind, tech_id or sub_id)] += Decimal(total or 0) / 60
+    remaining = _remaining_estimates([t.pk for t in techs], [s.pk for s in subs])
+    visits = _visit_hours_ahead(now, week_end)
     clients = _known_clients(now, company_ids)
+
+    def used(key: str) -> Decimal:
+        return logged[key] + remaining[key] + visits[key]
+
     out: list[engine.Person] = []
     for t in techs:
         key = person_id(engine.TECHNICIAN, t.pk)
-        used = Decimal(minutes.get(t.pk) or 0) / 60
         out.append(
             engine.Person(
                 id=key,
@@ -167,7 +205,7 @@ def people(
                 bill_rate=t.bill_rate,
                 skills=skills[key],
                 certified_skills=frozenset(certified[key]),
-                free_hours=_free(t.weekly_capacity_hours, used),
+                free_hours=_free(t.weekly_capacity_hours, used(key)),
                 clients=frozenset(clients[key]),
                 name=t.name,
                 cost_rate=t.cost_rate,
@@ -183,7 +221,7 @@ def people(
                 bill_rate=s.bill_rate,
                 skills=skills[key],
                 certified_skills=frozenset(certified[key]),
-                free_hours=_free(s.weekly_capacity_hours, committed.get(s.pk, ZERO)),
+                free_hours=_free(s.weekly_capacity_hours, used(key)),
                 clients=frozenset(clients[key]),
                 name=s.company_name,
                 cost_rate=s.cost_rate,

@@ -13,7 +13,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from sweetspot.desk import batch_views, loaders, services
-from sweetspot.desk.models import OPEN_STATUSES, Ticket, TicketStatus, Visit, VisitStatus
+from sweetspot.desk.models import (
+    OPEN_STATUSES,
+    Ticket,
+    TicketStatus,
+    TimeEntry,
+    Visit,
+    VisitStatus,
+)
 from sweetspot.team.models import (
     Skill,
     Subcontractor,
@@ -82,9 +89,60 @@ def test_subcontractor_free_hours_are_capacity_minus_open_estimates(demo, person
     assert people[key].free_hours == Decimal("11.50")  # 20 − 6.5 − 2; resolved work is done
     assert people[loaders.person_id("subcontractor", idle.pk)].free_hours == Decimal("7.50")
 
+    # Time the subcontractor logged this week counts too: on a ticket it also shrinks what is
+    # left of its estimate (no change), off a ticket it is simply used.
+    week_day = dt.date(2026, 3, 2)
+    TimeEntry.objects.create(subcontractor=sub, ticket=open_one, work_date=week_day, minutes=90)
+    assert _by_id(loaders.people(now=NOW))[key].free_hours == Decimal("11.50")
+    TimeEntry.objects.create(subcontractor=sub, company=maple, work_date=week_day, minutes=120)
+    assert _by_id(loaders.people(now=NOW))[key].free_hours == Decimal("9.50")
+
     big = _ticket(dan, maple, estimate_hours=Decimal(30))
     services.assign(dan, big, sub)
     assert _by_id(loaders.people(now=NOW))[key].free_hours == Decimal("0.00")  # clamped
+
+
+@pytest.mark.django_db
+def test_technician_free_hours_count_open_work_and_visits_ahead(demo, personas, maple):
+    """Issue 14 item 8 (DOMAIN.md §8): dispatch showed a technician with ten open tickets as
+    40 hours free. Free = capacity − logged this week − remaining estimates of open assigned
+    tickets (estimate − hours logged, not below 0) − scheduled visit hours still ahead this
+    week."""
+    dan = personas["dan"]
+    tess = Technician.objects.create(name="Tess", weekly_capacity_hours=40)
+    key = loaders.person_id("technician", tess.pk)
+    assert _by_id(loaders.people(now=NOW))[key].free_hours == Decimal("40.00")
+
+    a = _ticket(dan, maple, estimate_hours=Decimal(6))
+    services.assign(dan, a, tess)
+    b = _ticket(dan, maple, estimate_hours=Decimal(3))
+    services.assign(dan, b, tess)
+    done = _ticket(dan, maple, estimate_hours=Decimal(10))
+    services.assign(dan, done, tess)
+    Ticket.objects.filter(pk=done.pk).update(status=TicketStatus.RESOLVED)
+    entry = {"technician": tess, "company": maple}
+    TimeEntry.objects.create(**entry, ticket=a, work_date=dt.date(2026, 3, 2), minutes=120)
+    TimeEntry.objects.create(**entry, ticket=a, work_date=dt.date(2026, 2, 25), minutes=60)
+    TimeEntry.objects.create(**entry, ticket=b, work_date=dt.date(2026, 3, 3), minutes=300)
+
+    def visit(start: dt.datetime, hours: int, status: str = VisitStatus.SCHEDULED) -> None:
+        Visit.objects.create(
+            company=maple,
+            technician=tess,
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=hours),
+            purpose="On site",
+            status=status,
+        )
+
+    visit(NOW + dt.timedelta(days=1), 4)  # Thursday: ahead this week
+    visit(NOW - dt.timedelta(hours=1), 2)  # under way: one hour left
+    visit(NOW - dt.timedelta(days=2), 4)  # Monday: behind us
+    visit(NOW + dt.timedelta(days=2), 4, VisitStatus.CANCELLED)  # never happens
+    visit(NOW + dt.timedelta(days=7), 4)  # next week
+
+    # 40 − 7 logged this week − (6 − 3 left on A + 0 on B, never below 0) − 5 visit hours
+    assert _by_id(loaders.people(now=NOW))[key].free_hours == Decimal("25.00")
 
 
 @pytest.mark.django_db
