@@ -1,6 +1,6 @@
 """Every route x every persona -> expected status. A route missing from the table fails.
 
-Personas (CONVENTIONS.md): anonymous, Hana (client contact, Harbor Dental), Milo (client
+Personas (docs/DOMAIN.md §9): anonymous, Hana (client contact, Harbor Dental), Milo (client
 contact, Maple Law), Tara (technician), Dan (dispatcher), Sam (sales), Olivia (owner), and an
 API token (Dan's personal token sent as a bearer header, no session).
 

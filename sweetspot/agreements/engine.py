@@ -1,4 +1,4 @@
-"""The promise check: can the firm deliver what its agreements promise? (DOMAIN.md §5)
+"""The promise check: can the firm deliver what its agreements promise? (docs/DOMAIN.md §5)
 
 Pure: no ORM, no request. Coverage uses the one definition of staffing depth in
 ``sweetspot.catalog.engine``; capacity compares the hours the agreements imply with the

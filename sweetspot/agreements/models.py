@@ -1,4 +1,4 @@
-"""Plans (templates), agreements (signed terms), for DOMAIN.md §5."""
+"""Plans (templates), agreements (signed terms), for docs/DOMAIN.md §5."""
 
 from __future__ import annotations
 

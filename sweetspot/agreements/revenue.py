@@ -38,7 +38,7 @@ from django.utils import timezone
 
 from .models import MONTHS_IN_PERIOD, Agreement, AgreementStatus
 
-# The trade's rule of thumb (DOMAIN.md §5): eight agreement clients book about $165,000 a year.
+# The trade's rule of thumb (docs/DOMAIN.md §5): eight agreement clients book about $165,000 a year.
 RULE_CLIENTS = 8
 RULE_ANNUAL = Decimal("165000.00")
 RULE_MONTHLY_PER_CLIENT = (RULE_ANNUAL / RULE_CLIENTS / 12).quantize(Decimal("0.01"))  # 1718.75

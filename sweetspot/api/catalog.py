@@ -273,7 +273,7 @@ def archive_service(request: AuthedHttpRequest, service_id: int) -> Any:
 
 @router.get("/services/{service_id}/depth", response=DepthOut, exclude_none=True)
 def get_service_depth(request: AuthedHttpRequest, service_id: int) -> Any:
-    """In-house + outside = total (DOMAIN.md §8); cost rates for the owner only."""
+    """In-house + outside = total (docs/DOMAIN.md §8); cost rates for the owner only."""
     require(request, permissions.is_staff)
     service = queries.get_service(service_id)
     d = engine.depth(loaders.spec_for(service), loaders.people())

@@ -1,6 +1,6 @@
 """Team inventory: technicians, subcontractors, skills, certifications.
 
-Cost rates are the owner's alone (DOMAIN.md §8). Rows come from sweetspot.team.queries, which
+Cost rates are the owner's alone (docs/DOMAIN.md §8). Rows come from sweetspot.team.queries, which
 select ``cost_rate`` only when ``can_see_costs(user)``; the output schemas' ``cost_rate`` is
 ``None`` for anyone else and ``CostHidden`` then drops the key from the JSON altogether, so a
 dispatcher's or a technician's response has neither the key nor the value.

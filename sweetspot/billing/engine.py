@@ -2,7 +2,7 @@
 
 No ORM, no Django, Decimal only. ``services.py`` loads rows into :class:`BillingInput`,
 calls :func:`run_billing` and saves the :class:`BillingResult`; ``scenario.py`` does the
-same from a JSON file. The rules are issue 12 "Billing I" and DOMAIN.md §6 "Getting paid".
+same from a JSON file. The trade's rules are docs/DOMAIN.md §6; the precise run rules are below.
 
 The run for month M (``BillingInput.month``, the first day of M; invoice date = that day):
 

@@ -1,4 +1,4 @@
-"""Staffing depth and gap analysis (DOMAIN.md §4, §8). Pure: no ORM, no request.
+"""Staffing depth and gap analysis (docs/DOMAIN.md §4, §8). Pure: no ORM, no request.
 
 One definition of depth serves the gap analysis, the promise check and dispatch:
 a person is *qualified* for a service when they meet every required skill at its minimum
@@ -210,7 +210,7 @@ def _cheapest_cert_for(
 
 
 def level_surplus(person: Person, service: ServiceSpec) -> int:
-    """How far the person's level is above what the tier needs (DOMAIN.md §8)."""
+    """How far the person's level is above what the tier needs (docs/DOMAIN.md §8)."""
     need = LEVEL_RANK[TIER_LEVEL.get(service.tier, "entry")]
     return max(0, LEVEL_RANK.get(person.level, 1) - need)
 

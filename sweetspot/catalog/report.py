@@ -1,7 +1,7 @@
 """The gap analysis on the current data: load, run the engine, serialise.
 
 `manage.py gap_analysis --json` and `GET /api/v1/gap-analysis` both print `as_json()`; it
-carries bill rates (visible to staff) and never cost rates (owner-only, DOMAIN.md §8).
+carries bill rates (visible to staff) and never cost rates (owner-only, docs/DOMAIN.md §8).
 """
 
 from __future__ import annotations

@@ -75,7 +75,7 @@ class User(AbstractUser):
 
     @property
     def can_see_costs(self) -> bool:
-        """Cost rates and margins are the owner's alone (DOMAIN.md §8)."""
+        """Cost rates and margins are the owner's alone (docs/DOMAIN.md §8)."""
         return self.role == Role.OWNER
 
     @property
@@ -84,7 +84,7 @@ class User(AbstractUser):
 
 
 class Firm(TextChecked, models.Model):
-    """The firm's settings row: thresholds and weights with defaults from DOMAIN.md."""
+    """The firm's settings row: thresholds and weights with defaults from docs/DOMAIN.md."""
 
     name = models.CharField(max_length=200, default="My IT firm")
     address = models.TextField(max_length=500, blank=True)
@@ -104,7 +104,7 @@ class Firm(TextChecked, models.Model):
     qualification = models.JSONField(default=dict, blank=True)
     # Pipeline: probability (percent) that an opportunity in each stage is won.
     stage_probabilities = models.JSONField(default=dict, blank=True)
-    # Team and certification planning (DOMAIN.md §3, §7).
+    # Team and certification planning (docs/DOMAIN.md §3, §7).
     target_utilization = models.DecimalField(
         max_digits=3,
         decimal_places=2,
@@ -132,7 +132,7 @@ class Firm(TextChecked, models.Model):
         validators=[MinValueValidator(1)],
         help_text="A certification that pays back later than this is shown as not worth it now.",
     )
-    # Promise check (DOMAIN.md §5).
+    # Promise check (docs/DOMAIN.md §5).
     hours_per_half_day = models.DecimalField(
         max_digits=4, decimal_places=2, default=Decimal("4"), validators=[MinValueValidator(0)]
     )
@@ -143,7 +143,7 @@ class Firm(TextChecked, models.Model):
     min_on_call = models.PositiveIntegerField(
         default=2, help_text="On-call technicians needed for agreements with fast response."
     )
-    # Service desk (DOMAIN.md §6): business hours for SLA clocks, dispatch rules.
+    # Service desk (docs/DOMAIN.md §6): business hours for SLA clocks, dispatch rules.
     business_opens = models.TimeField(default=datetime.time(8, 0))
     business_closes = models.TimeField(default=datetime.time(17, 0))
     business_weekdays = models.JSONField(

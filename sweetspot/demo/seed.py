@@ -1,4 +1,4 @@
-"""The demo firm, Brightline IT, with the personas of CONVENTIONS.md. Idempotent."""
+"""The demo firm, Brightline IT, with the personas of docs/DOMAIN.md §9. Idempotent."""
 
 from __future__ import annotations
 

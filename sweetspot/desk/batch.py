@@ -1,4 +1,4 @@
-"""Batch dispatch: assign a whole queue at once under capacity (DOMAIN.md §6). Pure: no ORM.
+"""Batch dispatch: assign a whole queue at once under capacity (docs/DOMAIN.md §6). Pure: no ORM.
 
 The problem is a generalised assignment problem. Each person's ``free_hours`` is a capacity,
 each ticket's ``estimate_hours`` its demand. A ticket may go only to the people

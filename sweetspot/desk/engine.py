@@ -1,4 +1,4 @@
-"""Dispatch ranking: least-overqualified first (DOMAIN.md §6, §8). Pure: no ORM, no request.
+"""Dispatch ranking: least-overqualified first (docs/DOMAIN.md §6, §8). Pure: no ORM, no request.
 
 *Qualified* is the one definition in ``sweetspot.catalog.engine``: the person meets every
 required skill at its minimum proficiency. For an upper-segment client, when the firm setting
@@ -13,7 +13,7 @@ familiarity with the client (recent tickets or visits), then most free hours thi
 id — deterministic.
 
 *Subcontractors* count for dispatch only where the work is marked subcontractable (the one
-staffing-depth definition of DOMAIN.md §8). They are proposed when nobody in-house qualifies,
+staffing-depth definition of docs/DOMAIN.md §8). They are proposed when nobody in-house qualifies,
 or when the work is specialist and subcontractable; then they are listed after the in-house
 options (ranked by the same key) with the difference in what the client is billed against the
 best in-house option: (their bill rate − its bill rate) × estimate hours.
@@ -96,7 +96,7 @@ class Ticket:
 
 @dataclass(frozen=True)
 class DispatchSettings:
-    """Firm settings dispatch reads (defaults from DOMAIN.md and the issue)."""
+    """Firm settings dispatch reads (defaults from docs/DOMAIN.md and the issue)."""
 
     require_certification_for_upper: bool = True
     surplus_weight: Decimal = Decimal(10)  # batch cost: $ per surplus point per assignment

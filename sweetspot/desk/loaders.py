@@ -2,7 +2,7 @@
 queries: technicians and subcontractors with skills, certified skills (skills evidenced by a
 held certification), free hours this week and the clients they know.
 
-* Free hours (DOMAIN.md §8), the same for technicians and subcontractors: weekly capacity −
+* Free hours (docs/DOMAIN.md §8), the same for technicians and subcontractors: weekly capacity −
   the hours they logged this week (Monday to today) − the remaining estimates of their open
   assigned tickets (estimate − hours logged on the ticket, not below 0) − their scheduled
   visit hours still ahead this week (from now to the end of Sunday). Never below 0.

@@ -228,7 +228,7 @@ def _check(ticket: Ticket, action: str) -> None:
 
 
 def _respond(ticket: Ticket, actor: User | None, now: dt.datetime) -> None:
-    """The first thing the client can see from a person stops the response clock (DOMAIN.md
+    """The first thing the client can see from a person stops the response clock (docs/DOMAIN.md
     §8): called only by the staff status changes the client sees (waiting on the client,
     resolved) and by client-visible staff comments. A change without a person (``actor``
     None: a job, the mail intake's automatic steps) is not a response."""
@@ -269,7 +269,7 @@ def assign(
 def start_work(actor: User | None, ticket: Ticket, now: dt.datetime | None = None) -> Ticket:
     _check(ticket, "start")
     before = audit.snapshot(ticket)
-    ticket.status = TicketStatus.IN_PROGRESS  # not a response (DOMAIN.md §8)
+    ticket.status = TicketStatus.IN_PROGRESS  # not a response (docs/DOMAIN.md §8)
     return _save(actor, ticket, before)
 
 
@@ -380,7 +380,7 @@ def add_comment(
     """Client contacts' comments are always client-visible. A client-visible staff comment
     (one recording a phone call with the client included) is the first response; an internal
     note never is, nor a system note (``response=False``, e.g. one written by the mail
-    intake) (DOMAIN.md §8)."""
+    intake) (docs/DOMAIN.md §8)."""
     if not actor.is_firm_staff:
         internal = False
     comment = TicketComment(ticket=ticket, author=actor, body=body.strip(), internal=internal)

@@ -1,4 +1,4 @@
-"""Certification planner (DOMAIN.md §3, §7, §8). Pure: no ORM, no request.
+"""Certification planner (docs/DOMAIN.md §3, §7, §8). Pure: no ORM, no request.
 
 For each technician × each CURRENT certification they do not hold (a retired one still counts
 as held, and as evidence of its level, for the people who hold it, but is never proposed):

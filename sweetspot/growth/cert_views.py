@@ -1,4 +1,4 @@
-"""Certification planner page (DOMAIN.md §7): ranked proposals per technician, warnings on top.
+"""Certification planner page (docs/DOMAIN.md §7): ranked proposals per technician, warnings on top.
 
 Who: owner, sales and dispatcher see every technician; a technician sees only the rows of the
 technician record linked to their login; client contacts get 404. Costs shown are training

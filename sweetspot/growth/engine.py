@@ -1,7 +1,7 @@
 """Prospect qualification: is this company worth a monthly agreement, and why?
 
 Pure functions over frozen dataclasses (no ORM, no request). The firm's thresholds and
-weights come in as ``QualificationSettings``; defaults follow DOMAIN.md §1, §2 and §8.
+weights come in as ``QualificationSettings``; defaults follow docs/DOMAIN.md §1, §2 and §8.
 
 The fit score is for the monthly-agreement model. Its reasons are integers that always add
 up to the score: a ``base`` reason first, one reason per signal (0 for an unknown signal)
@@ -167,7 +167,7 @@ class Assessment:
 
 
 def segment_for(pcs: int, s: QualificationSettings) -> str:
-    """The segment comes from the PC count alone (DOMAIN.md §8)."""
+    """The segment comes from the PC count alone (docs/DOMAIN.md §8)."""
     if pcs <= s.micro_max_pcs:
         return "micro"
     if pcs <= s.sweet_spot_max_pcs:

@@ -3,7 +3,7 @@ certifications (current and retired) and the demo firm's people. Idempotent.
 
 Fees and study hours are **estimates** as of ESTIMATED_ON, editable by the firm; each
 certification's ``source`` says where its estimate comes from. Retired certifications stay in
-the catalog because people still hold them and they still evidence skills (DOMAIN.md §8).
+the catalog because people still hold them and they still evidence skills (docs/DOMAIN.md §8).
 
 Rows are looked up by slug (skills), code (certifications) and name (people) and only created
 when missing, through the services (so each creation is audited as "system"); a row's skills,

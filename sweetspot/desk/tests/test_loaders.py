@@ -104,7 +104,7 @@ def test_subcontractor_free_hours_are_capacity_minus_open_estimates(demo, person
 
 @pytest.mark.django_db
 def test_technician_free_hours_count_open_work_and_visits_ahead(demo, personas, maple):
-    """Issue 14 item 8 (DOMAIN.md §8): dispatch showed a technician with ten open tickets as
+    """Issue 14 item 8 (docs/DOMAIN.md §8): dispatch showed a technician with ten open tickets as
     40 hours free. Free = capacity − logged this week − remaining estimates of open assigned
     tickets (estimate − hours logged, not below 0) − scheduled visit hours still ahead this
     week."""

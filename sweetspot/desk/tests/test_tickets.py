@@ -89,7 +89,7 @@ def test_staff_comment_is_first_response_client_comment_is_not(firm, personas, h
 
 @pytest.mark.django_db
 def test_only_what_the_client_sees_stops_the_response_clock(firm, personas, harbor):
-    """Issue 14 item 7 (DOMAIN.md §8): on the demo an internal note stopped the response
+    """Issue 14 item 7 (docs/DOMAIN.md §8): on the demo an internal note stopped the response
     clock. Internal notes, assignment, starting work and system notes do not; a client-visible
     staff comment (a phone call recorded for the client) does."""
     dan, tara = personas["dan"], personas["tara"]
