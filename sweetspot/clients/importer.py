@@ -20,6 +20,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import EmailValidator
 from django.db import transaction
 
+from sweetspot.core import spreadsheet
 from sweetspot.core.models import User
 
 from . import services
@@ -167,7 +168,8 @@ def _text(value: Any) -> str:
         return value.date().isoformat()
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
-    return str(value).strip()
+    # An exported text cell that looked like a formula carries a leading apostrophe.
+    return spreadsheet.unquote(str(value).strip())
 
 
 def _decode(content: bytes) -> str:

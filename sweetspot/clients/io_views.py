@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sweetspot.clients.scoping import companies_visible_to, get_company_for
+from sweetspot.core import spreadsheet
 from sweetspot.core.access import any_role_required, client_editor_required
 from sweetspot.core.models import Job
 
@@ -34,10 +35,7 @@ EXPORT_COLUMNS = [
     "downtime_cost_per_hour",
     "monthly_it_budget",
 ]
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+CONTENT_TYPES = spreadsheet.CONTENT_TYPES
 
 
 def _fmt(request: HttpRequest) -> str:
@@ -46,10 +44,8 @@ def _fmt(request: HttpRequest) -> str:
 
 
 def _respond(data: tablib.Dataset, fmt: str, filename: str) -> HttpResponse:
-    body = data.export(fmt)
-    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
+    """Through the spreadsheet-safe writer: text neutralised, numbers stay numbers."""
+    return spreadsheet.response(fmt, filename, data.headers or [], list(data))
 
 
 @any_role_required
@@ -59,7 +55,7 @@ def company_export(request: HttpRequest) -> HttpResponse:
     qs, _ = queries.sort_companies(qs, request.GET.get("sort"))
     data = tablib.Dataset(headers=EXPORT_COLUMNS)
     for row in qs.values_list(*EXPORT_COLUMNS).iterator(chunk_size=2000):
-        data.append(["" if v is None else v for v in row])
+        data.append(list(row))
     return _respond(data, _fmt(request), "companies")
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sweetspot.core import spreadsheet
 from sweetspot.core.access import AuthedHttpRequest, owner_required, staff_required
 from sweetspot.core.writes import save_form
 
@@ -172,13 +171,6 @@ def certification_evidence_remove(
     return redirect("team:certification_detail", pk=cert.pk)
 
 
-def _cell(value: object) -> object:
-    """Keep spreadsheet apps from running a cell that starts like a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 # --- skills matrix --------------------------------------------------------------------------
 
 
@@ -190,19 +182,19 @@ def skills_matrix(request: AuthedHttpRequest) -> HttpResponse:
 
 @staff_required
 def skills_matrix_export(request: AuthedHttpRequest) -> HttpResponse:
-    """One row per person, one column per skill (proficiency, blank when none). No costs."""
+    """One row per person, one column per skill (proficiency, blank when none). No costs.
+    CSV, or XLSX with ``?format=xlsx``; through the spreadsheet-safe writer."""
     data = queries.matrix(request.user)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="skills-matrix.csv"'
-    writer = csv.writer(response)
     skills = data["skills"]
-    writer.writerow(["name", "kind", "level", "certifications"] + [s["slug"] for s in skills])
+    rows = []
     for person in data["people"]:
         certs = "; ".join(
             c["code"] + (" (retired)" if c["status"] == "retired" else "") for c in person["certs"]
         )
-        writer.writerow(
-            [_cell(person["name"]), person["kind"], person["level"], _cell(certs)]
-            + [person["skills"].get(s["id"], "") for s in skills]
+        rows.append(
+            [person["name"], person["kind"], person["level"], certs]
+            + [person["skills"].get(s["id"]) for s in skills]
         )
-    return response
+    headers = ["name", "kind", "level", "certifications"] + [s["slug"] for s in skills]
+    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    return spreadsheet.response(fmt, "skills-matrix", headers, rows)
