@@ -9,8 +9,10 @@ keeps decimals as floating point) and PostgreSQL give the same, exact answer:
     monthly = (2 × cents + months) DIV (2 × months)         (= cents / months, half-up)
 
 where ``months`` is a CASE on ``billing_cadence`` (monthly 1, quarterly 3, annual 12). MRR is
-the SUM of that over active agreements, ARR = MRR × 12. Everything here is one aggregate
-query each; nothing loops over queries.
+the SUM of that over the agreements **in force today** (DOMAIN.md §8: active, and today lies
+between the start and end dates), ARR = MRR × 12. An active agreement signed for a later start
+is not in MRR: it is listed as "starting on …" (``upcoming``) and the trend runs on to the
+month it starts. Everything here is one aggregate query each; nothing loops over queries.
 """
 
 from __future__ import annotations
@@ -36,13 +38,16 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from sweetspot.core.money import CENT
+
 from .models import MONTHS_IN_PERIOD, Agreement, AgreementStatus
 
 # The trade's rule of thumb (docs/DOMAIN.md §5): eight agreement clients book about $165,000 a year.
 RULE_CLIENTS = 8
 RULE_ANNUAL = Decimal("165000.00")
-RULE_MONTHLY_PER_CLIENT = (RULE_ANNUAL / RULE_CLIENTS / 12).quantize(Decimal("0.01"))  # 1718.75
-CENT = Decimal("0.01")
+RULE_MONTHLY_PER_CLIENT = (RULE_ANNUAL / RULE_CLIENTS / 12).quantize(
+    CENT, rounding=ROUND_HALF_UP
+)  # 1718.75
 
 
 def months_in_period() -> Case:
@@ -70,21 +75,58 @@ def monthly_cents() -> ExpressionWrapper:
 
 
 def money(cents: int | None) -> Decimal:
-    return (Decimal(cents or 0) / 100).quantize(CENT)
+    return (Decimal(cents or 0) / 100).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def active(qs: QuerySet[Agreement] | None = None) -> QuerySet[Agreement]:
+    """Active agreements, including those signed for a later start (sold work)."""
     qs = Agreement.objects.all() if qs is None else qs
     return qs.filter(status=AgreementStatus.ACTIVE)
 
 
-def mrr(qs: QuerySet[Agreement] | None = None) -> Decimal:
-    """Sum of active agreements' monthly equivalents (one query)."""
-    return money(active(qs).aggregate(c=Sum(monthly_cents()))["c"])
+def in_force_on(day: dt.date) -> Q:
+    """Active and ``day`` between the start and end dates (DOMAIN.md §8)."""
+    return Q(status=AgreementStatus.ACTIVE, start_date__lte=day) & (
+        Q(end_date__isnull=True) | Q(end_date__gte=day)
+    )
 
 
-def totals(qs: QuerySet[Agreement] | None = None) -> dict[str, Any]:
-    row = active(qs).aggregate(
+def in_force(
+    qs: QuerySet[Agreement] | None = None, today: dt.date | None = None
+) -> QuerySet[Agreement]:
+    qs = Agreement.objects.all() if qs is None else qs
+    return qs.filter(in_force_on(today or timezone.localdate()))
+
+
+def mrr(qs: QuerySet[Agreement] | None = None, today: dt.date | None = None) -> Decimal:
+    """Sum of the monthly equivalents of the agreements in force today (one query)."""
+    return money(in_force(qs, today).aggregate(c=Sum(monthly_cents()))["c"])
+
+
+def upcoming(today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Active agreements signed for a later start: "starting on …" (one query)."""
+    today = today or timezone.localdate()
+    rows = (
+        active()
+        .filter(start_date__gt=today)
+        .annotate(c=monthly_cents())
+        .values("pk", "company_id", "company__name", "start_date", "c")
+        .order_by("start_date", "company__name", "pk")
+    )
+    return [
+        {
+            "agreement_id": r["pk"],
+            "company_id": r["company_id"],
+            "company": r["company__name"],
+            "start_date": r["start_date"],
+            "mrr": money(r["c"]),
+        }
+        for r in rows
+    ]
+
+
+def totals(qs: QuerySet[Agreement] | None = None, today: dt.date | None = None) -> dict[str, Any]:
+    row = in_force(qs, today).aggregate(
         c=Sum(monthly_cents()),
         agreements=Count("pk"),
         clients=Count("company", distinct=True),
@@ -117,9 +159,11 @@ def totals(qs: QuerySet[Agreement] | None = None) -> dict[str, Any]:
     }
 
 
-def by_segment(qs: QuerySet[Agreement] | None = None) -> list[dict[str, Any]]:
+def by_segment(
+    qs: QuerySet[Agreement] | None = None, today: dt.date | None = None
+) -> list[dict[str, Any]]:
     rows = (
-        active(qs)
+        in_force(qs, today)
         .values("company__segment")
         .annotate(c=Sum(monthly_cents()), clients=Count("company", distinct=True))
         .order_by("-c", "company__segment")
@@ -135,9 +179,11 @@ def by_segment(qs: QuerySet[Agreement] | None = None) -> list[dict[str, Any]]:
     ]
 
 
-def by_client(qs: QuerySet[Agreement] | None = None) -> list[dict[str, Any]]:
+def by_client(
+    qs: QuerySet[Agreement] | None = None, today: dt.date | None = None
+) -> list[dict[str, Any]]:
     rows = (
-        active(qs)
+        in_force(qs, today)
         .values("company_id", "company__name", "company__segment")
         .annotate(c=Sum(monthly_cents()), agreements=Count("pk"))
         .order_by("-c", "company__name", "company_id")
@@ -171,33 +217,72 @@ def _day_after(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
 
 
-def trend(today: dt.date | None = None, months: int = 12) -> list[dict[str, Any]]:
+def _month_end(day: dt.date) -> dt.date:
+    nxt = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return nxt - dt.timedelta(days=1)
+
+
+def trend(
+    today: dt.date | None = None, months: int = 12, until: dt.date | None = None
+) -> list[dict[str, Any]]:
     """MRR at each month end from the agreements in force then: signed and started on or
-    before it, and not ended (expired or cancelled) before it. One query."""
+    before it, not past its end date and not ended (expired or cancelled) before it. With
+    ``until`` after today (the latest "starting on" date), the trend runs on to the end of
+    that month (at most 12 months ahead) from the active agreements, marked ``ahead``. One
+    query."""
     today = today or timezone.localdate()
     ends = month_ends(today, months)
+    ahead: list[dt.date] = []
+    if until is not None and until > today:
+        last = _month_end(min(until, today + dt.timedelta(days=366)))
+        end = _month_end(today)
+        if end == today:
+            end = _month_end(today + dt.timedelta(days=1))
+        while len(ahead) < 12 and end <= last:
+            ahead.append(end)
+            end = _month_end(end + dt.timedelta(days=1))
     sums = {}
     for i, end in enumerate(ends):
         cutoff = _day_after(end)
-        in_force = Q(signed_at__lt=cutoff, start_date__lte=end) & (
-            Q(ended_at__isnull=True) | Q(ended_at__gte=cutoff)
+        in_force_then = (
+            Q(signed_at__lt=cutoff, start_date__lte=end)
+            & (Q(ended_at__isnull=True) | Q(ended_at__gte=cutoff))
+            & (Q(end_date__isnull=True) | Q(end_date__gte=end))
         )
-        sums[f"m{i}"] = Sum(monthly_cents(), filter=in_force)
+        sums[f"m{i}"] = Sum(monthly_cents(), filter=in_force_then)
+    for i, end in enumerate(ahead):
+        sums[f"a{i}"] = Sum(monthly_cents(), filter=in_force_on(end))
     row = Agreement.objects.filter(signed_at__isnull=False).aggregate(**sums)
     return [
-        {"month": end.strftime("%Y-%m"), "month_end": end, "mrr": money(row[f"m{i}"])}
+        {
+            "month": end.strftime("%Y-%m"),
+            "month_end": end,
+            "mrr": money(row[f"m{i}"]),
+            "ahead": False,
+        }
         for i, end in enumerate(ends)
+    ] + [
+        {
+            "month": end.strftime("%Y-%m"),
+            "month_end": end,
+            "mrr": money(row[f"a{i}"]),
+            "ahead": True,
+        }
+        for i, end in enumerate(ahead)
     ]
 
 
 def summary(today: dt.date | None = None) -> dict[str, Any]:
-    """Everything the revenue page and GET /revenue show (four queries)."""
+    """Everything the revenue page and GET /revenue show (five queries)."""
     today = today or timezone.localdate()
+    starting = upcoming(today)
+    until = max((u["start_date"] for u in starting), default=None)
     return {
-        **totals(),
-        "by_segment": by_segment(),
-        "by_client": by_client(),
-        "trend": trend(today),
+        **totals(today=today),
+        "by_segment": by_segment(today=today),
+        "by_client": by_client(today=today),
+        "upcoming": starting,
+        "trend": trend(today, until=until),
         "today": today,
     }
 
@@ -242,7 +327,10 @@ def trend_chart(points: list[dict[str, Any]]) -> dict[str, Any]:
                 "label": p["month_end"].strftime("%b %y"),
                 "mrr": p["mrr"],
                 "value_y": round(PAD_T + plot_h - h - 5, 1),
-                "last": i == len(points) - 1,
+                "ahead": p.get("ahead", False),
+                # The bar for today, which carries its value.
+                "last": not p.get("ahead", False)
+                and (i == len(points) - 1 or points[i + 1].get("ahead", False)),
             }
         )
     grid = []

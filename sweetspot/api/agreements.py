@@ -240,6 +240,15 @@ class TrendPointOut(Schema):
     month: str
     month_end: dt.date
     mrr: Decimal
+    ahead: bool = False
+
+
+class UpcomingOut(Schema):
+    agreement_id: int
+    company_id: int
+    company: str
+    start_date: dt.date
+    mrr: Decimal
 
 
 class RuleOut(Schema):
@@ -258,6 +267,7 @@ class RevenueOut(Schema):
     rule: RuleOut
     by_segment: list[SegmentRevenueOut]
     by_client: list[ClientRevenueOut]
+    upcoming: list[UpcomingOut]
     trend: list[TrendPointOut]
 
 

@@ -204,3 +204,41 @@ def test_demo_seed_books_about_165k_and_is_idempotent(demo):
     assert "Harbor Dental" in due
     sold = revenue.sold_value_by_service()
     assert sum(sold.values()) == pytest.approx(t["arr"], abs=Decimal("1.00"))
+
+
+def test_mrr_counts_only_agreements_in_force_today(client_for, maple, harbor):
+    """Issue 14 item 10: an agreement signed today for a start next quarter counted in MRR and
+    ARR at once. Only agreements in force today count (DOMAIN.md §8); a later start shows as
+    "starting on …" and in the trend from its month."""
+    no_agreements()
+    today = timezone.localdate()
+    plan = make_plan("In force plan", [], fee="1000.00")
+    make_agreement(maple, plan)
+    later = today + dt.timedelta(days=70)
+    future = make_agreement(harbor, make_plan("Later plan", [], fee="2500.00"), start_date=later)
+    assert future.status == AgreementStatus.ACTIVE
+    ended = make_agreement(maple, plan, start_date=today - dt.timedelta(days=400))
+    Agreement.objects.filter(pk=ended.pk).update(end_date=today - dt.timedelta(days=1))
+
+    assert revenue.mrr() == Decimal("1000.00")
+    data = revenue.summary(today)
+    assert data["mrr"] == Decimal("1000.00") and data["arr"] == Decimal("12000.00")
+    assert data["agreements"] == 1 and [r["company"] for r in data["by_client"]] == ["Maple Law"]
+    assert [(u["company"], u["start_date"], u["mrr"]) for u in data["upcoming"]] == [
+        ("Harbor Dental", later, Decimal("2500.00"))
+    ]
+    past = [p for p in data["trend"] if not p["ahead"]]
+    ahead = [p for p in data["trend"] if p["ahead"]]
+    assert len(past) == 12 and past[-1]["mrr"] == Decimal("1000.00")
+    assert ahead and ahead[-1]["month"] == later.strftime("%Y-%m")
+    assert ahead[-1]["mrr"] == Decimal("3500.00")  # from the month it starts
+    assert all(p["mrr"] == Decimal("1000.00") for p in ahead if p["month_end"] < later)
+
+    html = client_for("olivia").get("/agreements/revenue/").content.decode()
+    assert f"starting on {later:%B} {later.day}, {later.year}" in html
+    api = client_for("olivia").get("/api/v1/revenue").json()
+    assert api["mrr"] == "1000.00" and api["upcoming"][0]["start_date"] == later.isoformat()
+    detail = client_for("olivia").get(f"/agreements/{future.pk}/").content.decode()
+    assert f"starting on {later:%B} {later.day}, {later.year}" in detail
+    listing = client_for("olivia").get("/agreements/").content.decode()
+    assert "starting on" in listing
