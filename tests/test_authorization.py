@@ -72,6 +72,14 @@ TABLE: list[Row] = [
         page(302, {"olivia"}),
     ),
     Row("audit_log", "get", lambda o: "/audit/", page(200, {"olivia"})),
+    # Second factor (core.mfa): staff only; the personas have no device yet, so the
+    # verification page sends them to enrolment; the forms below fail validation and
+    # return to the profile.
+    Row("mfa_setup", "get", lambda o: "/mfa/setup/", page(200, STAFF)),
+    Row("mfa_verify", "get", lambda o: "/mfa/verify/", page(302, STAFF)),
+    Row("mfa_recovery_codes", "post", lambda o: "/mfa/recovery-codes/", page(302, STAFF)),
+    Row("mfa_disable", "post", lambda o: "/mfa/disable/", page(302, STAFF)),
+    Row("mfa_policy", "post", lambda o: "/mfa/policy/", page(302, {"olivia"})),
     Row("job_status", "get", lambda o: f"/jobs/{o['olivia_job'].pk}/", page(200, {"olivia"})),
     Row("company_list", "get", lambda o: "/clients/", page(200, ALL_LOGGED_IN)),
     Row("company_create", "get", lambda o: "/clients/new/", page(200, EDITORS)),

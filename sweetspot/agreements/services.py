@@ -13,6 +13,7 @@ from django.utils import timezone
 from sweetspot.clients import services as client_services
 from sweetspot.core import audit
 from sweetspot.core.models import AuditLog, User
+from sweetspot.core.money import CENT
 from sweetspot.core.writes import assign_fields
 
 from .models import MONTHS_IN_PERIOD, Agreement, AgreementStatus, Plan
@@ -43,7 +44,6 @@ PLAN_FIELDS = [
     "rounding_minimum_minutes",
 ]
 DRAFT_FIELDS = ["company", "plan", "start_date", "end_date", "renewal", "notice_days", "notes"]
-CENT = Decimal("0.01")
 
 
 def plan_terms(plan: Plan, services: list[Any] | None = None) -> dict[str, Any]:

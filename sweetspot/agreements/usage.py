@@ -26,12 +26,13 @@ from django.db.models import F, Model, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from sweetspot.core.money import CENT
+
 from .models import MONTHS_IN_PERIOD, Agreement
 
 HISTORY_DAYS = 90
 HISTORY_MONTHS = 3
 MINUTES = Decimal(60)
-CENT = Decimal("0.01")
 
 
 REMOTE, PHONE = "remote", "phone"  # desk.models.WorkType values

@@ -31,7 +31,9 @@ hand: there the trade's advice is to hand very technical work to an outside spec
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+
+from sweetspot.core.money import CENT
 
 LEVEL_RANK = {"entry": 1, "intermediate": 2, "senior": 3, "expert": 4}
 TIER_LEVEL = {"routine": "entry", "network": "intermediate", "specialist": "senior"}
@@ -254,7 +256,7 @@ def plan_of_attack(
         if cert is None:
             continue
         hourly = (hourly_study_cost or {}).get(person.id, person.bill_rate)
-        cost = (cert.cost + hourly * cert.study_hours).quantize(Decimal("0.01"))
+        cost = (cert.cost + hourly * cert.study_hours).quantize(CENT, rounding=ROUND_HALF_UP)
         options.append(
             (*_closeness(person, service), cost, person.bill_rate, person.id, person, cert)
         )

@@ -7,10 +7,11 @@ carries bill rates (visible to staff) and never cost rates (owner-only, docs/DOM
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sweetspot.core.models import Firm
+from sweetspot.core.money import CENT
 
 from . import loaders
 from .engine import CertSpec, Depth, GapAnalysis, Person, Remedy, analyse
@@ -34,7 +35,7 @@ def study_hour_values(people: list[Person], firm: Firm) -> dict[int, Decimal]:
     """A study hour costs the billable hour it replaces: bill rate × target utilization
     (the certification planner values it the same way)."""
     return {
-        p.id: (p.bill_rate * firm.target_utilization).quantize(Decimal("0.01"))
+        p.id: (p.bill_rate * firm.target_utilization).quantize(CENT, rounding=ROUND_HALF_UP)
         for p in people
         if p.kind == loaders.TECHNICIAN
     }
@@ -58,7 +59,7 @@ def build(firm: Firm | None = None) -> Report:
 
 
 def _money(value: Decimal | None) -> str | None:
-    return None if value is None else str(value.quantize(Decimal("0.01")))
+    return None if value is None else str(value.quantize(CENT, rounding=ROUND_HALF_UP))
 
 
 def _person(p: Person) -> dict[str, Any]:

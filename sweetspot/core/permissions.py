@@ -50,6 +50,9 @@ does_service_work: Predicate = _in(WORKERS)
 can_sell: Predicate = _in(SELLERS)
 can_administer_users: Predicate = is_owner
 can_edit_firm_settings: Predicate = is_owner
+# Second factor: staff enrol their own; the owner sets the policy for all staff (core.mfa).
+can_use_mfa: Predicate = is_staff
+can_set_security_policy: Predicate = is_owner
 # Mail quarantine and intake failures: the people who sort the queue.
 can_triage_mail: Predicate = _in(DISPATCHERS)
 # Tickets: staff and client contacts (scoping narrows a client to their company).
@@ -124,4 +127,6 @@ TEMPLATE_PREDICATES: dict[str, Predicate] = {
     "manage_time": can_manage_time,
     "use_timer": can_use_timer,
     "edit_catalog": can_edit_catalog,
+    "use_mfa": can_use_mfa,
+    "set_security_policy": can_set_security_policy,
 }

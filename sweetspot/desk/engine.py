@@ -26,10 +26,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sweetspot.catalog import engine as depth_engine
+from sweetspot.core.money import CENT
 
 LEVEL_RANK = depth_engine.LEVEL_RANK
 TIER_LEVEL = depth_engine.TIER_LEVEL
@@ -37,7 +38,6 @@ PRIORITIES = ("P1", "P2", "P3", "P4")
 SEGMENTS = ("micro", "sweet_spot", "upper")
 TECHNICIAN = "technician"
 SUBCONTRACTOR = "subcontractor"
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -220,7 +220,7 @@ def candidates(
 
 
 def _money(value: Decimal) -> str:
-    return f"${value.quantize(CENT)}"
+    return f"${value.quantize(CENT, rounding=ROUND_HALF_UP)}"
 
 
 def _hours(value: Decimal) -> str:
@@ -262,7 +262,9 @@ def _reasons(
             reasons.append("subcontractor: nobody in-house qualifies")
         else:
             reasons.append("subcontractor: specialist work marked subcontractable")
-            billed = ((person.bill_rate - best.bill_rate) * ticket.estimate_hours).quantize(CENT)
+            billed = ((person.bill_rate - best.bill_rate) * ticket.estimate_hours).quantize(
+                CENT, rounding=ROUND_HALF_UP
+            )
             more = "more" if billed >= 0 else "less"
             reasons.append(
                 f"client billed {_money(abs(billed))} {more} than with {best.label} "
@@ -270,7 +272,9 @@ def _reasons(
                 f"{_hours(ticket.estimate_hours)})"
             )
             if person.cost_rate is not None and best.cost_rate is not None:
-                cost = ((person.cost_rate - best.cost_rate) * ticket.estimate_hours).quantize(CENT)
+                cost = ((person.cost_rate - best.cost_rate) * ticket.estimate_hours).quantize(
+                    CENT, rounding=ROUND_HALF_UP
+                )
     return reasons, billed, cost
 
 

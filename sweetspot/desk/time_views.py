@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -32,6 +32,7 @@ from sweetspot.agreements.services import terms_of
 from sweetspot.core import permissions
 from sweetspot.core.access import AuthedHttpRequest, permission_required
 from sweetspot.core.models import Role
+from sweetspot.core.money import CENT
 from sweetspot.core.writes import add_errors
 from sweetspot.team.models import Technician
 
@@ -104,7 +105,7 @@ def week_start(raw: str | None) -> dt.date:
 
 
 def hours(minutes: int | None) -> Decimal:
-    return (Decimal(minutes or 0) / 60).quantize(Decimal("0.01"))
+    return (Decimal(minutes or 0) / 60).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def timesheet_context(tech: Technician, start: dt.date) -> dict[str, Any]:

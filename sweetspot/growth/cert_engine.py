@@ -42,8 +42,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sweetspot.catalog.engine import LEVEL_RANK, Person, ServiceSpec, depth, qualifies
+from sweetspot.core.money import CENT
 
-CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
 ZERO = Decimal("0.00")
 MONTHS = Decimal(12)

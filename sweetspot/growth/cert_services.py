@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
@@ -34,6 +34,7 @@ from sweetspot.agreements.revenue import sold_value_by_service
 from sweetspot.catalog import loaders
 from sweetspot.catalog.engine import Person
 from sweetspot.core.models import Firm, Role
+from sweetspot.core.money import CENT
 from sweetspot.desk.models import TimeEntry
 from sweetspot.team.models import (
     Certification,
@@ -215,7 +216,7 @@ def _trailing_revenue(today: dt.date) -> Decimal:
         if row["out_of_scope"] and overage is not None:
             rate = Decimal(str(overage))
         total += Decimal(row["minutes"] or 0) / 60 * rate
-    return total.quantize(Decimal("0.01"))
+    return total.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _upper_hours(today: dt.date) -> dict[int, Decimal]:
@@ -234,7 +235,9 @@ def _upper_hours(today: dt.date) -> dict[int, Decimal]:
         .order_by("technician")
     )
     return {
-        row["technician"]: (Decimal(row["minutes"] or 0) / 60).quantize(Decimal("0.01"))
+        row["technician"]: (Decimal(row["minutes"] or 0) / 60).quantize(
+            CENT, rounding=ROUND_HALF_UP
+        )
         for row in rows
     }
 

@@ -21,6 +21,7 @@ from sweetspot.clients import services as client_services
 from sweetspot.clients.models import CompanyStatus
 from sweetspot.core import audit
 from sweetspot.core.models import STAFF_ROLES, AuditLog, User
+from sweetspot.core.money import CENT
 from sweetspot.core.writes import assign_fields
 
 from .models import DEFAULT_STAGE_PROBABILITIES, Opportunity, Stage
@@ -34,7 +35,6 @@ NEXT_STAGE: dict[str, str] = {
     Stage.WON: Stage.PROPOSAL,
     Stage.LOST: Stage.PROPOSAL,
 }
-CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 
 

@@ -1,6 +1,8 @@
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+
+from sweetspot.core.money import CENT
 
 register = template.Library()
 
@@ -18,4 +20,4 @@ def hours(minutes: object) -> Decimal:
         value = Decimal(str(minutes or 0))
     except ArithmeticError:
         return Decimal("0.00")
-    return (value / 60).quantize(Decimal("0.01"))
+    return (value / 60).quantize(CENT, rounding=ROUND_HALF_UP)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -37,6 +37,7 @@ from sweetspot.clients.models import (
     Site,
 )
 from sweetspot.core.models import AuditLog, Firm
+from sweetspot.core.money import CENT
 from sweetspot.desk.models import Ticket
 from sweetspot.desk.services import DEFAULT_TARGETS
 
@@ -139,11 +140,9 @@ MICRO_SUPPORT = [CS.NOBODY, CS.OWNER, CS.RELATIVE, CS.FRIEND, CS.VOLUNTEER, CS.M
 SMALL_SUPPORT = [CS.OWNER, CS.FRIEND, CS.MOONLIGHTER, CS.MOONLIGHTER, CS.PROVIDER, CS.PROVIDER]
 LARGE_SUPPORT = [CS.IN_HOUSE_IT, CS.PROVIDER, CS.MOONLIGHTER]
 
-CENT = Decimal("0.01")
-
 
 def _money(value: int) -> Decimal:
-    return Decimal(value).quantize(CENT)
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _pcs(rng: random.Random) -> int:
