@@ -338,3 +338,145 @@ class CreditNoteLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.description}: −{self.amount}"
+
+
+# --- Billing II: sending, payments, client credit, accounting exports ------------------------
+
+
+class BillingSettings(models.Model):
+    """The firm's accounting names for the exports (one row, pk 1): the QuickBooks accounts
+    and items, the sales-tax agency and the Xero account codes and tax types. Kept in
+    billing rather than on core.Firm: only the exports read them."""
+
+    receivables_account = models.CharField(max_length=100, default="Accounts Receivable")
+    deposit_account = models.CharField(
+        max_length=100, default="Undeposited Funds", help_text="Where payments are deposited."
+    )
+    fee_account = models.CharField(max_length=100, default="Managed Services Income")
+    labor_account = models.CharField(max_length=100, default="Labor Income")
+    item_account = models.CharField(max_length=100, default="Hardware & Software Sales")
+    fee_item = models.CharField(max_length=100, default="Managed Services Agreement")
+    labor_item = models.CharField(max_length=100, default="Labor")
+    item_item = models.CharField(max_length=100, default="Hardware & Software")
+    tax_account = models.CharField(max_length=100, default="Sales Tax Payable")
+    tax_agency = models.CharField(max_length=100, default="State Department of Revenue")
+    tax_item = models.CharField(max_length=100, default="Sales Tax")
+    qbo_taxable_code = models.CharField("QuickBooks Online tax code", max_length=30, default="TAX")
+    qbo_exempt_code = models.CharField(
+        "QuickBooks Online exempt code", max_length=30, default="NON"
+    )
+    xero_fee_code = models.CharField("Xero fee account code", max_length=20, default="200")
+    xero_labor_code = models.CharField("Xero labor account code", max_length=20, default="210")
+    xero_item_code = models.CharField("Xero item account code", max_length=20, default="220")
+    xero_tax_type = models.CharField(max_length=50, default="Tax on Sales")
+    xero_exempt_tax_type = models.CharField(max_length=50, default="Tax Exempt")
+
+    def __str__(self) -> str:
+        return "Billing settings"
+
+    @classmethod
+    def current(cls) -> BillingSettings:
+        row, _ = cls.objects.get_or_create(pk=1)
+        return row
+
+
+class InvoiceSending(models.Model):
+    """One e-mail of an issued invoice's PDF: when, to whom, by whom. The first makes the
+    invoice "sent"; a resend adds a row."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="sendings")
+    sent_at = models.DateTimeField(db_index=True)
+    to_email = models.EmailField()
+    to_name = models.CharField(max_length=200, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.invoice} to {self.to_email}"
+
+
+class PaymentMethod(models.TextChoices):
+    CHECK = "check", "Check"
+    ACH = "ach", "Bank transfer (ACH)"
+    CARD = "card", "Card"
+    CASH = "cash", "Cash"
+    OTHER = "other", "Other"
+
+
+class Payment(models.Model):
+    """Money received against one issued invoice (never more than its balance)."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    date = models.DateField(db_index=True)
+    amount = money("amount", validators=[MinValueValidator(Decimal("0.01"))])
+    method = models.CharField(max_length=8, choices=PaymentMethod.choices)
+    reference = models.CharField(max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.amount} on {self.invoice}"
+
+
+class CreditApplication(models.Model):
+    """Client credit (credit notes beyond their invoice's balance) applied to another invoice
+    of the same company. Nothing stores the credit itself: it is derived."""
+
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, related_name="credit_applications"
+    )
+    date = models.DateField()
+    amount = money("amount", validators=[MinValueValidator(Decimal("0.01"))])
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "pk"]
+
+    def __str__(self) -> str:
+        return f"credit {self.amount} on {self.invoice}"
+
+
+class ExportFormat(models.TextChoices):
+    IIF = "iif", "QuickBooks Desktop (IIF)"
+    QBO = "qbo", "QuickBooks Online (CSV)"
+    XERO = "xero", "Xero (CSV)"
+
+
+class ExportBatch(models.Model):
+    """One accounting export: the format, the date range, what went in and the file itself
+    (kept, so a batch can be downloaded again as it was)."""
+
+    format = models.CharField(max_length=4, choices=ExportFormat.choices)
+    date_from = models.DateField()
+    date_to = models.DateField()
+    include_exported = models.BooleanField(default=False)
+    filename = models.CharField(max_length=100)
+    content = models.TextField()
+    invoices = models.ManyToManyField(Invoice, blank=True, related_name="export_batches")
+    credit_notes = models.ManyToManyField(CreditNote, blank=True, related_name="export_batches")
+    payments = models.ManyToManyField(Payment, blank=True, related_name="export_batches")
+    invoice_count = models.PositiveIntegerField(default=0)
+    credit_note_count = models.PositiveIntegerField(default=0)
+    payment_count = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.filename
