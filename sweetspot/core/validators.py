@@ -80,13 +80,18 @@ def text_errors(instance: models.Model, exclude: Any = None) -> dict[str, list[V
     return errors
 
 
-class TextChecked:
-    """Model mixin: ``full_clean`` refuses control characters (see the module docstring)."""
+class TextChecked(models.Model):
+    """Abstract model base: ``full_clean`` refuses control characters (see the module
+    docstring). A Model subclass (abstract, no fields) so the type checker keeps each
+    model's manager types."""
+
+    class Meta:
+        abstract = True
 
     def clean_fields(self, exclude: Any = None) -> None:
         errors: dict[str, list[ValidationError]] = {}
         try:
-            super().clean_fields(exclude=exclude)  # type: ignore[misc]
+            super().clean_fields(exclude=exclude)
         except ValidationError as exc:
             errors = {k: list(v) for k, v in exc.error_dict.items()}
         for name, errs in text_errors(self, exclude).items():  # type: ignore[arg-type]
