@@ -10,6 +10,9 @@ Variables (all optional except SECRET_KEY when DEBUG is off):
   HUEY_IMMEDIATE   "1" runs jobs in-process (tests do this)
   EMAIL_URL-style: EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
                    EMAIL_USE_TLS, DEFAULT_FROM_EMAIL, EMAIL_BACKEND
+  SITE_URL         start of links in mail sent outside a request (default http://127.0.0.1:8000)
+  PASSWORD_RESET_TIMEOUT  seconds an invitation or reset link works (default 3 days)
+  MEDIA_ROOT       uploads such as the firm's logo (default var/media)
   SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS  production hardening (defaults on when DEBUG off)
   Mail in (IMAP polling, off while MAIL_IMAP_HOST is unset): MAIL_IMAP_HOST, MAIL_IMAP_PORT
                    (default 993 with TLS, 143 without), MAIL_IMAP_TLS (default on),
@@ -228,6 +231,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Uploads (the firm's logo) live under var/media; the app serves the logo itself (/firm/logo/).
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "/media/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Sessions and cookies
@@ -259,6 +265,10 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sweetspot@localhost")
+# Links in mail sent outside a request (invitations from the API) start with this.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Invitation and password reset links work once, for this long (seconds; 3 days).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(3 * 24 * 3600)))
 
 # Mail in (sweetspot/mail/imap.py); tests start their own Dovecot and pass its settings.
 MAIL_IMAP_HOST = os.environ.get("MAIL_IMAP_HOST", "")

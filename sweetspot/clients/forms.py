@@ -41,11 +41,19 @@ class ContactForm(forms.ModelForm):
         model = Contact
         fields = ["name", "email", "phone", "role", "site", "is_primary", "portal_access"]
 
-    def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, company: Company, allow_portal: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = Site.objects.filter(  # type: ignore[attr-defined]
             company=company, archived_at__isnull=True
         )
+        if allow_portal:
+            self.fields[
+                "portal_access"
+            ].help_text = "Ticking it makes the contact's portal login and e-mails the invitation."
+        else:  # only the owner gives portal access (permissions.can_administer_users)
+            del self.fields["portal_access"]
 
 
 class EnvironmentForm(forms.ModelForm):

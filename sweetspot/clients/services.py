@@ -7,7 +7,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from sweetspot.core import audit
+from sweetspot.core import audit, permissions
+from sweetspot.core import services as user_services
 from sweetspot.core.models import AuditLog, Firm, User
 from sweetspot.core.writes import assign_fields
 
@@ -166,8 +167,51 @@ def _check_site(contact: Contact) -> None:
         raise ValidationError({"site": "That site belongs to another company."})
 
 
+def _portal_change(
+    actor: User | None, contact: Contact, wanted: bool, base_url: str | None
+) -> None:
+    """Ticking "portal access" creates (or reactivates) the contact's client login and sends
+    the invitation; unticking deactivates the login. Only the owner gives or takes it."""
+    has_login = User.objects.filter(contact=contact, is_active=True).exists()
+    if wanted == has_login:
+        return
+    if actor is not None and not permissions.can_administer_users(actor):
+        raise ValidationError({"portal_access": "Only the owner gives or removes portal access."})
+    if wanted:
+        user_services.create_client_login(actor, contact=contact, base_url=base_url)
+    else:
+        _deactivate_login(actor, contact)
+
+
+def _deactivate_login(actor: User | None, contact: Contact) -> None:
+    login = User.objects.filter(contact=contact, is_active=True).first()
+    if login is None:
+        return
+    before = audit.snapshot(login, user_services.AUDITED)
+    login.is_active = False
+    login.save(update_fields=["is_active"])
+    after = audit.snapshot(login, user_services.AUDITED)
+    audit.record(actor, AuditLog.Action.UPDATE, login, before, after)
+
+
+def _sync_login_email(actor: User | None, contact: Contact) -> None:
+    login = User.objects.filter(contact=contact).first()
+    if login is None or not contact.email or login.email.lower() == contact.email.lower():
+        return
+    if User.objects.filter(email__iexact=contact.email).exclude(pk=login.pk).exists():
+        raise ValidationError({"email": "Another login already uses this e-mail address."})
+    before = audit.snapshot(login, user_services.AUDITED)
+    login.email = contact.email
+    login.save(update_fields=["email"])
+    audit.record(
+        actor, AuditLog.Action.UPDATE, login, before, audit.snapshot(login, user_services.AUDITED)
+    )
+
+
 @transaction.atomic
-def create_contact(actor: User | None, company: Company, data: dict[str, Any]) -> Contact:
+def create_contact(
+    actor: User | None, company: Company, data: dict[str, Any], base_url: str | None = None
+) -> Contact:
     contact = Contact(company=company)
     assign_fields(contact, CONTACT_FIELDS, data)
     _check_site(contact)
@@ -175,11 +219,15 @@ def create_contact(actor: User | None, company: Company, data: dict[str, Any]) -
     contact.save()
     audit.record(actor, AuditLog.Action.CREATE, contact, {}, audit.snapshot(contact))
     _demote_other_primaries(actor, contact)
+    if contact.portal_access:
+        _portal_change(actor, contact, True, base_url)
     return contact
 
 
 @transaction.atomic
-def update_contact(actor: User | None, contact: Contact, data: dict[str, Any]) -> Contact:
+def update_contact(
+    actor: User | None, contact: Contact, data: dict[str, Any], base_url: str | None = None
+) -> Contact:
     before = audit.snapshot(contact)
     assign_fields(contact, CONTACT_FIELDS, data)
     _check_site(contact)
@@ -187,10 +235,36 @@ def update_contact(actor: User | None, contact: Contact, data: dict[str, Any]) -
     contact.save()
     audit.record(actor, AuditLog.Action.UPDATE, contact, before, audit.snapshot(contact))
     _demote_other_primaries(actor, contact)
+    _sync_login_email(actor, contact)
+    if "portal_access" in data:
+        _portal_change(actor, contact, bool(contact.portal_access), base_url)
     return contact
 
 
 @transaction.atomic
+def invite_to_portal(actor: User, contact: Contact, base_url: str | None = None) -> User:
+    """The contact page's "Invite to the portal": a client login linked to the contact (made,
+    or reactivated) and the invitation with its one-time link; sent again when asked again."""
+    if not permissions.can_administer_users(actor):
+        raise ValidationError("Only the owner gives portal access.")
+    if contact.archived_at is not None:
+        raise ValidationError("The contact is archived.")
+    before = audit.snapshot(contact)
+    if not contact.portal_access:
+        contact.portal_access = True
+        contact.save(update_fields=["portal_access"])
+        audit.record(actor, AuditLog.Action.UPDATE, contact, before, audit.snapshot(contact))
+    return user_services.create_client_login(actor, contact=contact, base_url=base_url)
+
+
+@transaction.atomic
 def archive_contact(actor: User | None, contact: Contact) -> Contact:
+    """Archived (never deleted); a contact who left loses their portal login with it."""
     audit.set_archived(actor, contact, archived=True)
+    _deactivate_login(actor, contact)
+    if contact.portal_access:
+        before = audit.snapshot(contact)
+        contact.portal_access = False
+        contact.save(update_fields=["portal_access"])
+        audit.record(actor, AuditLog.Action.UPDATE, contact, before, audit.snapshot(contact))
     return contact

@@ -25,4 +25,9 @@ urlpatterns = [
     path("contacts/<int:pk>/", views.contact_detail, name="contact_detail"),
     path("contacts/<int:pk>/edit/", views.contact_edit, name="contact_edit"),
     path("contacts/<int:pk>/archive/", views.contact_archive, name="contact_archive"),
+    path(
+        "contacts/<int:pk>/portal-invite/",
+        views.contact_portal_invite,
+        name="contact_portal_invite",
+    ),
 ]

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +19,14 @@ from sweetspot.clients.scoping import (
     get_contact_for,
     get_site_for,
 )
-from sweetspot.core.access import AuthedHttpRequest, any_role_required, client_editor_required
+from sweetspot.core.access import (
+    AuthedHttpRequest,
+    any_role_required,
+    client_editor_required,
+    permission_required,
+)
+from sweetspot.core.models import User
+from sweetspot.core.permissions import can_administer_users
 from sweetspot.core.writes import save_form
 
 from . import queries, services
@@ -242,11 +250,13 @@ def site_archive(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contact_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     company = get_company_for(request.user, pk)
-    form = ContactForm(request.POST or None, company=company)
+    form = ContactForm(
+        request.POST or None, company=company, allow_portal=can_administer_users(request.user)
+    )
     return _inline_form(
         request,
         form,
-        lambda data: services.create_contact(request.user, company, data),
+        lambda data: services.create_contact(request.user, company, data, _base_url(request)),
         company.pk,
         "contacts",
         request.path,
@@ -257,18 +267,49 @@ def contact_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @any_role_required
 def contact_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     contact = get_contact_for(request.user, pk)
-    return render(request, "clients/contact_detail.html", {"contact": contact})
+    login = None
+    if can_administer_users(request.user):
+        login = User.objects.filter(contact=contact).first()
+    return render(request, "clients/contact_detail.html", {"contact": contact, "login": login})
+
+
+def _base_url(request: AuthedHttpRequest) -> str:
+    """Invitation links point back at the host the owner is using."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+@permission_required(can_administer_users)
+@require_POST
+def contact_portal_invite(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Make (or reactivate) the contact's client login and e-mail the one-time link."""
+    contact = get_contact_for(request.user, pk)
+    try:
+        login = services.invite_to_portal(request.user, contact, _base_url(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"{contact.name} is invited to the portal: the link to choose a password went "
+            f"to {login.email} (username {login.username}).",
+        )
+    return redirect("clients:contact_detail", pk=contact.pk)
 
 
 @client_editor_required
 @require_http_methods(["GET", "POST"])
 def contact_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     contact = get_contact_for(request.user, pk)
-    form = ContactForm(request.POST or None, instance=copy.copy(contact), company=contact.company)
+    form = ContactForm(
+        request.POST or None,
+        instance=copy.copy(contact),
+        company=contact.company,
+        allow_portal=can_administer_users(request.user),
+    )
     return _inline_form(
         request,
         form,
-        lambda data: services.update_contact(request.user, contact, data),
+        lambda data: services.update_contact(request.user, contact, data, _base_url(request)),
         contact.company_id,
         "contacts",
         request.path,
