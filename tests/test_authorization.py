@@ -1618,6 +1618,56 @@ TABLE += [
 # --- end mail in ---
 
 
+# --- people and password reset (issue 14) ---
+def _user_pk(username: str) -> int:
+    from sweetspot.core.models import User
+
+    return int(User.objects.get(username=username).pk)
+
+
+EVERYONE = {p: 200 for p in PERSONAS}
+TABLE += [
+    Row("password_reset", "get", lambda o: "/password/reset/", EVERYONE),
+    Row("password_reset_done", "get", lambda o: "/password/reset/sent/", EVERYONE),
+    Row("password_reset_confirm", "get", lambda o: "/password/reset/MQ/bad-token/", EVERYONE),
+    Row("password_reset_complete", "get", lambda o: "/password/reset/done/", EVERYONE),
+    Row("people", "get", lambda o: "/people/", page(200, {"olivia"})),
+    Row("person_invite", "get", lambda o: "/people/new/", page(200, {"olivia"})),
+    Row("person_detail", "get", lambda o: f"/people/{_user_pk('tara')}/", page(200, {"olivia"})),
+    Row(
+        "person_deactivate",
+        "post",
+        lambda o: f"/people/{_user_pk('sam')}/deactivate/",
+        page(302, {"olivia"}),
+    ),
+    Row(
+        "person_reactivate",
+        "post",
+        lambda o: f"/people/{_user_pk('tara')}/reactivate/",
+        page(302, {"olivia"}),
+    ),
+    Row(
+        "person_unlock",
+        "post",
+        lambda o: f"/people/{_user_pk('tara')}/unlock/",
+        page(302, {"olivia"}),
+    ),
+    Row(
+        "person_reset_password",
+        "post",
+        lambda o: f"/people/{_user_pk('tara')}/reset-password/",
+        page(302, {"olivia"}),
+    ),
+    Row(
+        "contact_portal_invite",
+        "post",
+        lambda o: f"/clients/contacts/{o['maple_contact'].pk}/portal-invite/",
+        page(302, {"olivia"}),
+    ),
+]
+# --- end people ---
+
+
 def _all_route_names() -> set[str]:
     names: set[str] = set()
 
