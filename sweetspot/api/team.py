@@ -331,7 +331,7 @@ def set_technician_skill(
         "name": skill.name,
         "group": skill.group,
         "proficiency": row.proficiency,
-        "assessed_on": row.assessed_on,
+        "assessed_on": getattr(row, "assessed_on", None),
     }
 
 

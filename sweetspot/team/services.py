@@ -132,37 +132,56 @@ def _skill_state(row: TechnicianSkill | SubcontractorSkill | None) -> Any:
     return {"proficiency": row.proficiency, "assessed_on": assessed.isoformat()}
 
 
+# Technicians and subcontractors hold skills and certifications the same way; one set of
+# services serves both, told apart by the person's model (the row model and its key field).
+Person = Technician | Subcontractor
+SKILL_ROWS: dict[type, tuple[type[TechnicianSkill] | type[SubcontractorSkill], str]] = {
+    Technician: (TechnicianSkill, "technician"),
+    Subcontractor: (SubcontractorSkill, "subcontractor"),
+}
+CERT_ROWS: dict[
+    type, tuple[type[TechnicianCertification] | type[SubcontractorCertification], str, list[str]]
+] = {
+    Technician: (TechnicianCertification, "technician", HELD_CERT_FIELDS),
+    Subcontractor: (SubcontractorCertification, "subcontractor", ["earned_on", "expires_on"]),
+}
+
+
 @transaction.atomic
-def set_technician_skill(
+def set_skill(
     actor: User | None,
-    tech: Technician,
+    person: Person,
     skill: Skill,
     proficiency: int,
     assessed_on: dt.date | None = None,
-) -> TechnicianSkill:
-    """Add the skill or change its proficiency (1-5) and assessment date."""
-    row = TechnicianSkill.objects.filter(technician=tech, skill=skill).first()
+) -> TechnicianSkill | SubcontractorSkill:
+    """Add the skill or change its proficiency (1-5); technicians also keep the date it was
+    assessed."""
+    model, key_field = SKILL_ROWS[type(person)]
+    row = model.objects.filter(**{key_field: person, "skill": skill}).first()
     key = f"skill:{skill.slug}"
     before = {key: _skill_state(row)}
     if row is None:
-        row = TechnicianSkill(technician=tech, skill=skill)
+        row = model(**{key_field: person, "skill": skill})
     row.proficiency = proficiency
-    row.assessed_on = assessed_on
+    if isinstance(row, TechnicianSkill):
+        row.assessed_on = assessed_on
     row.full_clean()
     row.save()
-    audit.record(actor, AuditLog.Action.UPDATE, tech, before, {key: _skill_state(row)})
+    audit.record(actor, AuditLog.Action.UPDATE, person, before, {key: _skill_state(row)})
     return row
 
 
 @transaction.atomic
-def remove_technician_skill(actor: User | None, tech: Technician, skill: Skill) -> None:
-    row = TechnicianSkill.objects.filter(technician=tech, skill=skill).first()
+def remove_skill(actor: User | None, person: Person, skill: Skill) -> None:
+    model, key_field = SKILL_ROWS[type(person)]
+    row = model.objects.filter(**{key_field: person, "skill": skill}).first()
     if row is None:
         return
     key = f"skill:{skill.slug}"
     before = {key: _skill_state(row)}
     row.delete()
-    audit.record(actor, AuditLog.Action.UPDATE, tech, before, {key: None})
+    audit.record(actor, AuditLog.Action.UPDATE, person, before, {key: None})
 
 
 def _held_state(row: TechnicianCertification | SubcontractorCertification | None) -> Any:
@@ -189,43 +208,64 @@ def _check_dates(row: TechnicianCertification | SubcontractorCertification) -> N
         raise ValidationError({"expires_on": "A certification cannot expire before it is earned."})
 
 
+def _holder(row: TechnicianCertification | SubcontractorCertification) -> Person:
+    if isinstance(row, TechnicianCertification):
+        return row.technician
+    return row.subcontractor
+
+
 @transaction.atomic
-def add_technician_certification(
-    actor: User | None, tech: Technician, cert: Certification, data: dict[str, Any]
-) -> TechnicianCertification:
-    """data: earned_on, expires_on (blank: one renewal period after earning), credential_id."""
-    row = TechnicianCertification(technician=tech, certification=cert)
-    assign_fields(row, HELD_CERT_FIELDS, data)
+def add_certification(
+    actor: User | None, person: Person, cert: Certification, data: dict[str, Any]
+) -> TechnicianCertification | SubcontractorCertification:
+    """data: earned_on, expires_on (blank: one renewal period after earning), and for a
+    technician credential_id."""
+    model, key_field, fields = CERT_ROWS[type(person)]
+    row = model(**{key_field: person, "certification": cert})
+    assign_fields(row, fields, data)
     row.expires_on = _default_expiry(cert, row.earned_on, row.expires_on)
     row.full_clean()
     _check_dates(row)
     row.save()
     key = f"certification:{cert.code}"
-    audit.record(actor, AuditLog.Action.UPDATE, tech, {key: None}, {key: _held_state(row)})
+    audit.record(actor, AuditLog.Action.UPDATE, person, {key: None}, {key: _held_state(row)})
     return row
 
 
 @transaction.atomic
-def update_technician_certification(
-    actor: User | None, row: TechnicianCertification, data: dict[str, Any]
-) -> TechnicianCertification:
+def update_held_certification(
+    actor: User | None,
+    row: TechnicianCertification | SubcontractorCertification,
+    data: dict[str, Any],
+) -> TechnicianCertification | SubcontractorCertification:
+    _, _, fields = CERT_ROWS[type(_holder(row))]
     key = f"certification:{row.certification.code}"
     before = {key: _held_state(row)}
-    assign_fields(row, HELD_CERT_FIELDS, data)
+    assign_fields(row, fields, data)
     row.full_clean()
     _check_dates(row)
     row.save()
-    audit.record(actor, AuditLog.Action.UPDATE, row.technician, before, {key: _held_state(row)})
+    audit.record(actor, AuditLog.Action.UPDATE, _holder(row), before, {key: _held_state(row)})
     return row
 
 
 @transaction.atomic
-def remove_technician_certification(actor: User | None, row: TechnicianCertification) -> None:
+def remove_held_certification(
+    actor: User | None, row: TechnicianCertification | SubcontractorCertification
+) -> None:
     key = f"certification:{row.certification.code}"
     before = {key: _held_state(row)}
-    tech = row.technician
+    person = _holder(row)
     row.delete()
-    audit.record(actor, AuditLog.Action.UPDATE, tech, before, {key: None})
+    audit.record(actor, AuditLog.Action.UPDATE, person, before, {key: None})
+
+
+# The names the pages, the API and the seed use.
+set_technician_skill = set_subcontractor_skill = set_skill
+remove_technician_skill = remove_subcontractor_skill = remove_skill
+add_technician_certification = add_subcontractor_certification = add_certification
+update_technician_certification = update_held_certification
+remove_technician_certification = remove_subcontractor_certification = remove_held_certification
 
 
 # --- subcontractors -------------------------------------------------------------------------
@@ -263,57 +303,6 @@ def archive_subcontractor(actor: User | None, sub: Subcontractor) -> Subcontract
 def restore_subcontractor(actor: User | None, sub: Subcontractor) -> Subcontractor:
     audit.set_archived(actor, sub, archived=False)
     return sub
-
-
-@transaction.atomic
-def set_subcontractor_skill(
-    actor: User | None, sub: Subcontractor, skill: Skill, proficiency: int
-) -> SubcontractorSkill:
-    row = SubcontractorSkill.objects.filter(subcontractor=sub, skill=skill).first()
-    key = f"skill:{skill.slug}"
-    before = {key: _skill_state(row)}
-    if row is None:
-        row = SubcontractorSkill(subcontractor=sub, skill=skill)
-    row.proficiency = proficiency
-    row.full_clean()
-    row.save()
-    audit.record(actor, AuditLog.Action.UPDATE, sub, before, {key: _skill_state(row)})
-    return row
-
-
-@transaction.atomic
-def remove_subcontractor_skill(actor: User | None, sub: Subcontractor, skill: Skill) -> None:
-    row = SubcontractorSkill.objects.filter(subcontractor=sub, skill=skill).first()
-    if row is None:
-        return
-    key = f"skill:{skill.slug}"
-    before = {key: _skill_state(row)}
-    row.delete()
-    audit.record(actor, AuditLog.Action.UPDATE, sub, before, {key: None})
-
-
-@transaction.atomic
-def add_subcontractor_certification(
-    actor: User | None, sub: Subcontractor, cert: Certification, data: dict[str, Any]
-) -> SubcontractorCertification:
-    row = SubcontractorCertification(subcontractor=sub, certification=cert)
-    assign_fields(row, ["earned_on", "expires_on"], data)
-    row.expires_on = _default_expiry(cert, row.earned_on, row.expires_on)
-    row.full_clean()
-    _check_dates(row)
-    row.save()
-    key = f"certification:{cert.code}"
-    audit.record(actor, AuditLog.Action.UPDATE, sub, {key: None}, {key: _held_state(row)})
-    return row
-
-
-@transaction.atomic
-def remove_subcontractor_certification(actor: User | None, row: SubcontractorCertification) -> None:
-    key = f"certification:{row.certification.code}"
-    before = {key: _held_state(row)}
-    sub = row.subcontractor
-    row.delete()
-    audit.record(actor, AuditLog.Action.UPDATE, sub, before, {key: None})
 
 
 # --- skill taxonomy and certification catalog -----------------------------------------------
