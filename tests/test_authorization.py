@@ -1618,6 +1618,59 @@ TABLE += [
 # --- end mail in ---
 
 
+# --- mail out (#17) ---
+# Everyone chooses their own notifications; the rota is the owner's and the dispatcher's; the
+# page acknowledgement is reached from the mail with its token as the credential (no login at
+# 2 a.m.), so every persona and anonymous get the page; a wrong token is a 404.
+ROTA = {"olivia", "dan"}
+
+
+def _rota(o: dict[str, Any]) -> dict[str, Any]:
+    if "rota" not in o:
+        import datetime as dt
+
+        from sweetspot.mail import services as mail_services  # the mail app sits above desk
+        from sweetspot.mail.models import Page  # likewise
+        from sweetspot.team.models import Technician
+
+        tech = Technician.objects.create(name="Authz On Call")
+        member = mail_services.add_rota_member(None, tech)
+        swap = mail_services.add_swap(None, tech, dt.date(2026, 12, 12), 1)
+        page = Page.objects.create(
+            ticket_id=_desk_ticket(o),
+            opened_at="2026-12-12T07:00:00Z",
+            paged_at="2026-12-12T07:00:00Z",
+            token="authz-page-token",
+        )
+        o["rota"] = {"member": member.pk, "swap": swap.pk, "page": page.token}
+    return o["rota"]  # type: ignore[no-any-return]
+
+
+TABLE += [
+    Row("preferences", "get", lambda o: "/mail/preferences/", page(200, ALL_LOGGED_IN)),
+    Row("rota", "get", lambda o: "/mail/rota/", page(200, ROTA)),
+    Row(
+        "rota_member",
+        "post",
+        lambda o: f"/mail/rota/members/{_rota(o)['member']}/",
+        page(302, ROTA),
+    ),
+    Row(
+        "swap_cancel",
+        "post",
+        lambda o: f"/mail/rota/swaps/{_rota(o)['swap']}/cancel/",
+        page(302, ROTA),
+    ),
+    Row(
+        "page_ack",
+        "get",
+        lambda o: f"/mail/pages/{_rota(o)['page']}/",
+        {p: 200 for p in PERSONAS},
+    ),
+]
+# --- end mail out ---
+
+
 # --- people and password reset (issue 14) ---
 def _user_pk(username: str) -> int:
     from sweetspot.core.models import User

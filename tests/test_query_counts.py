@@ -976,6 +976,73 @@ def test_ticket_page_mail_section_is_flat(olivia):
     assert counts[0] == counts[1], counts
 
 
+# --- mail out (#17) ---
+# The ticket page lists the mail sent about the ticket (one query) and its page; the rota
+# page lists the members, the coming weeks and the swaps. Flat for 1 and 20 rows.
+
+
+def _sent(n: int, ticket: Any) -> None:
+    import datetime as dt
+
+    from sweetspot.mail.models import OutboundMessage  # mail sits above desk
+
+    start = OutboundMessage.objects.count()
+    for i in range(n):
+        OutboundMessage.objects.create(
+            kind="sla",
+            to=f"p{i}@x.test",
+            subject=f"[#{ticket.pk}] Response at risk {i}",
+            sent_at=dt.datetime(2026, 12, 1, 9, i, tzinfo=dt.UTC),
+            ticket=ticket,
+            message_id=f"out-{start + i}@x.test",
+            auto_submitted="auto-generated",
+        )
+
+
+def test_ticket_page_sent_mail_is_flat(olivia):
+    from sweetspot.desk import services as desk_services  # the ticket the mail is about
+    from sweetspot.mail.models import OutboundMessage  # mail sits above desk
+
+    company = make_companies(olivia, 1)[0]
+    ticket = desk_services.open_ticket(olivia, {"company": company, "subject": "Mail out"})
+    counts = []
+    for n in (1, 20):
+        OutboundMessage.objects.all().delete()
+        _sent(n, ticket)
+        client = Client()
+        client.force_login(olivia)
+        url = f"/desk/tickets/{ticket.pk}/"
+        assert f"Response at risk {n - 1}".encode() in client.get(url).content
+        counts.append(count_queries(client, url))
+    # The whole ticket page; the mail section's share is four: mail received, its
+    # attachments, mail sent, the after-hours page.
+    assert counts == [22, 22], counts
+
+
+def test_rota_page_is_flat(olivia):
+    import datetime as dt
+
+    from sweetspot.mail import services as mail_services  # mail sits above desk
+    from sweetspot.mail.models import RotaMember, RotaSwap
+    from sweetspot.team.models import Technician
+
+    counts = []
+    for n in (1, 20):
+        RotaSwap.objects.all().delete()
+        RotaMember.objects.all().delete()
+        for i in range(n):
+            tech = Technician.objects.create(name=f"On call {n}-{i}")
+            mail_services.add_rota_member(olivia, tech, f"{i}@sms.test")
+            mail_services.add_swap(olivia, tech, dt.date.today() + dt.timedelta(days=i), 1)
+        client = Client()
+        client.force_login(olivia)
+        client.get("/mail/rota/")
+        counts.append(count_queries(client, "/mail/rota/"))
+    # session, user, the firm (today in its time zone), mail settings, members, swaps, the
+    # technicians of the two forms
+    assert counts == [8, 8], counts
+
+
 def _billing_months(olivia: User) -> dict[str, Any]:
     """Billing run of March 2026: one company (Solo: agreement Feb–Mar, an entry and an item
     in February), issued. Run of October 2026: twenty companies (agreements from September,

@@ -55,6 +55,9 @@ can_use_mfa: Predicate = is_staff
 can_set_security_policy: Predicate = is_owner
 # Mail quarantine and intake failures: the people who sort the queue.
 can_triage_mail: Predicate = _in(DISPATCHERS)
+# Mail out (#17): the on-call rota and the firm's mail settings; one's own notifications.
+can_manage_rota: Predicate = _in(DISPATCHERS)
+can_choose_notifications: Predicate = is_authenticated
 # Tickets: staff and client contacts (scoping narrows a client to their company).
 can_read_tickets: Predicate = is_authenticated
 can_manage_time: Predicate = _in(DISPATCHERS)  # everyone's timesheets, visits
@@ -123,6 +126,7 @@ TEMPLATE_PREDICATES: dict[str, Predicate] = {
     "read_invoices": can_read_invoices,
     "administer_users": can_administer_users,
     "triage_mail": can_triage_mail,
+    "manage_rota": can_manage_rota,
     "view_agreements": can_view_agreements,
     "manage_time": can_manage_time,
     "use_timer": can_use_timer,

@@ -22,6 +22,7 @@ from sweetspot.growth.activity_services import complete_activity, log_activity
 from sweetspot.growth.models import Activity, Opportunity
 from sweetspot.growth.pipeline import create_opportunity, move_opportunity, update_opportunity
 from sweetspot.growth.services import assess_company
+from sweetspot.mail.seed import seed_mail
 from sweetspot.team.seed import seed_team
 
 DEMO_PASSWORD_SUFFIX = "-demo-2026"
@@ -343,6 +344,7 @@ def _seed_delivery() -> None:
 
     seed_desk()
     seed_billing()
+    seed_mail()
 
 
 def _link_pipeline_to_catalog() -> None:

@@ -10,7 +10,14 @@ from django.http import Http404
 
 from sweetspot.desk.models import Ticket
 
-from .models import InboundMessage, InboundStatus, MailAttachment
+from .models import (
+    CLIENT_NOTIFICATIONS,
+    InboundMessage,
+    InboundStatus,
+    MailAttachment,
+    OutboundMessage,
+    Page,
+)
 
 PREVIEW_CHARS = 600
 PAGE = 50
@@ -56,3 +63,23 @@ def mail_for_ticket(ticket: Ticket, staff: bool) -> list[InboundMessage]:
     if not staff:
         qs = qs.filter(action__in=["new_ticket", "reply", "reopen"])
     return list(qs)
+
+
+def page_by_token(token: str) -> Page:
+    page = Page.objects.select_related("ticket__company").filter(token=str(token)[:64]).first()
+    if page is None or not token:
+        raise Http404("Not found")
+    return page
+
+
+def sent_for_ticket(ticket: Ticket, staff: bool) -> list[OutboundMessage]:
+    """The mail sent about a ticket, oldest first, in one query. A client contact sees what
+    went to the client (acknowledgement, replies, resolution), not staff alerts or pages."""
+    qs = OutboundMessage.objects.filter(ticket=ticket).order_by("sent_at", "pk")
+    if not staff:
+        qs = qs.filter(kind__in=[str(k) for k in CLIENT_NOTIFICATIONS])
+    return list(qs)
+
+
+def page_for_ticket(ticket: Ticket) -> Page | None:
+    return Page.objects.filter(ticket=ticket).first()

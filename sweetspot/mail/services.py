@@ -16,9 +16,23 @@ from sweetspot.clients import services as client_services
 from sweetspot.clients.models import Company, Contact
 from sweetspot.core import audit
 from sweetspot.core.models import AuditLog, Firm, User
+from sweetspot.core.writes import assign_fields
+from sweetspot.team import services as team_services
+from sweetspot.team.models import Technician
 
 from .intake import AUDITED, _note, _open_ticket, _record_message_id, ingest, sender_name
-from .models import RAW_RETENTION_DAYS, InboundMessage, InboundStatus, MailAttachment
+from .models import (
+    CLIENT_NOTIFICATIONS,
+    RAW_RETENTION_DAYS,
+    STAFF_NOTIFICATIONS,
+    InboundMessage,
+    InboundStatus,
+    MailAttachment,
+    MailSettings,
+    NotificationOptOut,
+    RotaMember,
+    RotaSwap,
+)
 from .triage import AttachmentDecision, Decision
 
 
@@ -135,3 +149,136 @@ def purge_raw(now: dt.datetime | None = None, days: int = RAW_RETENTION_DAYS) ->
             changes={"purged": [0, count]},
         )
     return count
+
+
+# ---------------------------------------------------------------------------------------------
+# Mail out (#17): preferences, the firm's mail settings, the on-call rota, page acknowledgement.
+
+SETTINGS_FIELDS = [
+    "escalation_minutes",
+    "digest_hour",
+    "acknowledgement_window_minutes",
+    "rota_starts_on",
+]
+
+
+@transaction.atomic
+def set_notifications(actor: User, user: User, enabled: set[str]) -> list[str]:
+    """Keep only ``enabled`` of the user's optional notifications; returns the ones now off."""
+    choices = CLIENT_NOTIFICATIONS if user.is_client_contact else STAFF_NOTIFICATIONS
+    before = sorted(NotificationOptOut.objects.filter(user=user).values_list("kind", flat=True))
+    off = sorted(str(k) for k in choices if k not in enabled)
+    NotificationOptOut.objects.filter(user=user).exclude(kind__in=off).delete()
+    for kind in off:
+        NotificationOptOut.objects.get_or_create(user=user, kind=kind)
+    audit.record(
+        actor,
+        AuditLog.Action.UPDATE,
+        user,
+        {"notifications_off": before},
+        {"notifications_off": off},
+    )
+    return off
+
+
+@transaction.atomic
+def update_mail_settings(actor: User | None, data: dict[str, Any]) -> MailSettings:
+    row = MailSettings.current()
+    before = audit.snapshot(row, SETTINGS_FIELDS)
+    assign_fields(row, SETTINGS_FIELDS, data)
+    if row.rota_starts_on is not None and row.rota_starts_on.weekday() != 0:
+        raise ValidationError({"rota_starts_on": "The rotation starts on a Monday."})
+    row.full_clean()
+    row.save()
+    audit.record(actor, AuditLog.Action.UPDATE, row, before, audit.snapshot(row, SETTINGS_FIELDS))
+    return row
+
+
+def _sync_on_call(actor: User | None) -> None:
+    """The rota is the source of the on-call flag the promise check counts."""
+    team_services.set_on_call(
+        actor, set(RotaMember.objects.values_list("technician_id", flat=True))
+    )
+
+
+@transaction.atomic
+def add_rota_member(
+    actor: User | None, technician: Technician, sms_address: str = ""
+) -> RotaMember:
+    if technician.archived_at is not None:
+        raise ValidationError({"technician": "This technician is archived."})
+    if RotaMember.objects.filter(technician=technician).exists():
+        raise ValidationError({"technician": f"{technician.name} is on the rota already."})
+    last = RotaMember.objects.order_by("-position").values_list("position", flat=True).first()
+    member = RotaMember(
+        technician=technician, position=(last or 0) + 1, sms_address=sms_address.strip()
+    )
+    member.full_clean()
+    member.save()
+    settings_row = MailSettings.current()
+    if settings_row.rota_starts_on is None:
+        today = timezone.localdate()
+        update_mail_settings(actor, {"rota_starts_on": today - dt.timedelta(days=today.weekday())})
+    audit.record(actor, AuditLog.Action.CREATE, member, {}, audit.snapshot(member))
+    _sync_on_call(actor)
+    return member
+
+
+@transaction.atomic
+def update_rota_member(actor: User, member: RotaMember, data: dict[str, Any]) -> RotaMember:
+    before = audit.snapshot(member)
+    assign_fields(member, ["sms_address"], data)
+    member.full_clean()
+    member.save()
+    audit.record(actor, AuditLog.Action.UPDATE, member, before, audit.snapshot(member))
+    return member
+
+
+@transaction.atomic
+def move_rota_member(actor: User, member: RotaMember, delta: int) -> None:
+    """Move a member up (-1) or down (+1) the rotation: positions are renumbered 1..n."""
+    order = list(RotaMember.objects.order_by("position", "pk"))
+    index = next(i for i, m in enumerate(order) if m.pk == member.pk)
+    target = max(0, min(len(order) - 1, index + delta))
+    order.insert(target, order.pop(index))
+    for position, row in enumerate(order, start=1):
+        if row.position != position:
+            before = audit.snapshot(row, ["position"])
+            row.position = position
+            row.save(update_fields=["position"])
+            audit.record(actor, AuditLog.Action.UPDATE, row, before, {"position": position})
+
+
+@transaction.atomic
+def remove_rota_member(actor: User, member: RotaMember) -> None:
+    audit.record(actor, AuditLog.Action.DELETE, member, audit.snapshot(member), {})
+    member.delete()
+    _sync_on_call(actor)
+
+
+@transaction.atomic
+def add_swap(
+    actor: User, technician: Technician, starts_on: dt.date, days: int, note: str = ""
+) -> RotaSwap:
+    """Someone covers a day (days=1) or a week (days=7) from ``starts_on``."""
+    if technician.archived_at is not None:
+        raise ValidationError({"technician": "This technician is archived."})
+    if days not in (1, 7):
+        raise ValidationError({"days": "A swap covers a day or a week."})
+    swap = RotaSwap(
+        technician=technician, starts_on=starts_on, days=days, note=note.strip(), created_by=actor
+    )
+    swap.full_clean()
+    swap.save()
+    audit.record(actor, AuditLog.Action.CREATE, swap, {}, audit.snapshot(swap))
+    return swap
+
+
+@transaction.atomic
+def cancel_swap(actor: User, swap: RotaSwap) -> RotaSwap:
+    if swap.cancelled_at is None:
+        before = audit.snapshot(swap)
+        swap.cancelled_at = timezone.now()
+        swap.save(update_fields=["cancelled_at"])
+        audit.record(actor, AuditLog.Action.UPDATE, swap, before, audit.snapshot(swap))
+    return swap

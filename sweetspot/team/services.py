@@ -123,6 +123,23 @@ def restore_technician(actor: User | None, tech: Technician) -> Technician:
     return tech
 
 
+@transaction.atomic
+def set_on_call(actor: User | None, technician_ids: set[int]) -> int:
+    """Mark exactly these technicians "on call for emergencies" (the promise check counts
+    them). The on-call rota (sweetspot/mail, above this app) is the source: it calls this
+    whenever its members change. Returns how many technicians changed; each is audited."""
+    changed = 0
+    for tech in Technician.objects.filter(archived_at__isnull=True).order_by("pk"):
+        wanted = tech.pk in technician_ids
+        if tech.on_call != wanted:
+            before = audit.snapshot(tech, ["on_call"])
+            tech.on_call = wanted
+            tech.save(update_fields=["on_call"])
+            audit.record(actor, AuditLog.Action.UPDATE, tech, before, {"on_call": wanted})
+            changed += 1
+    return changed
+
+
 def _skill_state(row: TechnicianSkill | SubcontractorSkill | None) -> Any:
     if row is None:
         return None
