@@ -1102,6 +1102,11 @@ def _visit(o: dict[str, Any]) -> int:
     return _desk(o)["visit"].pk  # type: ignore[no-any-return]
 
 
+def _next_day(o: dict[str, Any]) -> int:
+    o["visit_day"] = o.get("visit_day", 1) + 1
+    return o["visit_day"]  # type: ignore[no-any-return]
+
+
 TABLE += [
     Row("timesheet", "get", lambda o: (_desk(o), "/time/")[1], page(200, TIMESHEET)),
     Row(
@@ -1152,6 +1157,14 @@ TABLE += [
         page(302, TIMESHEET),
     ),
     Row(
+        "visit_reschedule",
+        "get",
+        lambda o: f"/visits/{_visit(o)}/reschedule/",
+        page(200, DESK_MANAGERS),
+    ),
+    # An empty body is refused with field errors (200); the visit's technician may mark it.
+    Row("visit_done", "post", lambda o: f"/visits/{_visit(o)}/done/", page(200, TIMESHEET)),
+    Row(
         "list_time_entries",
         "get",
         lambda o: (_desk(o), "/api/v1/time-entries")[1],
@@ -1176,11 +1189,12 @@ TABLE += [
         "post",
         lambda o: "/api/v1/visits",
         api(201, DESK_MANAGERS),
+        # A new day per request: a technician is never booked twice (issue 14 item 9).
         body=lambda o: {
             "company_id": o["maple"].pk,
             "technician_id": _desk(o)["tech"].pk,
-            "starts_at": "2026-03-02T14:00:00Z",
-            "ends_at": "2026-03-02T18:00:00Z",
+            "starts_at": f"2026-03-{_next_day(o):02d}T14:00:00Z",
+            "ends_at": f"2026-03-{o['visit_day']:02d}T18:00:00Z",
             "purpose": "Authz API visit",
         },
         json=True,

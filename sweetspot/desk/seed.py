@@ -30,7 +30,7 @@ from sweetspot.core.models import AuditLog, User
 from sweetspot.team.models import Subcontractor, Technician
 
 from . import engine, loaders, services, signals, visit_services
-from .models import Source, Ticket, TicketStatus, TimeEntry, WorkType
+from .models import Source, Ticket, TicketStatus, TimeEntry, VisitStatus, WorkType
 
 SEED = 7
 HISTORY = 285
@@ -283,14 +283,18 @@ def _visits(rng: random.Random, today: dt.date, tz: Any, techs: dict[int, Techni
     olivia = User.objects.filter(username="olivia").first()
     staff = sorted(techs.values(), key=lambda t: t.pk)
     made = 0
+    booked: set[tuple[int, dt.date, int]] = set()
     agreements = Agreement.objects.filter(status=AgreementStatus.ACTIVE).order_by("pk")
     for n, agreement in enumerate(agreements.select_related("company")):
         tech = staff[n % len(staff)]
         for offset in (-12, -5, 4):
             day = today + dt.timedelta(days=offset + rng.randrange(0, 2))
-            while day.weekday() >= 5:
+            hour = 9 if n % 2 else 13
+            # Never book a technician twice (visit_services refuses a clash): next weekday.
+            while day.weekday() >= 5 or (tech.pk, day, hour) in booked:
                 day += dt.timedelta(days=1)
-            start = dt.datetime.combine(day, dt.time(9 if n % 2 else 13), tz)
+            booked.add((tech.pk, day, hour))
+            start = dt.datetime.combine(day, dt.time(hour), tz)
             visit = visit_services.schedule_visit(
                 olivia,
                 {
@@ -303,6 +307,8 @@ def _visits(rng: random.Random, today: dt.date, tz: Any, techs: dict[int, Techni
                 },
             )
             if day < today:
-                visit_services.complete_visit(olivia, visit)
+                # Done without a time entry: the demo's billed months stay as seeded (a visit
+                # marked done in the app logs its time through complete_visit).
+                visit_services.update_visit(olivia, visit, {"status": VisitStatus.DONE})
             made += 1
     return made

@@ -70,3 +70,36 @@ class VisitForm(forms.Form):
         self.fields["technician"].queryset = Technician.objects.filter(  # type: ignore[attr-defined]
             archived_at__isnull=True
         )
+
+
+class VisitRescheduleForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label="Start", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ends_at = forms.DateTimeField(
+        label="End", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    technician = forms.ModelChoiceField(queryset=Technician.objects.none())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["technician"].queryset = Technician.objects.filter(  # type: ignore[attr-defined]
+            archived_at__isnull=True
+        )
+
+
+class VisitDoneForm(forms.Form):
+    """Mark a visit done: the checklist as found on site and the time spent."""
+
+    items = forms.MultipleChoiceField(
+        label="Checklist done", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    minutes = forms.IntegerField(label="Time spent on site (minutes)", min_value=1, max_value=1440)
+    note = forms.CharField(label="Note for the timesheet", required=False, max_length=300)
+    billable = forms.BooleanField(label="Billable", required=False, initial=True)
+
+    def __init__(self, *args: Any, checklist: list[dict[str, Any]] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = [  # type: ignore[attr-defined]
+            (str(i), str(c.get("item", ""))) for i, c in enumerate(checklist or [])
+        ]

@@ -3,8 +3,9 @@
 Who may do what (404 for everyone else, never 403):
 
 * calendar and detail: owner and dispatcher see every visit; a technician sees their own;
-* schedule, edit, cancel, generate from an agreement: owner and dispatcher;
-* ticking the checklist: the visit's technician, the owner, the dispatcher;
+* schedule, edit, reschedule, cancel, generate from an agreement: owner and dispatcher;
+* ticking the checklist and marking the visit done (checklist result and time spent, which
+  becomes an on-site time entry): the visit's technician, the owner, the dispatcher;
 * the feed (visits/feed/<key>.ics): no login, the secret key is the credential; it lists the
   visits starting from 60 days ago to 365 days ahead (``ical.FEED_PAST`` / ``FEED_AHEAD``).
 """
@@ -33,7 +34,7 @@ from sweetspot.team.models import Technician
 
 from . import ical, visit_services
 from .models import Visit, VisitStatus
-from .time_forms import VisitForm
+from .time_forms import VisitDoneForm, VisitForm, VisitRescheduleForm
 from .time_views import month_bounds, own_technician, week_start
 
 viewer_roles = permission_required(permissions.does_service_work)
@@ -164,19 +165,98 @@ def visit_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def visit_cancel(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     visit = get_visit_for(request.user, pk)
-    visit_services.cancel_visit(request.user, visit)
+    try:
+        visit_services.cancel_visit(request.user, visit)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     return redirect("visits:visit_detail", pk=visit.pk)
+
+
+@manager_required
+@require_http_methods(["GET", "POST"])
+def visit_reschedule(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    visit = get_visit_for(request.user, pk)
+    initial = {
+        "starts_at": timezone.localtime(visit.starts_at),
+        "ends_at": timezone.localtime(visit.ends_at),
+        "technician": visit.technician,
+    }
+    form = VisitRescheduleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit_services.reschedule_visit(
+                request.user,
+                visit,
+                form.cleaned_data["starts_at"],
+                form.cleaned_data["ends_at"],
+                form.cleaned_data["technician"],
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "Visit rescheduled.")
+            return redirect("visits:visit_detail", pk=visit.pk)
+    return render(
+        request,
+        "desk/visit_form.html",
+        {"form": form, "title": f"Reschedule: {visit.purpose} — {visit.company.name}"},
+    )
+
+
+def _done_form(visit: Visit, data: Any = None) -> VisitDoneForm:
+    length = int((visit.ends_at - visit.starts_at).total_seconds() // 60)
+    initial = {
+        "minutes": length,
+        "items": [i for i, c in enumerate(visit.checklist) if c.get("done")],
+    }
+    return VisitDoneForm(data, initial=initial, checklist=visit.checklist)
+
+
+@viewer_roles
+@require_POST
+def visit_done(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    visit = get_visit_for(request.user, pk)
+    form = _done_form(visit, request.POST)
+    if form.is_valid():
+        try:
+            visit_services.complete_visit(
+                request.user,
+                visit,
+                form.cleaned_data["minutes"],
+                [int(i) for i in form.cleaned_data["items"]],
+                note=form.cleaned_data["note"],
+                billable=form.cleaned_data["billable"],
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "Visit marked done; the time is on the timesheet.")
+            return redirect("visits:visit_detail", pk=visit.pk)
+    return _detail(request, visit, form, status=200)
+
+
+def _detail(
+    request: AuthedHttpRequest, visit: Visit, done_form: VisitDoneForm | None, status: int = 200
+) -> HttpResponse:
+    usage = halfday_usage(visit.agreement, timezone.localdate()) if visit.agreement else None
+    return render(
+        request,
+        "desk/visit_detail.html",
+        {
+            "visit": visit,
+            "usage": usage,
+            "can_manage": permissions.can_manage_time(request.user),
+            "done_form": done_form,
+        },
+        status=status,
+    )
 
 
 @viewer_roles
 def visit_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     visit = get_visit_for(request.user, pk)
-    usage = halfday_usage(visit.agreement, timezone.localdate()) if visit.agreement else None
-    return render(
-        request,
-        "desk/visit_detail.html",
-        {"visit": visit, "usage": usage, "can_manage": permissions.can_manage_time(request.user)},
-    )
+    form = _done_form(visit) if visit.status == VisitStatus.SCHEDULED else None
+    return _detail(request, visit, form)
 
 
 @viewer_roles
