@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from . import segments
 from .validators import TextChecked
 
 
@@ -233,13 +234,10 @@ class Firm(TextChecked, models.Model):
         return firm
 
     def segment_for(self, pcs: int | None) -> str:
+        """This firm's bounds applied to the one segment rule (core.segments)."""
         if pcs is None:
             return ""
-        if pcs <= self.micro_max_pcs:
-            return "micro"
-        if pcs <= self.sweet_spot_max_pcs:
-            return "sweet_spot"
-        return "upper"
+        return segments.segment_for(pcs, self.micro_max_pcs, self.sweet_spot_max_pcs)
 
 
 class AuditLog(models.Model):

@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from sweetspot.core import segments
+
 SEGMENTS = ("micro", "sweet_spot", "upper")
 VERDICTS = ("ready", "nurture", "not_a_fit")
 ENGAGEMENTS = ("managed_agreement", "hourly_break_fix", "specialist_project")
@@ -167,12 +169,8 @@ class Assessment:
 
 
 def segment_for(pcs: int, s: QualificationSettings) -> str:
-    """The segment comes from the PC count alone (docs/DOMAIN.md §8)."""
-    if pcs <= s.micro_max_pcs:
-        return "micro"
-    if pcs <= s.sweet_spot_max_pcs:
-        return "sweet_spot"
-    return "upper"
+    """The segment comes from the PC count alone (docs/DOMAIN.md §8): core.segments."""
+    return segments.segment_for(pcs, s.micro_max_pcs, s.sweet_spot_max_pcs)
 
 
 def _tier(value: Decimal, tiers: tuple[tuple[int, int], ...]) -> int:
