@@ -104,14 +104,15 @@ def _ticket(ticket_id: int) -> Ticket | None:
 
 
 def acknowledge(ticket: Ticket, now: dt.datetime | None = None) -> OutboundMessage | None:
-    """The acknowledgement of a new ticket, unless the address had one within the window."""
+    """The acknowledgement of a new ticket, unless the address had one within the window
+    before the ticket came in (``ticket.created_at``, i.e. now, for a ticket just opened)."""
     to = client_address(ticket)
     if not to:
         return None
-    now = now or timezone.now()
+    came_in = ticket.created_at or timezone.now()
     window = dt.timedelta(minutes=MailSettings.current().acknowledgement_window_minutes)
     recent = OutboundMessage.objects.filter(
-        kind=Notification.ACKNOWLEDGEMENT, to__iexact=to, sent_at__gte=now - window
+        kind=Notification.ACKNOWLEDGEMENT, to__iexact=to, sent_at__gte=came_in - window
     ).exists()
     if recent:
         log.info("mail: no acknowledgement to %s for #%s (one within the window)", to, ticket.pk)

@@ -56,7 +56,12 @@ def _send_step(page: Page, ticket: Ticket, targets: list[rota.Target], now: dt.d
     page.paged_at = now
     page.history = [
         *page.history,
-        {"step": page.step, "who": target.label, "to": target.addresses, "at": now.isoformat()},
+        {
+            "step": page.step,
+            "who": target.label,
+            "to": target.addresses,
+            "at": now.astimezone(dt.UTC).isoformat(),
+        },
     ]
 
 
@@ -128,7 +133,7 @@ def acknowledge(user: User | None, page: Page, now: dt.datetime | None = None) -
     page.acknowledged_at = now
     page.acknowledged_by = user if user is not None and user.is_authenticated else None
     who = user.label if page.acknowledged_by is not None and user is not None else "mail link"
-    page.history = [*page.history, {"acknowledged": who, "at": now.isoformat()}]
+    page.history = [*page.history, {"acknowledged": who, "at": now.astimezone(dt.UTC).isoformat()}]
     page.save()
     audit.record(user, AuditLog.Action.UPDATE, page, before, audit.snapshot(page, AUDITED))
     return page
