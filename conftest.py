@@ -20,6 +20,24 @@ def demo_snapshots(django_db_setup, django_db_blocker):
         return snapshot.take(lambda: seed_demo(full=False), lambda: seed_demo(full=True))
 
 
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """Test clients logged in with force_login (client_for and the tests that call it
+    directly) have passed their second factor, as a persona signing in with a verified
+    device would; MFA's own tests log in through the real forms instead."""
+    from django.test import Client
+
+    from sweetspot.core.testing import mark_mfa_verified
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        mark_mfa_verified(self)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def demo(db, demo_snapshots):
     """The client book, personas, assessments and pipeline."""

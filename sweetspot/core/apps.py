@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "sweetspot.core"
     label = "core"
+
+    def ready(self) -> None:
+        from . import security  # noqa: PLC0415 (models must be loaded before the receivers)
+
+        security.connect()

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
+from . import request_context
 from .models import AuditLog, User
 
 
@@ -60,6 +61,41 @@ def record(
         object_id=str(obj.pk),
         object_repr=str(obj)[:300],
         changes=changes,
+        **_request_fields(),
+    )
+
+
+def _request_fields() -> dict[str, Any]:
+    """IP address and user agent of the request being served, if any."""
+    info = request_context.current()
+    if info is None:
+        return {}
+    return {"ip": info.ip, "user_agent": info.user_agent}
+
+
+def record_event(
+    action: str,
+    user: User | None,
+    detail: dict[str, Any] | None = None,
+    *,
+    actor: User | None | str = "self",
+    label: str = "",
+) -> AuditLog:
+    """A security event about ``user`` (login, failed login, second factor, token, password).
+
+    ``actor`` defaults to the user themself (None: nobody signed in, e.g. a failed login);
+    ``label`` names the account when no user row matched (an unknown username)."""
+    who = user if actor == "self" else actor
+    person = who if isinstance(who, User) and who.pk else None
+    return AuditLog.objects.create(
+        actor=person,
+        actor_label=person.label if person is not None else (label or "anonymous"),
+        action=action,
+        object_type=User._meta.label,
+        object_id=str(user.pk) if user is not None and user.pk else "",
+        object_repr=(str(user.username) if user is not None else label)[:300],
+        changes=detail or {},
+        **_request_fields(),
     )
 
 

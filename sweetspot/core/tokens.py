@@ -27,7 +27,9 @@ def create_token(user: User, name: str, days: int = 90) -> tuple[ApiToken, str]:
         key_hash=hash_key(key),
         expires_at=timezone.now() + dt.timedelta(days=days),
     )
-    audit.record(user, AuditLog.Action.CREATE, token, {}, {"name": name, "prefix": token.prefix})
+    audit.record_event(
+        AuditLog.Action.TOKEN_CREATED, user, {"name": name, "prefix": token.prefix, "days": days}
+    )
     return token, key
 
 
@@ -35,7 +37,12 @@ def revoke_token(actor: User, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit.record(actor, AuditLog.Action.UPDATE, token, {"revoked": False}, {"revoked": True})
+        audit.record_event(
+            AuditLog.Action.TOKEN_REVOKED,
+            token.user,
+            {"name": token.name, "prefix": token.prefix},
+            actor=actor,
+        )
     return token
 
 

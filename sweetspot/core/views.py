@@ -12,10 +12,10 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import tokens
+from . import mfa, permissions, tokens
 from .access import AuthedHttpRequest, any_role_required, owner_required
-from .forms import AuditFilterForm, TokenForm
-from .models import AuditLog, Job
+from .forms import AuditFilterForm, MfaPolicyForm, TokenForm
+from .models import AuditLog, Firm, Job
 
 
 class LoginView(auth_views.LoginView):
@@ -35,20 +35,41 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @any_role_required
 @require_http_methods(["GET", "POST"])
 def profile(request: AuthedHttpRequest) -> HttpResponse:
-    form = TokenForm(request.POST or None)
+    enrolled = mfa.has_device(request.user)
+    # A token outlives the session: creating one needs a fresh second factor (core.mfa).
+    needs_code = enrolled and not mfa.verified_recently(request)
+    form = TokenForm(request.POST or None, needs_code=needs_code)
     new_key = None
     if request.method == "POST" and form.is_valid():
-        _, new_key = tokens.create_token(
-            request.user,
-            form.cleaned_data["name"],
-            form.cleaned_data["days"],
-        )
-        form = TokenForm()
+        if needs_code and not mfa.verify(request.user, form.cleaned_data["code"]):
+            form.add_error("code", "That code is not valid. Enter the current code from your app.")
+        else:
+            if needs_code:
+                mfa.mark_verified(request)
+            _, new_key = tokens.create_token(
+                request.user,
+                form.cleaned_data["name"],
+                form.cleaned_data["days"],
+            )
+            form = TokenForm(needs_code=False)
     user_tokens = request.user.api_tokens.all()
     return render(
         request,
         "core/profile.html",
-        {"form": form, "tokens": user_tokens, "new_key": new_key, "now": timezone.now()},
+        {
+            "form": form,
+            "tokens": user_tokens,
+            "new_key": new_key,
+            "now": timezone.now(),
+            "mfa_enrolled": enrolled,
+            "mfa_required": mfa.required_for(request.user),
+            "recovery_left": mfa.recovery_codes_left(request.user) if enrolled else 0,
+            "policy_form": MfaPolicyForm(
+                initial={"require_mfa_for_staff": Firm.current().require_mfa_for_staff}
+            )
+            if permissions.can_set_security_policy(request.user)
+            else None,
+        },
     )
 
 

@@ -343,8 +343,12 @@ def revoke_feed(actor: User | None, feed: CalendarFeed) -> CalendarFeed:
 def feed_for_key(key: str) -> CalendarFeed | None:
     if not key or not key.startswith(FEED_PREFIX):
         return None
+    # An archived technician's feed, or one whose login is deactivated, stops answering.
     return (
         CalendarFeed.objects.select_related("technician")
-        .filter(key_hash=hash_key(key), revoked_at__isnull=True)
+        .filter(
+            key_hash=hash_key(key), revoked_at__isnull=True, technician__archived_at__isnull=True
+        )
+        .exclude(technician__user__is_active=False)
         .first()
     )

@@ -65,13 +65,23 @@ def shot():
 
 
 def login(page, base_url: str, username: str) -> None:  # noqa: ANN001
-    """Log in through the real form with the persona's demo password."""
+    """Log in through the real form with the persona's demo password; a persona who must
+    use a second factor (the owner) gets a verified TOTP device and types its code."""
     from playwright.sync_api import expect
 
+    from sweetspot.core import mfa
+    from sweetspot.core.models import User
+    from sweetspot.core.testing import enrolled_device, totp_code
     from sweetspot.demo.seed import password_for
 
+    user = User.objects.get(username=username)
+    device = enrolled_device(user) if mfa.required_for(user) else None
     page.goto(f"{base_url}/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password_for(username))
     page.click("form.stacked button[type=submit]")
+    if device is not None:
+        page.wait_for_url("**/mfa/verify/**")
+        page.fill("input[name=code]", totp_code(device))
+        page.click("form.stacked button[type=submit]")
     expect(page.locator("header .who")).to_be_visible()
