@@ -23,6 +23,7 @@ from sweetspot.core import permissions
 from sweetspot.core.access import AuthedHttpRequest
 from sweetspot.core.models import User
 from sweetspot.core.permissions import can_see_costs
+from sweetspot.team import requirements
 from sweetspot.team.models import Certification, Skill, Subcontractor, Technician
 
 from .auth import require
@@ -200,14 +201,9 @@ class PlanFilters(Schema):
 
 
 def _requirements(items: list[RequirementIn]) -> dict[Skill, int]:
-    slugs = [i.skill for i in items]
-    skills = {s.slug: s for s in Skill.objects.filter(slug__in=slugs)}
-    unknown = sorted(set(slugs) - set(skills))
-    if unknown:
-        raise ValidationError({"requirements": f"Unknown skill: {', '.join(unknown)}."})
-    if len(set(slugs)) != len(slugs):
-        raise ValidationError({"requirements": "A skill is listed twice."})
-    return {skills[i.skill]: i.min_proficiency for i in items}
+    return requirements.clean_requirements(
+        ((i.skill, i.min_proficiency) for i in items), "requirements"
+    )
 
 
 def _services(ids: list[int]) -> list[Service]:

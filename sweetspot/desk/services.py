@@ -19,7 +19,8 @@ from sweetspot.agreements.services import terms_of
 from sweetspot.core import audit
 from sweetspot.core.models import AuditLog, Firm, User
 from sweetspot.core.writes import assign_fields
-from sweetspot.team.models import Skill, Subcontractor, Technician
+from sweetspot.team import requirements
+from sweetspot.team.models import Subcontractor, Technician
 
 from . import signals
 from .models import Source, Ticket, TicketComment, TicketStatus
@@ -103,31 +104,14 @@ def _now(now: dt.datetime | None) -> dt.datetime:
 
 
 def clean_requirements(raw: Any) -> dict[str, int]:
-    """Extra required skills: {known skill slug: minimum proficiency 1-5}, else a field error.
-
-    A misspelt skill would make a ticket nobody qualifies for, so unknown slugs are refused.
-    """
+    """Extra required skills: {known skill slug: minimum proficiency 1-5}, else a field error
+    (the one validator, team.requirements)."""
     if not raw:
         return {}
     if not isinstance(raw, dict):
         raise ValidationError({"extra_requirements": "Give skills as {skill: minimum level}."})
-    known = set(
-        Skill.objects.filter(slug__in=[str(k) for k in raw], archived_at__isnull=True).values_list(
-            "slug", flat=True
-        )
-    )
-    out: dict[str, int] = {}
-    problems = []
-    for slug, need in raw.items():
-        if str(slug) not in known:
-            problems.append(f"Unknown skill “{slug}”.")
-        elif isinstance(need, bool) or not isinstance(need, int) or not 1 <= need <= 5:
-            problems.append(f"“{slug}” needs a minimum proficiency from 1 to 5.")
-        else:
-            out[str(slug)] = need
-    if problems:
-        raise ValidationError({"extra_requirements": problems})
-    return dict(sorted(out.items()))
+    cleaned = requirements.clean_requirements(raw.items(), "extra_requirements")
+    return dict(sorted((skill.slug, need) for skill, need in cleaned.items()))
 
 
 @transaction.atomic
