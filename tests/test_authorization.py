@@ -1525,6 +1525,117 @@ TABLE += [
 # --- end billing ---
 
 
+# --- billing II (#16) ---
+# Sending, payments, client credit, receivables, exports and settings are billing staff's;
+# profitability (costs and margins) the owner's alone, so Dan's token gets 404 there too; a
+# client contact reads their own company's statement and the payments of its invoices
+# (Maple Law's: Milo 200, Hana 404). The issued invoice owes 10.00, so a payment of 1.00
+# succeeds; there is no client credit, so applying it is refused (422) once past the gate.
+def _export(o: dict[str, Any]) -> int:
+    if "export" not in o:
+        import datetime as dt
+
+        from sweetspot.billing import ar_services
+
+        issued = _billing(o)["issued"]
+        o["export"] = ar_services.create_export(
+            None, "iif", issued.date, issued.date + dt.timedelta(days=40)
+        )
+    return o["export"].pk  # type: ignore[no-any-return]
+
+
+TABLE += [
+    Row("invoice_send", "post", lambda o: f"/billing/invoices/{_inv(o)}/send/", page(302, BILLERS)),
+    Row(
+        "invoice_payment",
+        "post",
+        lambda o: f"/billing/invoices/{_inv(o)}/payments/",
+        page(302, BILLERS),
+        body=lambda o: {"date": "2026-12-01", "amount": "1.00", "method": "check"},
+    ),
+    Row(
+        "invoice_apply_credit",
+        "post",
+        lambda o: f"/billing/invoices/{_inv(o)}/apply-credit/",
+        page(302, BILLERS),
+    ),
+    Row("receivables", "get", lambda o: "/billing/receivables/", page(200, BILLERS)),
+    Row(
+        "statement_pdf",
+        "get",
+        lambda o: f"/billing/statements/{o['maple'].pk}/pdf/",
+        page(200, INVOICE_READERS),
+    ),
+    Row("export_list", "get", lambda o: "/billing/exports/", page(200, BILLERS)),
+    Row(
+        "export_download",
+        "get",
+        lambda o: f"/billing/exports/{_export(o)}/download/",
+        page(200, BILLERS),
+    ),
+    Row("billing_settings", "get", lambda o: "/billing/settings/", page(200, BILLERS)),
+    Row("profitability", "get", lambda o: "/billing/profitability/", page(200, {"olivia"})),
+    Row(
+        "send_invoice",
+        "post",
+        lambda o: f"/api/v1/invoices/{_inv(o)}/send",
+        api(201, BILLERS),
+        body=lambda o: {},
+        json=True,
+    ),
+    Row(
+        "list_payments",
+        "get",
+        lambda o: f"/api/v1/invoices/{_inv(o)}/payments",
+        api(200, INVOICE_READERS),
+    ),
+    Row(
+        "record_payment",
+        "post",
+        lambda o: f"/api/v1/invoices/{_inv(o)}/payments",
+        api(201, BILLERS),
+        body=lambda o: {"amount": "1.00", "method": "ach"},
+        json=True,
+    ),
+    Row(
+        "apply_credit",
+        "post",
+        lambda o: f"/api/v1/invoices/{_inv(o)}/apply-credit",
+        api(422, BILLERS),
+        body=lambda o: {},
+        json=True,
+    ),
+    Row("receivables_api", "get", lambda o: "/api/v1/receivables", api(200, BILLERS)),
+    Row("list_exports", "get", lambda o: "/api/v1/exports", api(200, BILLERS)),
+    Row(
+        "create_export",
+        "post",
+        lambda o: "/api/v1/exports",
+        api(201, BILLERS),
+        body=lambda o: {
+            "format": "xero",
+            "date_from": f"{_billing(o)['issued'].date:%Y-%m-%d}",
+            "date_to": f"{_billing(o)['issued'].date:%Y-%m-%d}",
+            "include_exported": True,
+        },
+        json=True,
+    ),
+    Row(
+        "export_file",
+        "get",
+        lambda o: f"/api/v1/exports/{_export(o)}/file",
+        api(200, BILLERS),
+    ),
+    Row(
+        "profitability_report",
+        "get",
+        lambda o: "/api/v1/profitability?period=2026-Q4",
+        api(200, {"olivia"}),
+    ),
+]
+# --- end billing II ---
+
+
 # --- mail in (#13) ---
 # The quarantine (held and failed mail, the message page and its actions) is the owner's and
 # the dispatcher's. An attachment is served to whoever may see its ticket (a Maple Law ticket:

@@ -1128,3 +1128,71 @@ def test_people_list_is_flat(olivia, show):
         counts.append(count_queries(client, url))
     # session, user, count, the page of logins (company, contact joined), axes lock states
     assert counts == [5, 5], counts
+
+
+# --- billing II (#16) ---
+def test_receivables_exports_payments_and_profitability_are_flat(olivia):
+    """One issued invoice (with a payment, a sending, one export batch), then twenty-one (and
+    twenty payments, twenty batches): every list costs the same."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from sweetspot.billing import ar_services
+    from sweetspot.billing import services as billing_services
+    from sweetspot.billing.models import Invoice
+
+    _billing_months(olivia)
+    march = Invoice.objects.get(run_month=dt.date(2026, 3, 1))
+
+    def pay(invoice: Invoice) -> None:
+        ar_services.record_payment(
+            olivia, invoice, {"date": dt.date(2026, 10, 2), "amount": Decimal("0.01")}
+        )
+
+    def export(i: int) -> None:
+        ar_services.create_export(
+            olivia, "iif", dt.date(2026, 1, 1), dt.date(2026, 12, 31), include_exported=True
+        )
+
+    pay(march)
+    export(0)
+    urls = {
+        # session, user, invoices with their sums (one query: correlated subqueries)
+        "/billing/receivables/": 3,
+        # token, user, the same invoices
+        "/api/v1/receivables": 3,
+        # session, user, count, the page of batches
+        "/billing/exports/": 4,
+        # token, user, count, the page
+        "/api/v1/exports": 4,
+        # token, user, the invoice, its payments
+        f"/api/v1/invoices/{march.pk}/payments": 4,
+        # session, user, revenue, technicians' and subcontractors' cost rates, time,
+        # items, companies, agreements
+        "/billing/profitability/?period=2026-03": 9,
+        "/api/v1/profitability?period=2026-03": 9,
+    }
+    token = create_token(olivia, "counts")[1]
+    client = Client()
+    client.force_login(olivia)
+
+    def measure() -> dict[str, int]:
+        out = {}
+        for url in urls:
+            headers = {"Authorization": f"Bearer {token}"} if url.startswith("/api/") else {}
+            target = url.replace("2026-03", "2026-Q4") if measured else url
+            client.get(target, headers=headers)  # warm
+            out[url] = count_queries(client, target, **headers)
+        return out
+
+    measured = False
+    first = measure()
+    for draft in Invoice.objects.filter(status="draft"):
+        pay(billing_services.issue(olivia, draft))
+    for i in range(19):
+        pay(march)
+        export(i + 1)
+    assert Invoice.objects.exclude(status="draft").count() == 21
+    measured = True
+    second = measure()
+    assert first == second == urls, (first, second)

@@ -12,16 +12,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
-from sweetspot.billing import queries, services
+from sweetspot.billing import ar, ar_queries, queries, services
 from sweetspot.billing.models import Invoice, InvoiceStatus
 from sweetspot.core.access import AuthedHttpRequest
 from sweetspot.core.permissions import can_read_invoices, can_run_billing
 
 from .auth import require
+from .pagination import Pages as PageNumberPagination  # bounded ?page= (issue 15)
 from .schemas import Strict
 
 router = Router(tags=["billing"])
@@ -92,10 +94,35 @@ class InvoiceOut(Schema):
     tax: Decimal
     total: Decimal
     notes: str
+    balance: Decimal | None = Field(None, description="Derived; lists only (Billing II).")
+    payment_status: str | None = Field(
+        None, description="issued, sent, partly_paid, paid, credited (lists only)."
+    )
+    overdue: bool | None = None
 
     @staticmethod
     def resolve_company_name(obj: Any) -> str:
         return obj.company.name  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_balance(obj: Any) -> Decimal | None:
+        return ar_queries.amounts(obj).balance if hasattr(obj, "paid_sum") else None
+
+    @staticmethod
+    def resolve_payment_status(obj: Any) -> str | None:
+        if not hasattr(obj, "paid_sum"):
+            return None
+        a = ar_queries.amounts(obj)
+        sent = obj.last_sent_at is not None
+        return ar.status(obj.status, a, sent, credited_in_full=obj.status == "credited")
+
+    @staticmethod
+    def resolve_overdue(obj: Any) -> bool | None:
+        if not hasattr(obj, "paid_sum"):
+            return None
+        return ar.is_overdue(
+            obj.status, ar_queries.amounts(obj), obj.due_date, timezone.localdate()
+        )
 
     @staticmethod
     def resolve_run_month(obj: Any) -> str:
@@ -240,7 +267,7 @@ def list_invoices(request: AuthedHttpRequest, filters: Query[InvoiceFilters]) ->
     require(request, can_read_invoices)
     params = {"status": filters.status or "", "company": filters.company_id or ""}
     qs, _ = queries.filter_invoices(queries.invoices_visible_to(request.user), params)
-    return qs
+    return ar_queries.with_amounts(qs)
 
 
 @router.get("/invoices/{invoice_id}", response=InvoiceDetailOut)

@@ -121,7 +121,8 @@ def report(start: dt.date, end: dt.date) -> dict[str, Any]:
             "pk", "name", "segment"
         )
     }
-    agreements = {a.pk: a for a in Agreement.objects.filter(pk__in={k[1] for k in profits if k[1]})}
+    ids = {k[1] for k in profits if k[1]}
+    agreements = {a.pk: a for a in Agreement.objects.select_related("company").filter(pk__in=ids)}
     by_client: dict[int, dict[str, Any]] = {}
     for (cid, aid), p in profits.items():
         company = companies[cid]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import ar_views, views
 
 app_name = "billing"
 
@@ -23,6 +23,19 @@ urlpatterns = [
     path("invoices/<int:pk>/issue/", views.invoice_issue, name="invoice_issue"),
     path("invoices/<int:pk>/credit/", views.invoice_credit, name="invoice_credit"),
     path("credit-notes/<int:pk>/", views.credit_note_detail, name="credit_note_detail"),
+    path("invoices/<int:pk>/send/", ar_views.invoice_send, name="invoice_send"),
+    path("invoices/<int:pk>/payments/", ar_views.invoice_payment, name="invoice_payment"),
+    path(
+        "invoices/<int:pk>/apply-credit/",
+        ar_views.invoice_apply_credit,
+        name="invoice_apply_credit",
+    ),
+    path("receivables/", ar_views.receivables, name="receivables"),
+    path("statements/<int:pk>/pdf/", ar_views.statement_pdf, name="statement_pdf"),
+    path("exports/", ar_views.export_list, name="export_list"),
+    path("exports/<int:pk>/download/", ar_views.export_download, name="export_download"),
+    path("settings/", ar_views.billing_settings, name="billing_settings"),
+    path("profitability/", ar_views.profitability_page, name="profitability"),
     path("items/", views.item_list, name="billing_items"),
     path("items/<int:pk>/delete/", views.item_delete, name="billing_item_delete"),
 ]

@@ -24,7 +24,8 @@ from sweetspot.clients.scoping import companies_visible_to
 from sweetspot.core.access import AuthedHttpRequest, permission_required
 from sweetspot.core.permissions import can_read_invoices, can_run_billing, can_see_costs
 
-from . import loaders, pdf, queries, services
+from . import ar, ar_queries, loaders, pdf, queries, services
+from .ar_forms import PaymentForm
 from .forms import DiscountForm, ItemForm, LineForm, NotesForm
 from .models import BilledWork, BillingRun, InvoiceStatus, Item
 
@@ -101,8 +102,20 @@ def run_prepare(request: AuthedHttpRequest) -> HttpResponse:
 @readers_required
 def invoice_list(request: AuthedHttpRequest) -> HttpResponse:
     qs, filters = queries.filter_invoices(queries.invoices_visible_to(request.user), request.GET)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(ar_queries.with_amounts(qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    page.object_list = ar_queries.decorate(list(page.object_list), today)
     staff = can_run_billing(request.user)
+    account = None
+    if not staff and request.user.company is not None:
+        # The client portal: the company's balance, credit and statement (Billing II).
+        invoices = ar_queries.company_invoices(request.user.company, today)
+        account = {
+            "company": request.user.company,
+            "balance": sum((i.balance for i in invoices), start=ar.ZERO),
+            "overdue": sum((i.balance for i in invoices if i.overdue), start=ar.ZERO),
+            "credit": ar_queries.client_credit(invoices),
+        }
     companies = (
         list(
             companies_visible_to(request.user)
@@ -125,6 +138,7 @@ def invoice_list(request: AuthedHttpRequest) -> HttpResponse:
             "statuses": InvoiceStatus.choices,
             "companies": companies,
             "staff": staff,
+            "account": account,
         },
     )
 
@@ -132,7 +146,15 @@ def invoice_list(request: AuthedHttpRequest) -> HttpResponse:
 def _detail_context(request: AuthedHttpRequest, invoice: Any) -> dict[str, Any]:
     invoice = queries.invoice_detail(invoice)
     staff = can_run_billing(request.user)
+    today = timezone.localdate()
+    account = ar_queries.company_invoices(invoice.company, today) if not invoice.is_draft else []
+    this = next((i for i in account if i.pk == invoice.pk), None)
     return {
+        "ar": this,
+        "client_credit": ar_queries.client_credit(account),
+        "payments": list(invoice.payments.all()),
+        "sendings": list(invoice.sendings.select_related("sent_by")),
+        "payment_form": PaymentForm(initial={"amount": this.balance if this else None}),
         "invoice": invoice,
         "lines": list(invoice.lines.all()),
         "ledgers": list(invoice.ledgers.all()),
