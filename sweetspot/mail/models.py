@@ -210,6 +210,18 @@ class Notification(models.TextChoices):
     PAGE = "page", "After-hours P1 page"
 
 
+# How the sent-mail list names each kind (the choices are worded for the preferences page).
+SENT_LABELS = {
+    "ack": "Acknowledgement",
+    "comment": "Reply to the client",
+    "resolved": "Resolution",
+    "assigned": "Assignment",
+    "client_reply": "Client's reply",
+    "sla": "SLA alert",
+    "digest": "Digest",
+    "page": "After-hours page",
+}
+
 CLIENT_NOTIFICATIONS = (Notification.ACKNOWLEDGEMENT, Notification.COMMENT, Notification.RESOLVED)
 STAFF_NOTIFICATIONS = (
     Notification.ASSIGNED,
@@ -267,6 +279,10 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.to}: {self.subject}"
+
+    @property
+    def kind_label(self) -> str:
+        return SENT_LABELS.get(self.kind, self.kind)
 
 
 class SlaStage(models.TextChoices):

@@ -40,8 +40,13 @@ def opted_out(addresses: Iterable[str], kind: str) -> set[str]:
     wanted = {a.lower() for a in addresses if a}
     if not wanted:
         return set()
-    emails = NotificationOptOut.objects.filter(kind=kind).values_list("user__email", flat=True)
-    return {e.lower() for e in emails if e and e.lower() in wanted}
+    # A client's login and the contact it is linked to may have different addresses: both
+    # count as theirs.
+    rows = NotificationOptOut.objects.filter(kind=kind).values_list(
+        "user__email", "user__contact__email"
+    )
+    emails = {e.lower() for pair in rows for e in pair if e}
+    return emails & wanted
 
 
 def deliver(
@@ -79,9 +84,12 @@ def client_address(ticket: Ticket) -> str:
     if ticket.contact is not None and ticket.contact.email:
         return ticket.contact.email
     creator = ticket.created_by
-    if creator is not None and creator.is_client_contact and creator.email:
-        return creator.email
-    return ""
+    if creator is None or not creator.is_client_contact:
+        return ""
+    linked = creator.contact
+    if linked is not None and linked.email:
+        return linked.email
+    return creator.email or ""
 
 
 def assignee_address(ticket: Ticket) -> str:
@@ -96,7 +104,7 @@ def assignee_address(ticket: Ticket) -> str:
 def _ticket(ticket_id: int) -> Ticket | None:
     return (
         Ticket.objects.select_related(
-            "company", "contact", "created_by", "technician__user", "subcontractor"
+            "company", "contact", "created_by__contact", "technician__user", "subcontractor"
         )
         .filter(pk=ticket_id)
         .first()

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sweetspot.core.access import AuthedHttpRequest, permission_required
+from sweetspot.core.models import User
 from sweetspot.core.permissions import can_choose_notifications, can_manage_rota, is_staff
 from sweetspot.core.writes import save_form
 
@@ -24,6 +25,12 @@ from .models import (
     RotaSwap,
 )
 from .out_forms import MailSettingsForm, MemberForm, SmsForm, SwapForm
+
+
+def address_of(user: User) -> str:
+    """Where a person's mail goes: a client's linked contact address, else the login's."""
+    contact = user.contact if user.is_client_contact else None
+    return contact.email if contact is not None and contact.email else user.email
 
 
 @permission_required(can_choose_notifications)
@@ -42,7 +49,7 @@ def preferences(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "mail/preferences.html",
-        {"rows": rows, "pages": is_staff(user), "email": user.email},
+        {"rows": rows, "pages": is_staff(user), "email": address_of(user)},
     )
 
 

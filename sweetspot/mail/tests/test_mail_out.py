@@ -371,8 +371,15 @@ def test_preferences_turn_a_notification_off(full_demo, personas, harbor, client
     django_mail.outbox.clear()
     commit(desk.assign, personas["dan"], ticket, _tech("Tara Tran"))
     assert django_mail.outbox == []
-    hana = client_for("hana").get("/mail/preferences/")
+    hana_client = client_for("hana")
+    hana = hana_client.get("/mail/preferences/")
     assert b"My ticket was resolved" in hana.content and b"assigned to me" not in hana.content
+    assert b"hana@harbordental.example" in hana.content  # her contact's address
+    # Hana turns resolutions off: her login is linked to the contact the mail goes to.
+    hana_client.post("/mail/preferences/", {"enabled": ["ack", "comment"]})
+    django_mail.outbox.clear()
+    commit(desk.resolve, personas["tara"], ticket)
+    assert django_mail.outbox == []
 
 
 def test_rota_page_is_the_source_of_the_on_call_flag(full_demo, personas, client_for):
