@@ -8,7 +8,7 @@ Each is also a management command for cron.
 * every five minutes: the daily digest, sent once a firm day from the digest hour on
   (``send_digest``).
 
-There is no backup job: Sweetspot has no backup feature to schedule yet.
+Backups, where present, are core's own periodic job (core/tasks.py), not scheduled here.
 """
 
 from __future__ import annotations
