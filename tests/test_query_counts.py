@@ -1196,3 +1196,104 @@ def test_receivables_exports_payments_and_profitability_are_flat(olivia):
     measured = True
     second = measure()
     assert first == second == urls, (first, second)
+
+
+# --- home pages per role (issue 14 item 4) ---
+# n open tickets (unassigned, at risk, breached, assigned to the technician), n visits today,
+# n time entries this week, n follow-ups and opportunities: each home page costs the same.
+
+
+def _home_setup(olivia: User, n: int) -> dict[str, User]:
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from sweetspot.desk import services as desk_services
+    from sweetspot.desk.models import Ticket, TimeEntry, Visit
+    from sweetspot.growth.models import Activity, Opportunity
+    from sweetspot.team.models import Technician
+
+    Visit.objects.all().delete()
+    TimeEntry.objects.all().delete()
+    Activity.objects.all().delete()
+    Opportunity.objects.all().delete()
+    desk_url("/")(olivia, 0)
+    users = {
+        role: User.objects.get_or_create(username=f"home-{role}", defaults={"role": role})[0]
+        for role in (Role.DISPATCHER, Role.TECHNICIAN, Role.SALES)
+    }
+    users[Role.OWNER] = olivia
+    tech = Technician.objects.create(name="Tom", user=users[Role.TECHNICIAN])
+    from sweetspot.clients.models import Company
+
+    companies = list(Company.objects.order_by("pk"))  # desk_url's two
+    now = timezone.now()
+    today = timezone.localdate()
+    for i in range(n):
+        company = companies[i % 2]
+        t = desk_services.open_ticket(olivia, {"company": company, "subject": f"H{i}"})
+        if i % 2:
+            desk_services.assign(olivia, t, tech)
+        shift = dt.timedelta(minutes=30) if i % 3 else -dt.timedelta(minutes=30)
+        Ticket.objects.filter(pk=t.pk).update(
+            response_due_at=now + shift,
+            response_at_risk_at=now - dt.timedelta(hours=1),
+            created_at=now - dt.timedelta(days=1),
+        )
+        start = timezone.make_aware(dt.datetime.combine(today, dt.time(0, 0))) + dt.timedelta(
+            minutes=40 * i
+        )
+        Visit.objects.create(
+            company=company,
+            technician=tech,
+            starts_at=start,
+            ends_at=start + dt.timedelta(minutes=30),
+            purpose=f"V{i}",
+        )
+        TimeEntry.objects.create(
+            technician=tech,
+            company=company,
+            work_date=today - dt.timedelta(days=7 * (i % 4)),
+            minutes=60,
+        )
+        Activity.objects.create(
+            kind="follow_up",
+            subject=f"F{i}",
+            owner=users[Role.SALES],
+            company=company,
+            due_date=today + dt.timedelta(days=i - 3),
+        )
+        Opportunity.objects.create(
+            company=company,
+            title=f"O{i}",
+            owner=users[Role.SALES],
+            expected_monthly_fee=Decimal("100.00"),
+        )
+    return users
+
+
+@pytest.mark.parametrize(
+    "role,expected",
+    [
+        # session, user, the client book counts, the firm facts (follow-ups, pipeline, the
+        # promise check's loaders, certifications, MRR), SLA attainment, the firm row,
+        # technicians and their billable minutes (utilization), the on-call tag
+        (Role.OWNER, 27),
+        # session, user, counts, unassigned, at risk, breached, today's visits, the on-call tag
+        (Role.DISPATCHER, 11),
+        # session, user, technician, my tickets, running timer, hours this week, visits today
+        (Role.TECHNICIAN, 7),
+        # session, user, follow-ups, pipeline cards, firm row
+        (Role.SALES, 5),
+    ],
+)
+def test_home_pages_are_flat(olivia, role, expected):
+    counts = []
+    for n in (1, 20):
+        users = _home_setup(olivia, n)
+        client = Client()
+        client.force_login(users[role])
+        client.get("/")
+        counts.append(count_queries(client, "/"))
+    assert counts == [expected, expected], counts

@@ -10,10 +10,12 @@ from django.utils import timezone
 
 from sweetspot.agreements import promise, revenue
 from sweetspot.clients.scoping import companies_visible_to
+from sweetspot.core import permissions
 from sweetspot.core.access import any_role_required
-from sweetspot.core.models import Role
 from sweetspot.growth import queries as bd
 from sweetspot.team.models import TechnicianCertification
+
+from . import home as home_data
 
 
 def _firm_facts(user: Any) -> dict[str, Any]:
@@ -39,7 +41,7 @@ def _firm_facts(user: Any) -> dict[str, Any]:
             expires_on__lte=today + dt.timedelta(days=90),
         ).count(),
     }
-    if user.role == Role.OWNER:
+    if permissions.can_see_revenue(user):
         facts["mrr"] = revenue.mrr()
         facts["arr"] = facts["mrr"] * 12
     return facts
@@ -47,13 +49,22 @@ def _firm_facts(user: Any) -> dict[str, Any]:
 
 @any_role_required
 def home(request: HttpRequest) -> HttpResponse:
+    """A home page per role (issue 14 item 4): the owner's numbers and charts, the
+    dispatcher's queue at a glance, the technician's day, the salesperson's follow-ups."""
     user = request.user
     if user.is_client_contact:  # type: ignore[union-attr]
         return redirect("clients:company_detail", pk=user.company_id)  # type: ignore[union-attr]
-    counts = companies_visible_to(user, include_archived=False).aggregate(
-        total=Count("pk"),
-        clients=Count("pk", filter=Q(status="client")),
-        prospects=Count("pk", filter=Q(status="prospect")),
-        sweet_spot=Count("pk", filter=Q(segment="sweet_spot")),
-    )
-    return render(request, "web/home.html", {"counts": counts, "facts": _firm_facts(user)})
+    if permissions.is_owner(user):
+        counts = companies_visible_to(user, include_archived=False).aggregate(
+            total=Count("pk"),
+            clients=Count("pk", filter=Q(status="client")),
+            prospects=Count("pk", filter=Q(status="prospect")),
+            sweet_spot=Count("pk", filter=Q(segment="sweet_spot")),
+        )
+        context = {"counts": counts, "facts": _firm_facts(user), **home_data.owner_charts()}
+        return render(request, "web/home.html", context)
+    if permissions.can_dispatch(user):
+        return render(request, "web/home_dispatcher.html", home_data.dispatcher_home(user))
+    if permissions.does_service_work(user):
+        return render(request, "web/home_technician.html", home_data.technician_home(user))
+    return render(request, "web/home_sales.html", home_data.sales_home(user))

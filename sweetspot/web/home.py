@@ -1,0 +1,250 @@
+"""What each role's home page shows (issue 14 item 4): read-only, a fixed number of queries
+whatever the data (tests/test_query_counts.py holds the literal numbers).
+
+* dispatcher: unassigned tickets, at risk, breached, who is on call now (the mail app's rota,
+  ``{% on_call_now %}``), today's visits;
+* technician: my open tickets by due time, my running timer, my visits today, my hours this
+  week;
+* sales: my follow-ups (overdue first) and the pipeline;
+* owner: the firm's numbers, SLA attainment over the last 30 days by priority and utilization
+  over the last 4 weeks per person (server-rendered SVG, ``web/charts.py``).
+
+web sits above desk, agreements and growth in the layers, so it reads their query helpers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from sweetspot.core.models import Firm
+from sweetspot.desk import queries as desk_queries
+from sweetspot.desk.models import OPEN_STATUSES, Ticket, TimeEntry, Visit, VisitStatus
+from sweetspot.growth import queries as bd
+from sweetspot.team.models import Technician
+
+from . import charts
+
+LIST_SIZE = 8
+PRIORITY_LABELS = {
+    "P1": "P1 · Emergency",
+    "P2": "P2 · Urgent",
+    "P3": "P3 · Normal",
+    "P4": "P4 · Low",
+}
+
+
+def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    return start, start + dt.timedelta(days=1)
+
+
+def _open_tickets(user: Any) -> QuerySet[Ticket]:
+    return desk_queries.tickets_visible_to(user).filter(status__in=OPEN_STATUSES)
+
+
+def _rows(qs: QuerySet[Ticket], now: dt.datetime) -> list[Ticket]:
+    rows = list(qs.select_related("company", "technician", "subcontractor")[:LIST_SIZE])
+    for t in rows:
+        t.due_text = desk_queries.countdown(  # type: ignore[attr-defined]
+            t.response_due_at if t.responded_at is None else t.resolution_due_at, now
+        )
+    return rows
+
+
+def todays_visits(qs: QuerySet[Visit], today: dt.date) -> list[Visit]:
+    start, end = _day_bounds(today)
+    return list(
+        qs.filter(starts_at__gte=start, starts_at__lt=end)
+        .exclude(status=VisitStatus.CANCELLED)
+        .select_related("company", "technician", "site")
+        .order_by("starts_at", "pk")
+    )
+
+
+def dispatcher_home(user: Any, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Five queries: the counts, three short lists, today's visits."""
+    now = now or timezone.now()
+    open_qs = _open_tickets(user)
+    unassigned = Q(technician__isnull=True, subcontractor__isnull=True)
+    at_risk = desk_queries._at_risk(now) & ~desk_queries._breached(now)
+    breached = desk_queries._breached(now)
+    counts = open_qs.aggregate(
+        open=Count("pk"),
+        unassigned=Count("pk", filter=unassigned),
+        at_risk=Count("pk", filter=at_risk),
+        breached=Count("pk", filter=breached),
+    )
+    return {
+        "counts": counts,
+        "unassigned": _rows(
+            open_qs.filter(unassigned).order_by("response_due_at", "created_at", "pk"), now
+        ),
+        "at_risk": _rows(open_qs.filter(at_risk).order_by("resolution_due_at", "pk"), now),
+        "breached": _rows(open_qs.filter(breached).order_by("response_due_at", "pk"), now),
+        "visits": todays_visits(Visit.objects.all(), timezone.localdate(now)),
+    }
+
+
+def _week_start(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def technician_home(user: Any, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Five queries: the technician, my open tickets, my running timer, my visits today, my
+    hours this week."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    tech = Technician.objects.filter(user=user).first()
+    if tech is None:
+        return {"tech": None}
+    mine = _open_tickets(user).filter(technician=tech)
+    tickets = list(
+        mine.select_related("company", "technician", "subcontractor")
+        .annotate(due=Coalesce("resolution_due_at", "response_due_at"))
+        .order_by("due", "created_at", "pk")[:25]
+    )
+    for t in tickets:
+        t.due_text = desk_queries.countdown(t.due, now)  # type: ignore[attr-defined]
+    running = (
+        TimeEntry.objects.select_related("ticket")
+        .filter(technician=tech, started_at__isnull=False, ended_at__isnull=True)
+        .first()
+    )
+    week = _week_start(today)
+    logged = TimeEntry.objects.filter(
+        technician=tech, work_date__gte=week, work_date__lte=today
+    ).aggregate(total=Sum("minutes"), billable=Sum("minutes", filter=Q(billable=True)))
+    return {
+        "tech": tech,
+        "tickets": tickets,
+        "running": running,
+        "visits": todays_visits(Visit.objects.filter(technician=tech), today),
+        "week": week,
+        "hours_week": Decimal(logged["total"] or 0) / 60,
+        "billable_week": Decimal(logged["billable"] or 0) / 60,
+    }
+
+
+def sales_home(user: Any) -> dict[str, Any]:
+    """Three queries: my open follow-ups (overdue first), the pipeline's cards and the firm
+    row for its probabilities."""
+    today = timezone.localdate()
+    followups = list(
+        bd.activities_visible_to(user)
+        .filter(owner=user, done_date__isnull=True)
+        .select_related("company")
+        .order_by("due_date", "pk")[:15]
+    )
+    return {
+        "followups": followups,
+        "overdue": sum(1 for a in followups if a.due_date and a.due_date < today),
+        "board": bd.pipeline_board(user),
+        "today": today,
+    }
+
+
+def sla_attainment(now: dt.datetime, days: int = 30) -> list[dict[str, Any]]:
+    """By priority, over tickets opened in the last ``days`` days: the share of those whose
+    response (resolution) target has fallen due — met or missed — that met it. A target
+    not yet due and not yet met is not counted. One query."""
+    since = now - dt.timedelta(days=days)
+    responded = Q(responded_at__isnull=False)
+    r_met = responded & Q(responded_at__lte=F("response_due_at"))
+    r_due = (
+        r_met
+        | Q(responded_at__gt=F("response_due_at"))
+        | Q(responded_at__isnull=True, response_due_at__lt=now)
+    )
+    resolved = Q(resolved_at__isnull=False, resolution_due_at__isnull=False)
+    s_met = resolved & Q(resolved_at__lte=F("resolution_due_at"))
+    s_due = (
+        s_met
+        | (resolved & Q(resolved_at__gt=F("resolution_due_at")))
+        | Q(resolved_at__isnull=True, resolution_due_at__lt=now, status__in=OPEN_STATUSES)
+    )
+    rows = {
+        r["priority"]: r
+        for r in Ticket.objects.filter(created_at__gte=since, created_at__lte=now)
+        .values("priority")
+        .annotate(
+            r_met=Count("pk", filter=r_met),
+            r_due=Count("pk", filter=r_due),
+            s_met=Count("pk", filter=s_met),
+            s_due=Count("pk", filter=s_due),
+        )
+        .order_by("priority")
+    }
+    out = []
+    for p, label in PRIORITY_LABELS.items():
+        r = rows.get(p, {})
+        out.append(
+            {
+                "priority": p,
+                "label": label,
+                "response_due": r.get("r_due", 0),
+                "resolution_due": r.get("s_due", 0),
+                "response_pct": round(100 * r["r_met"] / r["r_due"]) if r.get("r_due") else None,
+                "resolution_pct": (
+                    round(100 * r["s_met"] / r["s_due"]) if r.get("s_due") else None
+                ),
+            }
+        )
+    return out
+
+
+def utilization(today: dt.date, weeks: int = 4) -> list[dict[str, Any]]:
+    """Per active technician, the last ``weeks`` completed weeks (Monday to Sunday): billable
+    hours / weekly capacity. Two queries (the technicians, the daily billable minutes)."""
+    first = _week_start(today) - dt.timedelta(days=7 * weeks)
+    starts = [first + dt.timedelta(days=7 * i) for i in range(weeks)]
+    techs = list(
+        Technician.objects.filter(archived_at__isnull=True)
+        .order_by("name", "pk")
+        .only("pk", "name", "weekly_capacity_hours")
+    )
+    minutes: dict[tuple[int, int], int] = {}
+    for tech_id, day, total in (
+        TimeEntry.objects.filter(
+            technician__isnull=False,
+            billable=True,
+            work_date__gte=first,
+            work_date__lt=_week_start(today),
+        )
+        .order_by()
+        .values_list("technician_id", "work_date")
+        .annotate(total=Sum("minutes"))
+        .values_list("technician_id", "work_date", "total")
+    ):
+        key = (tech_id, (day - first).days // 7)
+        minutes[key] = minutes.get(key, 0) + int(total or 0)
+    people = []
+    for t in techs:
+        capacity = Decimal(t.weekly_capacity_hours or 0)
+        row = []
+        for i, start in enumerate(starts):
+            hours = (Decimal(minutes.get((t.pk, i), 0)) / 60).quantize(Decimal("0.1"))
+            pct = int(hours * 100 / capacity) if capacity else 0
+            row.append({"week": start, "hours": hours, "pct": pct})
+        people.append({"name": t.name, "capacity": capacity.normalize(), "weeks": row})
+    return people
+
+
+def owner_charts(now: dt.datetime | None = None) -> dict[str, Any]:
+    """Four queries: SLA attainment, the firm row, technicians, billable minutes."""
+    now = now or timezone.now()
+    sla = sla_attainment(now)
+    target = Firm.current().target_utilization
+    people = utilization(timezone.localdate(now))
+    return {
+        "sla": sla,
+        "sla_chart": charts.sla_attainment_chart(sla),
+        "utilization": people,
+        "utilization_chart": charts.utilization_chart(people, target),
+        "target_utilization": target,
+    }
