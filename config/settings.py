@@ -168,6 +168,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sweetspot.core.context_processors.roles",
+                "sweetspot.core.branding.brand",
             ],
         },
     },

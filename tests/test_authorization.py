@@ -1842,6 +1842,9 @@ TABLE += [
         lambda o: f"/clients/contacts/{o['maple_contact'].pk}/portal-invite/",
         page(302, {"olivia"}),
     ),
+    Row("firm_settings", "get", lambda o: "/firm/", page(200, {"olivia"})),
+    # Public (the login page may show it); the demo firm has no logo.
+    Row("firm_logo", "get", lambda o: "/firm/logo/", {p: 404 for p in PERSONAS}),
 ]
 # --- end people ---
 

@@ -125,6 +125,7 @@ TEMPLATE_PREDICATES: dict[str, Predicate] = {
     "run_billing": can_run_billing,
     "read_invoices": can_read_invoices,
     "administer_users": can_administer_users,
+    "edit_firm_settings": can_edit_firm_settings,
     "triage_mail": can_triage_mail,
     "manage_rota": can_manage_rota,
     "view_agreements": can_view_agreements,

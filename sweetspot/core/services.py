@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -223,3 +224,90 @@ def send_password_reset(actor: User, user: User, base_url: str | None = None) ->
         object_repr=str(user)[:300],
         changes={"password_reset_sent_to": [None, user.email]},
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The firm's settings row
+
+
+FIRM_FIELDS = [
+    "name",
+    "address",
+    "phone",
+    "email",
+    "time_zone",
+    "business_opens",
+    "business_closes",
+    "business_weekdays",
+    "holidays",
+    "target_utilization",
+    "hours_per_half_day",
+    "min_on_call",
+    "response_threshold_minutes",
+    "dispatch_surplus_weight",
+    "dispatch_time_limit_seconds",
+    "require_certification_for_upper",
+    "cert_payback_horizon_months",
+    "first_cert_credibility_value",
+    "training_spend_warning_share",
+    "rounding_increment_minutes",
+    "rounding_minimum_minutes",
+    "payment_terms_days",
+    "tax_percent_fee",
+    "tax_percent_labor",
+    "tax_percent_item",
+    "invoice_number_pattern",
+    "credit_note_number_pattern",
+    "mail_domain",
+    "ticket_token_pattern",
+    "allow_new_contacts_from_domains",
+    "max_attachment_bytes",
+    "allowed_attachment_extensions",
+]
+
+
+@transaction.atomic
+def update_firm(
+    actor: User | None,
+    firm: Firm,
+    data: dict[str, Any],
+    *,
+    logo: Any = None,
+    remove_logo: bool = False,
+) -> Firm:
+    """The firm settings page: every field the engines read from the firm row, audited
+    (before → after). ``logo`` is an uploaded image (stored under MEDIA_ROOT/firm/)."""
+    before = firm_snapshot(firm)
+    assign_fields(firm, FIRM_FIELDS, data)
+    old_logo = firm.logo.name if firm.logo else ""
+    if remove_logo and firm.logo:
+        firm.logo = ""  # type: ignore[assignment]
+    if logo is not None:
+        firm.logo.save(logo.name, logo, save=False)
+    firm.full_clean()
+    firm.save()
+    if old_logo and old_logo != (firm.logo.name if firm.logo else ""):
+        firm.logo.storage.delete(old_logo)
+    audit.record(actor, AuditLog.Action.UPDATE, firm, before, firm_snapshot(firm))
+    cache.delete(BRAND_CACHE_KEY)
+    return firm
+
+
+BRAND_CACHE_KEY = "sweetspot:firm-brand"
+
+
+def firm_snapshot(firm: Firm) -> dict[str, Any]:
+    out = audit.snapshot(firm)
+    out["logo"] = firm.logo.name if firm.logo else ""
+    return out
+
+
+def firm_brand() -> dict[str, Any]:
+    """The firm's name and whether it has a logo, for every page's header: cached for a
+    minute (cleared when the settings are saved) so pages do not pay a query for it."""
+    brand = cache.get(BRAND_CACHE_KEY)
+    if brand is None:
+        firm = Firm.current()
+        brand = {"name": firm.name, "logo": bool(firm.logo), "v": firm.updated_at.timestamp()}
+        cache.set(BRAND_CACHE_KEY, brand, 60)
+    return dict(brand)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import mfa_views, people_views, views
+from . import firm_views, mfa_views, people_views, views
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
@@ -23,6 +23,8 @@ urlpatterns = [
         people_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("firm/", firm_views.firm_settings, name="firm_settings"),
+    path("firm/logo/", firm_views.firm_logo, name="firm_logo"),
     path("people/", people_views.people, name="people"),
     path("people/new/", people_views.person_invite, name="person_invite"),
     path("people/<int:pk>/", people_views.person_detail, name="person_detail"),
