@@ -416,3 +416,32 @@ def test_ticket_page_lists_sent_mail(full_demo, personas, harbor, client_for, co
     assert portal.status_code == 200
     text = portal.content.decode()
     assert "We have your request" in text and "Response breached" not in text
+
+
+def test_no_loop_through_the_mailbox(full_demo, harbor_mail, sink, commit, dovecot):
+    """Hana's mail reaches the support mailbox (Dovecot), the poller opens a ticket and the
+    acknowledgement goes out through SMTP; her auto-responder answers it into the mailbox,
+    marked and then unmarked: the poller sends no second acknowledgement."""
+    from sweetspot.mail.imap import ImapConfig, poll
+
+    from .conftest import build
+    from .dovecot import PASSWORD, USER
+
+    config = ImapConfig(
+        host="127.0.0.1", port=dovecot.port, tls=False, user=USER, password=PASSWORD
+    )
+    dovecot.deliver(build(subject="Scanner offline"))
+    assert commit(poll, config).moved == 1
+    assert len(sink.raw) == 1
+    ack = sink.messages[0]
+    dovecot.deliver(
+        build(
+            body="I am away until Monday.",
+            subject=f"Automatic reply: {ack['Subject']}",
+            headers={"Auto-Submitted": "auto-replied", "In-Reply-To": str(ack["Message-ID"])},
+        )
+    )
+    dovecot.deliver(build(body="I am away until Monday.", subject="Away"))
+    assert commit(poll, config).moved == 2
+    assert len(sink.raw) == 1  # nothing more went out
+    assert OutboundMessage.objects.filter(kind="ack").count() == 1
