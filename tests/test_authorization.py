@@ -1116,6 +1116,8 @@ TABLE += [
         page(302, TIMESHEET),
     ),
     Row("timer", "get", lambda o: (_desk(o), "/time/timer/")[1], page(200, {"tara"})),
+    # The header's running-timer badge: empty for staff without a technician (issue 14 item 5).
+    Row("timer_indicator", "get", lambda o: "/time/timer/indicator/", page(200, STAFF)),
     Row("timer_start", "post", lambda o: (_desk(o), "/time/timer/start/")[1], page(302, {"tara"})),
     # Stopping with no running timer answers the widget with the error.
     Row("timer_stop", "post", lambda o: (_desk(o), "/time/timer/stop/")[1], page(200, {"tara"})),

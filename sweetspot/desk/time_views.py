@@ -298,6 +298,15 @@ def timer(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @timer_roles
+def timer_indicator(request: AuthedHttpRequest) -> HttpResponse:
+    """The header's running-timer badge on every page (loaded by htmx from
+    ``{% running_timer_slot %}``): empty when no timer runs or the login has no technician."""
+    tech = own_technician(request.user)
+    running = time_services.running_timer(tech) if tech is not None else None
+    return render(request, "desk/_timer_indicator.html", {"running": running})
+
+
+@timer_roles
 @require_POST
 def timer_start(request: AuthedHttpRequest) -> HttpResponse:
     tech = own_technician(request.user)
