@@ -1016,7 +1016,7 @@ def test_ticket_page_sent_mail_is_flat(olivia):
         counts.append(count_queries(client, url))
     # The whole ticket page; the mail section's share is four: mail received, its
     # attachments, mail sent, the after-hours page.
-    assert counts == [22, 22], counts
+    assert counts == [18, 18], counts
 
 
 def test_rota_page_is_flat(olivia):

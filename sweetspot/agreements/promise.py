@@ -8,15 +8,12 @@ from decimal import Decimal
 from django.db.models import Prefetch
 
 from sweetspot.catalog import engine as depth_engine
+from sweetspot.catalog import loaders as people_loader
 from sweetspot.catalog.models import Service, ServiceRequirement
 from sweetspot.core.models import Firm
 from sweetspot.team.models import (
     Certification,
     CertificationSkill,
-    Subcontractor,
-    SubcontractorSkill,
-    Technician,
-    TechnicianSkill,
 )
 
 from . import engine, usage
@@ -34,37 +31,21 @@ def settings_for(firm: Firm) -> engine.PromiseSettings:
 
 
 def load_members() -> list[engine.Member]:
-    techs = Technician.objects.filter(archived_at__isnull=True).prefetch_related(
-        Prefetch("skills", queryset=TechnicianSkill.objects.select_related("skill"))
-    )
-    subs = Subcontractor.objects.filter(archived_at__isnull=True).prefetch_related(
-        Prefetch("skills", queryset=SubcontractorSkill.objects.select_related("skill"))
-    )
-    members = [
+    """The team through the one people loader (catalog.loaders.people): technicians with their
+    weekly hours and on-call flag, then subcontractors (whose hours the check does not count)."""
+    return [
         engine.Member(
-            id=f"technician:{t.pk}",
-            kind="technician",
-            name=t.name,
-            skills={s.skill.slug: s.proficiency for s in t.skills.all()},
-            weekly_hours=t.weekly_capacity_hours,
-            on_call=t.on_call,
-            level=t.level,
-            bill_rate=t.bill_rate,
+            id=f"{p.kind}:{p.id}",
+            kind=p.kind,
+            name=p.name,
+            skills=p.skills,
+            weekly_hours=p.weekly_hours if not p.outside else Decimal(0),
+            on_call=p.on_call,
+            level=p.level,
+            bill_rate=p.bill_rate,
         )
-        for t in techs
+        for p in people_loader.people()
     ]
-    members += [
-        engine.Member(
-            id=f"subcontractor:{s.pk}",
-            kind="subcontractor",
-            name=s.company_name,
-            skills={k.skill.slug: k.proficiency for k in s.skills.all()},
-            level=s.level,
-            bill_rate=s.bill_rate,
-        )
-        for s in subs
-    ]
-    return members
 
 
 def load_services() -> list[engine.Service]:

@@ -58,6 +58,9 @@ class Person:
     bill_rate: Decimal = Decimal(0)
     cost_rate: Decimal = Decimal(0)
     certifications: frozenset[str] = frozenset()  # certification codes held (any status)
+    # Extras for the engines that plan hours (promise check, dispatch).
+    weekly_hours: Decimal = Decimal(0)
+    on_call: bool = False
 
     @property
     def outside(self) -> bool:

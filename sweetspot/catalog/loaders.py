@@ -1,13 +1,17 @@
 """Read the database into the engine's frozen dataclasses, in a fixed number of queries.
 
-Generic on purpose: the gap analysis, the promise check and dispatch all load people,
-services and certifications through here, so they share one definition of who can do what.
+The one people loader: the gap analysis, the certification planner, the promise check and
+dispatch all load technicians and subcontractors through ``people()`` (skills, level, rates,
+certifications held, weekly hours, on call), so they share one definition of who can do
+what; dispatch adds its own extras (free hours, familiarity) on top.
 Archived technicians, subcontractors, services and competitors are left out, so archiving
 the only qualified person drops a service's depth at once.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -33,15 +37,18 @@ TECHNICIAN = "technician"
 SUBCONTRACTOR = "subcontractor"
 
 
-def _held(rows: Iterable[TechnicianCertification | SubcontractorCertification]) -> frozenset[str]:
+def _held(
+    rows: Iterable[TechnicianCertification | SubcontractorCertification],
+    today: dt.date | None = None,
+) -> frozenset[str]:
     """Codes of the certifications held: any status (retired ones still count), not expired."""
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     return frozenset(
         r.certification.code for r in rows if r.expires_on is None or r.expires_on >= today
     )
 
 
-def technicians(include_archived: bool = False) -> list[Person]:
+def technicians(include_archived: bool = False, today: dt.date | None = None) -> list[Person]:
     qs = Technician.objects.prefetch_related(
         Prefetch("skills", queryset=TechnicianSkill.objects.select_related("skill")),
         Prefetch(
@@ -60,13 +67,15 @@ def technicians(include_archived: bool = False) -> list[Person]:
             level=t.level,
             bill_rate=t.bill_rate,
             cost_rate=t.cost_rate,
-            certifications=_held(t.certifications.all()),
+            certifications=_held(t.certifications.all(), today),
+            weekly_hours=t.weekly_capacity_hours,
+            on_call=t.on_call,
         )
         for t in qs
     ]
 
 
-def subcontractors(include_archived: bool = False) -> list[Person]:
+def subcontractors(include_archived: bool = False, today: dt.date | None = None) -> list[Person]:
     qs = Subcontractor.objects.prefetch_related(
         Prefetch("skills", queryset=SubcontractorSkill.objects.select_related("skill")),
         Prefetch(
@@ -85,15 +94,25 @@ def subcontractors(include_archived: bool = False) -> list[Person]:
             level=s.level,
             bill_rate=s.bill_rate,
             cost_rate=s.cost_rate,
-            certifications=_held(s.certifications.all()),
+            certifications=_held(s.certifications.all(), today),
+            weekly_hours=s.weekly_capacity_hours,
         )
         for s in qs
     ]
 
 
-def people() -> list[Person]:
-    """Non-archived technicians, then non-archived subcontractors (6 queries)."""
-    return technicians() + subcontractors()
+def people(today: dt.date | None = None) -> list[Person]:
+    """Non-archived technicians, then non-archived subcontractors (6 queries); certifications
+    count as held when not expired on ``today`` (default: the firm's today)."""
+    return technicians(today=today) + subcontractors(today=today)
+
+
+def evidenced_skills() -> dict[str, frozenset[str]]:
+    """Certification code -> the skill slugs it evidences (one query)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for code, slug in CertificationSkill.objects.values_list("certification__code", "skill__slug"):
+        out[code].add(slug)
+    return {code: frozenset(slugs) for code, slugs in out.items()}
 
 
 def requirements_prefetch() -> Prefetch:  # type: ignore[type-arg]

@@ -21,17 +21,13 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from sweetspot.catalog import loaders as people_loader
 from sweetspot.catalog.models import ServiceRequirement
 from sweetspot.core.models import Firm
 from sweetspot.team.models import (
-    CertificationSkill,
     Skill,
     Subcontractor,
-    SubcontractorCertification,
-    SubcontractorSkill,
     Technician,
-    TechnicianCertification,
-    TechnicianSkill,
 )
 
 from . import engine
@@ -48,18 +44,6 @@ def person_id(kind: str, pk: int) -> str:
 
 def _week_start(today: dt.date) -> dt.date:
     return today - dt.timedelta(days=today.weekday())
-
-
-def _evidenced() -> dict[int, set[str]]:
-    """certification id -> skill slugs it evidences."""
-    out: dict[int, set[str]] = defaultdict(set)
-    for row in CertificationSkill.objects.select_related("skill"):
-        out[row.certification_id].add(row.skill.slug)
-    return out
-
-
-def _held(expires_on: dt.date | None, today: dt.date) -> bool:
-    return expires_on is None or expires_on >= today
 
 
 def _known_clients(
@@ -157,24 +141,16 @@ def people(
     ``company_ids`` when only those clients' familiarity matters."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
-    evidenced = _evidenced()
-    techs = list(Technician.objects.filter(archived_at__isnull=True).order_by("pk"))
-    subs = list(Subcontractor.objects.filter(archived_at__isnull=True).order_by("pk"))
-    skills: dict[str, dict[str, int]] = defaultdict(dict)
+    # The one people loader (catalog.loaders.people) gives skills, level, rates, capacity and
+    # the certifications held; dispatch adds certified skills, free hours and familiarity.
+    team = sorted(people_loader.people(today), key=lambda p: (p.outside, p.id))
+    techs = [p for p in team if not p.outside]
+    subs = [p for p in team if p.outside]
+    evidenced = people_loader.evidenced_skills()
     certified: dict[str, set[str]] = defaultdict(set)
-    for ts in TechnicianSkill.objects.select_related("skill"):
-        skills[person_id(engine.TECHNICIAN, ts.technician_id)][ts.skill.slug] = ts.proficiency
-    for ss in SubcontractorSkill.objects.select_related("skill"):
-        key = person_id(engine.SUBCONTRACTOR, ss.subcontractor_id)
-        skills[key][ss.skill.slug] = ss.proficiency
-    for tc in TechnicianCertification.objects.all():
-        if _held(tc.expires_on, today):
-            key = person_id(engine.TECHNICIAN, tc.technician_id)
-            certified[key] |= evidenced.get(tc.certification_id, set())
-    for sc in SubcontractorCertification.objects.all():
-        if _held(sc.expires_on, today):
-            key = person_id(engine.SUBCONTRACTOR, sc.subcontractor_id)
-            certified[key] |= evidenced.get(sc.certification_id, set())
+    for p in team:
+        for code in p.certifications:
+            certified[person_id(p.kind, p.id)] |= evidenced.get(code, frozenset())
     week = _week_start(today)
     week_end = timezone.make_aware(dt.datetime.combine(week + dt.timedelta(days=7), dt.time.min))
     logged: dict[str, Decimal] = defaultdict(lambda: ZERO)
@@ -187,7 +163,7 @@ def people(
     ):
         kind = engine.TECHNICIAN if tech_id else engine.SUBCONTRACTOR
         logged[person_id(kind, tech_id or sub_id)] += Decimal(total or 0) / 60
-    remaining = _remaining_estimates([t.pk for t in techs], [s.pk for s in subs])
+    remaining = _remaining_estimates([t.id for t in techs], [s.id for s in subs])
     visits = _visit_hours_ahead(now, week_end)
     clients = _known_clients(now, company_ids)
 
@@ -196,34 +172,34 @@ def people(
 
     out: list[engine.Person] = []
     for t in techs:
-        key = person_id(engine.TECHNICIAN, t.pk)
+        key = person_id(engine.TECHNICIAN, t.id)
         out.append(
             engine.Person(
                 id=key,
                 kind=engine.TECHNICIAN,
                 level=t.level,
                 bill_rate=t.bill_rate,
-                skills=skills[key],
+                skills=dict(t.skills),
                 certified_skills=frozenset(certified[key]),
-                free_hours=_free(t.weekly_capacity_hours, used(key)),
+                free_hours=_free(t.weekly_hours, used(key)),
                 clients=frozenset(clients[key]),
                 name=t.name,
                 cost_rate=t.cost_rate,
             )
         )
     for s in subs:
-        key = person_id(engine.SUBCONTRACTOR, s.pk)
+        key = person_id(engine.SUBCONTRACTOR, s.id)
         out.append(
             engine.Person(
                 id=key,
                 kind=engine.SUBCONTRACTOR,
                 level=s.level,
                 bill_rate=s.bill_rate,
-                skills=skills[key],
+                skills=dict(s.skills),
                 certified_skills=frozenset(certified[key]),
-                free_hours=_free(s.weekly_capacity_hours, used(key)),
+                free_hours=_free(s.weekly_hours, used(key)),
                 clients=frozenset(clients[key]),
-                name=s.company_name,
+                name=s.name,
                 cost_rate=s.cost_rate,
             )
         )
