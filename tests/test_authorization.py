@@ -81,9 +81,12 @@ TABLE: list[Row] = [
     Row("mfa_disable", "post", lambda o: "/mfa/disable/", page(302, STAFF)),
     Row("mfa_policy", "post", lambda o: "/mfa/policy/", page(302, {"olivia"})),
     Row("job_status", "get", lambda o: f"/jobs/{o['olivia_job'].pk}/", page(200, {"olivia"})),
-    Row("company_list", "get", lambda o: "/clients/", page(200, ALL_LOGGED_IN)),
+    # A client contact's view of their company is /my-company/ (web.portal, issue 14).
+    Row(
+        "company_list", "get", lambda o: "/clients/", page(200, STAFF) | {"hana": 302, "milo": 302}
+    ),
     Row("company_create", "get", lambda o: "/clients/new/", page(200, EDITORS)),
-    Row("company_export", "get", lambda o: "/clients/export/?format=csv", page(200, ALL_LOGGED_IN)),
+    Row("company_export", "get", lambda o: "/clients/export/?format=csv", page(200, STAFF)),
     Row("import_upload", "get", lambda o: "/clients/import/", page(200, EDITORS)),
     Row(
         "import_status",
@@ -97,7 +100,12 @@ TABLE: list[Row] = [
         lambda o: f"/clients/import/{o['olivia_job'].pk}/apply/",
         page(302, {"olivia"}),
     ),
-    Row("company_detail", "get", lambda o: f"/clients/{o['maple'].pk}/", page(200, MAPLE_VIEWERS)),
+    Row(
+        "company_detail",
+        "get",
+        lambda o: f"/clients/{o['maple'].pk}/",
+        page(200, STAFF) | {"milo": 302},
+    ),
     Row("company_edit", "get", lambda o: f"/clients/{o['maple'].pk}/edit/", page(200, EDITORS)),
     Row(
         "company_archive",
@@ -115,7 +123,7 @@ TABLE: list[Row] = [
         "company_record_export",
         "get",
         lambda o: f"/clients/{o['maple'].pk}/export/",
-        page(200, MAPLE_VIEWERS),
+        page(200, STAFF),
     ),
     Row(
         "environment_edit",
@@ -1845,6 +1853,7 @@ TABLE += [
         page(302, {"olivia"}),
     ),
     Row("firm_settings", "get", lambda o: "/firm/", page(200, {"olivia"})),
+    Row("my_company", "get", lambda o: "/my-company/", page(200, {"hana", "milo"})),
     # Public (the login page may show it); the demo firm has no logo.
     Row("firm_logo", "get", lambda o: "/firm/logo/", {p: 404 for p in PERSONAS}),
 ]

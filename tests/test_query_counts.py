@@ -1113,7 +1113,7 @@ def test_people_list_is_flat(olivia, show):
     counts = []
     for n in (1, 20):
         User.objects.exclude(pk=olivia.pk).delete()
-        companies = make_companies(olivia, 1)
+        companies = [services.create_company(olivia, {"name": f"People {n}", "status": "client"})]
         for i in range(n):
             if show == "staff":
                 User.objects.create_user(f"tech{i}", email=f"t{i}@x.test", role=Role.TECHNICIAN)
@@ -1297,3 +1297,25 @@ def test_home_pages_are_flat(olivia, role, expected):
         client.get("/")
         counts.append(count_queries(client, "/"))
     assert counts == [expected, expected], counts
+
+
+def test_client_company_page_is_flat(olivia):
+    """The portal's company page (issue 14 item 3): n tickets, contacts and sites."""
+    from sweetspot.desk import services as desk_services
+
+    counts = []
+    for n in (1, 20):
+        company = services.create_company(olivia, {"name": f"Portal {n}", "status": "client"})
+        for i in range(n):
+            services.create_site(olivia, company, {"name": f"Branch {i}"})
+            services.create_contact(olivia, company, {"name": f"Staff {i}"})
+            desk_services.open_ticket(
+                olivia, {"company": company, "subject": f"Printer {i}", "priority": "P3"}
+            )
+        hana = User.objects.create_user(f"hana{n}", password="x", role=Role.CLIENT, company=company)
+        client = Client()
+        client.force_login(hana)
+        client.get("/my-company/")
+        counts.append(count_queries(client, "/my-company/"))
+    # session, user, company, firm, open tickets, recent, agreements, invoices, sites, contacts
+    assert counts == [10, 10], counts

@@ -18,6 +18,7 @@ from sweetspot.core import permissions
 from sweetspot.core.access import AuthedHttpRequest
 
 from .auth import require
+from .client_view import PortalCompanyOut, portal_company
 from .schemas import (
     CompanyIn,
     CompanyOut,
@@ -43,11 +44,14 @@ class CompanyFilters(Schema):
     sort: str = "name"
 
 
-@router.get("/companies", response=list[CompanyOut])
+@router.get("/companies", response=list[CompanyOut | PortalCompanyOut])
 @paginate(PageNumberPagination, page_size=PAGE_SIZE)
 def list_companies(request: AuthedHttpRequest, filters: Query[CompanyFilters]) -> Any:
+    """Staff get the firm's record; a client contact gets their company's client view."""
     qs = queries.filter_companies(companies_visible_to(request.user), filters.dict())
     qs, _ = queries.sort_companies(qs, filters.sort)
+    if permissions.is_client(request.user):
+        return [portal_company(c) for c in qs.prefetch_related("sites", "contacts")]
     return qs
 
 
@@ -58,9 +62,18 @@ def create_company(request: AuthedHttpRequest, payload: CompanyIn) -> Any:
     return Status(201, company)
 
 
-@router.get("/companies/{company_id}", response=CompanyOut)
+@router.get("/companies/{company_id}", response=CompanyOut | PortalCompanyOut)
 def get_company(request: AuthedHttpRequest, company_id: int) -> Any:
-    return get_company_for(request.user, company_id)
+    """Staff get the firm's record; a client contact the client view (PortalCompanyOut)."""
+    company = get_company_for(request.user, company_id)
+    if permissions.is_client(request.user):
+        company = (
+            companies_visible_to(request.user)
+            .prefetch_related("sites", "contacts")
+            .get(pk=company.pk)
+        )
+        return portal_company(company)
+    return CompanyOut.from_orm(company)
 
 
 @router.patch("/companies/{company_id}", response=CompanyOut)

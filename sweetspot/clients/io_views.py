@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sweetspot.clients.scoping import companies_visible_to, get_company_for
 from sweetspot.core import spreadsheet
-from sweetspot.core.access import any_role_required, client_editor_required
+from sweetspot.core.access import client_editor_required, staff_required
 from sweetspot.core.models import Job
 
 from . import importer, queries
@@ -48,9 +48,10 @@ def _respond(data: tablib.Dataset, fmt: str, filename: str) -> HttpResponse:
     return spreadsheet.response(fmt, filename, data.headers or [], list(data))
 
 
-@any_role_required
+@staff_required
 def company_export(request: HttpRequest) -> HttpResponse:
-    """Export the filtered, sorted list the user is looking at (scoped)."""
+    """Export the filtered, sorted list the user is looking at (scoped). Staff only: the
+    columns are the firm's internal record (a client contact reads the portal page)."""
     qs = queries.filter_companies(companies_visible_to(request.user), request.GET)
     qs, _ = queries.sort_companies(qs, request.GET.get("sort"))
     data = tablib.Dataset(headers=EXPORT_COLUMNS)
@@ -59,7 +60,7 @@ def company_export(request: HttpRequest) -> HttpResponse:
     return _respond(data, _fmt(request), "companies")
 
 
-@any_role_required
+@staff_required
 def company_record_export(request: HttpRequest, pk: int) -> HttpResponse:
     """One company with its sites and contacts, in the import file's shape."""
 

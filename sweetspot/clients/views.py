@@ -26,7 +26,7 @@ from sweetspot.core.access import (
     permission_required,
 )
 from sweetspot.core.models import User
-from sweetspot.core.permissions import can_administer_users
+from sweetspot.core.permissions import can_administer_users, is_client
 from sweetspot.core.writes import save_form
 
 from . import queries, services
@@ -47,6 +47,8 @@ def _is_htmx(request: AuthedHttpRequest) -> bool:
 
 @any_role_required
 def company_list(request: AuthedHttpRequest) -> HttpResponse:
+    if is_client(request.user):  # one company, and the firm's columns are not theirs
+        return redirect("my_company")
     qs = queries.filter_companies(companies_visible_to(request.user), request.GET)
     qs, sort = queries.sort_companies(qs, request.GET.get("sort"))
     qs = queries.with_list_counts(qs)
@@ -71,6 +73,8 @@ def company_list(request: AuthedHttpRequest) -> HttpResponse:
 @any_role_required
 def company_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     company = get_company_for(request.user, pk)
+    if is_client(request.user):  # the client's view: the portal page (web.portal)
+        return redirect("my_company")
     company = queries.company_detail(companies_visible_to(request.user)).get(pk=company.pk)
     try:
         environment = company.environment

@@ -582,15 +582,17 @@ def test_export_of_filtered_list_contains_exactly_the_matches(client_for, fmt):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_client_contact_exports_only_their_company(client_for, fmt):
+def test_client_contact_gets_no_export_of_the_firms_record(client_for, fmt):
+    """The export columns are the firm's internal record (revenue, downtime cost, budget...):
+    a client contact reads the portal's company page instead (issue 14 item 3)."""
     response = client_for("hana").get(reverse("clients:company_export"), {"format": fmt})
-    assert _exported_names(response, fmt) == ["Harbor Dental"]
+    assert response.status_code == 404
 
 
-def test_client_contact_cannot_export_another_company(client_for, maple, harbor):
+def test_client_contact_cannot_export_a_company_record(client_for, maple, harbor):
     c = client_for("hana")
     assert c.get(reverse("clients:company_record_export", args=[maple.pk])).status_code == 404
-    assert c.get(reverse("clients:company_record_export", args=[harbor.pk])).status_code == 200
+    assert c.get(reverse("clients:company_record_export", args=[harbor.pk])).status_code == 404
 
 
 def test_record_export_round_trips_through_the_import(client_for, maple):

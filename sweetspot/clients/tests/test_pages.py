@@ -160,15 +160,15 @@ def test_environment_edit(client_for, harbor):
 
 
 def test_client_contact_sees_only_their_company(client_for, harbor):
+    """The client book is the firm's record: a client contact is sent to the portal's
+    company page (web.portal, issue 14 item 3) and gets no export of the firm's columns."""
     c = client_for("hana")
-    assert names(c.get("/clients/")) == ["Harbor Dental"]
-    home = c.get("/")
-    assert home.status_code == 302 and home.url == f"/clients/{harbor.pk}/"
-    detail = c.get(f"/clients/{harbor.pk}/")
-    assert detail.status_code == 200 and b"Hana Hughes" in detail.content
-    assert b"/edit/" not in detail.content
-    export = c.get("/clients/export/?format=csv").content.decode()
-    assert "Harbor Dental" in export and "Maple Law" not in export
+    assert c.get("/clients/").url == "/my-company/"
+    assert c.get(f"/clients/{harbor.pk}/").url == "/my-company/"
+    page = c.get("/my-company/")
+    assert page.status_code == 200 and b"Hana Hughes" in page.content
+    assert b"/edit/" not in page.content and b"Maple Law" not in page.content
+    assert c.get("/clients/export/?format=csv").status_code == 404
 
 
 def test_edits_through_the_pages_are_audited_before_to_after(client_for, harbor):

@@ -81,7 +81,7 @@ def test_client_book_csv_and_record_exports_are_neutralised(client_for, harbor):
     text = client_for("dan").get("/clients/export/?format=csv").content.decode()
     assert f"'{PAYLOADS[0]}".replace('"', '""') in text
     assert "'@SUM(A1:A9)" in text
-    r = client_for("hana").get(f"/clients/{harbor.pk}/export/?format=xlsx")
+    r = client_for("sam").get(f"/clients/{harbor.pk}/export/?format=xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(r.content)).active
     assert sheet is not None
     assert not [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
