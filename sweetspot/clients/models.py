@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 
 from sweetspot.core.validators import TextChecked
 
@@ -120,6 +121,16 @@ class Company(TextChecked, models.Model):
         indexes = [
             models.Index(fields=["pcs"]),
             models.Index(fields=["updated_at"]),
+        ]
+        constraints = [
+            # Issue 15 item 5: two imports (or two people) at once must not create one client
+            # twice. Partial: an archived company's name may be reused.
+            models.UniqueConstraint(
+                Lower("name"),
+                condition=models.Q(archived_at__isnull=True),
+                name="company_active_name_unique",
+                violation_error_message="An active company with this name already exists.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from sweetspot.core import audit, permissions
 from sweetspot.core import services as user_services
@@ -56,6 +56,30 @@ def _apply_segment(company: Company, firm: Firm | None) -> None:
         company.segment = (firm or Firm.current()).segment_for(company.pcs)
 
 
+DUPLICATE_NAME = "An active company with this name already exists."
+NAME_CONSTRAINT = "company_active_name_unique"
+
+
+def _save_company(company: Company) -> None:
+    """Save a company; its name must be unique (ignoring case) among active companies.
+
+    The partial unique index ``company_active_name_unique`` is the guarantee (two imports or
+    two people at once cannot both create "Harbor Dental"); the check before it and the
+    IntegrityError after it both become a field error on ``name``, never a 500.
+    """
+    if company.archived_at is None:
+        clash = Company.objects.filter(archived_at__isnull=True, name__iexact=company.name)
+        if clash.exclude(pk=company.pk).exists():
+            raise ValidationError({"name": DUPLICATE_NAME})
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction stays usable
+            company.save()
+    except IntegrityError as exc:
+        if NAME_CONSTRAINT not in str(exc):
+            raise
+        raise ValidationError({"name": DUPLICATE_NAME}) from exc
+
+
 @transaction.atomic
 def create_company(
     actor: User | None,
@@ -67,8 +91,8 @@ def create_company(
     assign_fields(company, COMPANY_FIELDS, data)
     if not company.segment or not company.segment_pinned:
         _apply_segment(company, firm)
-    company.full_clean()
-    company.save()
+    company.full_clean(validate_constraints=False)  # the name: _save_company
+    _save_company(company)
     audit.record(actor, AuditLog.Action.CREATE, company, {}, audit.snapshot(company))
     env = EnvironmentProfile(company=company)
     assign_fields(env, ENVIRONMENT_FIELDS, environment or {})
@@ -85,8 +109,8 @@ def update_company(actor: User | None, company: Company, data: dict[str, Any]) -
     assign_fields(company, COMPANY_FIELDS, data)
     if company.pcs != before["pcs"] or not company.segment:
         _apply_segment(company, None)
-    company.full_clean()
-    company.save()
+    company.full_clean(validate_constraints=False)  # the name: _save_company
+    _save_company(company)
     audit.record(actor, AuditLog.Action.UPDATE, company, before, audit.snapshot(company))
     return company
 
@@ -99,7 +123,14 @@ def archive_company(actor: User | None, company: Company) -> Company:
 
 @transaction.atomic
 def restore_company(actor: User | None, company: Company) -> Company:
-    audit.set_archived(actor, company, archived=False)
+    clash = Company.objects.filter(archived_at__isnull=True, name__iexact=company.name)
+    if company.archived_at is not None and clash.exclude(pk=company.pk).exists():
+        raise ValidationError({"name": f"{DUPLICATE_NAME} Rename one of them first."})
+    try:
+        with transaction.atomic():
+            audit.set_archived(actor, company, archived=False)
+    except IntegrityError as exc:
+        raise ValidationError({"name": f"{DUPLICATE_NAME} Rename one of them first."}) from exc
     return company
 
 

@@ -135,7 +135,11 @@ def company_archive(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def company_restore(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     company = get_company_for(request.user, pk)
-    services.restore_company(request.user, company)
+    try:
+        services.restore_company(request.user, company)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("clients:company_detail", pk=company.pk)
     messages.success(request, f"{company.name} restored.")
     return redirect("clients:company_detail", pk=company.pk)
 

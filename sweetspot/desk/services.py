@@ -159,17 +159,36 @@ EDITABLE_FIELDS = [
 ]
 
 
+STALE_MESSAGE = (
+    "Someone else changed this ticket while you were editing it. Your edits are below and "
+    "nothing was saved: check the ticket page for their change, then save again."
+)
+
+
+def version_of(ticket: Ticket) -> str:
+    """The ticket's version as an edit form carries it (its last change instant)."""
+    return ticket.updated_at.isoformat() if ticket.updated_at else ""
+
+
 @transaction.atomic
 def update_ticket(
     actor: User | None,
     ticket: Ticket,
     data: dict[str, Any],
     firm: Firm | None = None,
+    expected_version: str | None = None,
 ) -> Ticket:
     """Change what the ticket is about. The client stays (its history and SLA belong to it);
     a closed ticket is history and cannot change. A new priority takes the SLA targets of the
     agreement the ticket was opened under (firm defaults without one) and recomputes the due
-    times from the creation instant, pauses included."""
+    times from the creation instant, pauses included.
+
+    ``expected_version`` (an edit form's ``version_of`` when it was opened): when the ticket
+    changed since, nothing is saved (ValidationError code "stale") instead of overwriting
+    the other person's change with the form's old values."""
+    _lock(ticket)
+    if expected_version is not None and expected_version != version_of(ticket):
+        raise ValidationError(STALE_MESSAGE, code="stale")
     if ticket.status == TicketStatus.CLOSED:
         raise ValidationError("A closed ticket cannot be edited.")
     before = audit.snapshot(ticket)
@@ -220,9 +239,22 @@ def _respond(ticket: Ticket, actor: User | None, now: dt.datetime) -> None:
         ticket.responded_at = now
 
 
+def _lock(ticket: Ticket) -> None:
+    """Lock the ticket's row for the rest of the transaction and reload it, so that the change
+    is made to the row as it is now, not as it was when the caller read it (issue 15 item 4:
+    a PATCH and an assign at the same moment lost the description edit). PostgreSQL row
+    lock; SQLite's IMMEDIATE transactions serialise writers."""
+    if ticket.pk is not None:
+        ticket.refresh_from_db(from_queryset=Ticket.objects.select_for_update())
+
+
 def _save(actor: User | None, ticket: Ticket, before: dict[str, Any]) -> Ticket:
-    ticket.save()
-    audit.record(actor, AuditLog.Action.UPDATE, ticket, before, audit.snapshot(ticket))
+    """Save only the fields this change touched (a concurrent change to others stays)."""
+    after = audit.snapshot(ticket)
+    names = {f.attname: f.name for f in Ticket._meta.concrete_fields}
+    changed = [names[k] for k in after if after[k] != before.get(k) and k in names]
+    ticket.save(update_fields=[*changed, "updated_at"])
+    audit.record(actor, AuditLog.Action.UPDATE, ticket, before, after)
     return ticket
 
 
@@ -233,6 +265,7 @@ def assign(
     assignee: Technician | Subcontractor,
     now: dt.datetime | None = None,
 ) -> Ticket:
+    _lock(ticket)
     _check(ticket, "assign")
     before = audit.snapshot(ticket)
     previous = (ticket.technician_id, ticket.subcontractor_id)
@@ -251,6 +284,7 @@ def assign(
 
 @transaction.atomic
 def start_work(actor: User | None, ticket: Ticket, now: dt.datetime | None = None) -> Ticket:
+    _lock(ticket)
     _check(ticket, "start")
     before = audit.snapshot(ticket)
     ticket.status = TicketStatus.IN_PROGRESS  # not a response (docs/DOMAIN.md §8)
@@ -260,6 +294,7 @@ def start_work(actor: User | None, ticket: Ticket, now: dt.datetime | None = Non
 @transaction.atomic
 def wait_on_client(actor: User | None, ticket: Ticket, now: dt.datetime | None = None) -> Ticket:
     """Pause the resolution clock: its due time is NULL until the client answers."""
+    _lock(ticket)
     _check(ticket, "wait")
     before = audit.snapshot(ticket)
     moment = _now(now)
@@ -273,6 +308,7 @@ def wait_on_client(actor: User | None, ticket: Ticket, now: dt.datetime | None =
 @transaction.atomic
 def resume(actor: User | None, ticket: Ticket, now: dt.datetime | None = None) -> Ticket:
     """Close the open pause and recompute the resolution due time."""
+    _lock(ticket)
     _check(ticket, "resume")
     before = audit.snapshot(ticket)
     moment = _now(now)
@@ -288,6 +324,7 @@ def resume(actor: User | None, ticket: Ticket, now: dt.datetime | None = None) -
 
 @transaction.atomic
 def resolve(actor: User | None, ticket: Ticket, now: dt.datetime | None = None) -> Ticket:
+    _lock(ticket)
     _check(ticket, "resolve")
     before = audit.snapshot(ticket)
     moment = _now(now)
@@ -305,6 +342,7 @@ def resolve(actor: User | None, ticket: Ticket, now: dt.datetime | None = None) 
 
 @transaction.atomic
 def close(actor: User | None, ticket: Ticket, now: dt.datetime | None = None) -> Ticket:
+    _lock(ticket)
     _check(ticket, "close")
     before = audit.snapshot(ticket)
     ticket.status = TicketStatus.CLOSED
@@ -323,6 +361,7 @@ def reopen(
     has an assignee, else new). The time it spent resolved counts as a pause, so the
     resolution clock resumes where it stopped. ``priority`` may raise the priority (a mail
     marked important), never lower it; the due times follow as in update_ticket."""
+    _lock(ticket)
     _check(ticket, "reopen")
     before = audit.snapshot(ticket)
     moment = _now(now)
@@ -376,6 +415,7 @@ def add_comment(
     elif not internal:
         signals.notify(signals.comment_added, ticket.pk, comment_id=comment.pk)
     if ticket.responded_at is None and actor.is_firm_staff and response and not internal:
+        _lock(ticket)
         before = audit.snapshot(ticket)
         _respond(ticket, actor, _now(now))
         _save(actor, ticket, before)

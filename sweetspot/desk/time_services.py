@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from sweetspot.core import audit
 from sweetspot.core.models import AuditLog, User
-from sweetspot.team.models import Technician
+from sweetspot.team.models import Subcontractor, Technician
 
 from .models import InternalCategory, TimeEntry
 
@@ -100,10 +100,24 @@ def _normalise(entry: TimeEntry, *, running: bool = False) -> None:
         ).filter(Q(ended_at__gt=entry.started_at) | Q(ended_at__isnull=True))
         if entry.pk:
             overlapping = overlapping.exclude(pk=entry.pk)
+        _lock_worker(entry)
         if overlapping.exists():
             errors["started_at"] = "Overlaps another entry of this technician."
     if errors:
         raise ValidationError(errors)
+
+
+def _lock_worker(entry: TimeEntry) -> None:
+    """Lock the technician's (or subcontractor's) row until the transaction ends, so that two
+    entries saved at once for one person are checked for overlap one after the other
+    (issue 15 item 5: both were accepted). PostgreSQL row lock; SQLite's IMMEDIATE
+    transactions already serialise writers."""
+    if entry.technician_id is not None:
+        list(Technician.objects.select_for_update().filter(pk=entry.technician_id).values("pk"))
+    elif entry.subcontractor_id is not None:
+        list(
+            Subcontractor.objects.select_for_update().filter(pk=entry.subcontractor_id).values("pk")
+        )
 
 
 @transaction.atomic

@@ -205,16 +205,24 @@ def ticket_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         data = {**form.cleaned_data, "extra_requirements": requirements_of(formset)}
         try:
             with transaction.atomic():
-                services.update_ticket(request.user, ticket, data)
+                services.update_ticket(
+                    request.user, ticket, data, expected_version=request.POST.get("version")
+                )
         except ValidationError as exc:
             _field_errors(form, formset, exc)
+            ticket.refresh_from_db()  # the form now carries the current version
         else:
             messages.success(request, f"Ticket #{ticket.pk} saved.")
             return redirect("desk:ticket_detail", pk=ticket.pk)
     return render(
         request,
         "desk/ticket_edit.html",
-        {"ticket": ticket, "form": form, "formset": formset},
+        {
+            "ticket": ticket,
+            "form": form,
+            "formset": formset,
+            "version": services.version_of(ticket),
+        },
     )
 
 
