@@ -150,7 +150,8 @@ def chain(day: dt.date) -> list[Target]:
         if cover is None:
             continue
         addresses = [a for a in (_address(cover.technician), cover.sms_address) if a]
-        targets.append(Target(cover.technician.name, addresses))
+        if addresses:  # someone we cannot reach is skipped, not waited for
+            targets.append(Target(cover.technician.name, addresses))
     owners = User.objects.filter(role=Role.OWNER, is_active=True).exclude(email="")
     targets.append(Target("the owner", [u.email for u in owners.order_by("pk")]))
     return targets

@@ -292,6 +292,9 @@ def test_a_swap_changes_who_is_paged(week_rota, personas, commit, harbor):
     services.add_swap(personas["dan"], _tech("Tara Tran"), dt.date(2026, 12, 12), 1)
     chain = rota.chain(dt.date(2026, 12, 12))
     assert [t.label for t in chain] == ["Tara Tran", "Leo Park", "the owner"]
+    # Someone who cannot be reached (Maya: no login, no SMS address) is skipped.
+    services.add_swap(personas["dan"], _tech("Maya Ortiz"), dt.date(2026, 12, 13), 1)
+    assert [t.label for t in rota.chain(dt.date(2026, 12, 13))] == ["Leo Park", "the owner"]
     # The week after is Leo's; the next person is Ravi.
     assert [t.label for t in rota.chain(dt.date(2026, 12, 15))] == [
         "Leo Park",
