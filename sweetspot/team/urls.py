@@ -1,66 +1,62 @@
+from typing import Any
+
 from django.urls import path
 
 from . import catalog_views, views
 
 app_name = "team"
 
+
+def people_urls(prefix: str, kind: views.Kind, *, restore: bool, cert_edit: bool) -> list[Any]:
+    """The routes of one kind of person, named ``<kind>_<action>`` as before."""
+    k = {"kind": kind}
+    name = kind.name
+    routes = [
+        path(f"{prefix}/", views.person_list, k, name=f"{name}_list"),
+        path(f"{prefix}/new/", views.person_create, k, name=f"{name}_create"),
+        path(f"{prefix}/<int:pk>/", views.person_detail, k, name=f"{name}_detail"),
+        path(f"{prefix}/<int:pk>/edit/", views.person_edit, k, name=f"{name}_edit"),
+        path(f"{prefix}/<int:pk>/archive/", views.person_archive, k, name=f"{name}_archive"),
+        path(f"{prefix}/<int:pk>/skills/", views.skill_set, k, name=f"{name}_skill_set"),
+        path(
+            f"{prefix}/<int:pk>/skills/<int:skill_pk>/remove/",
+            views.skill_remove,
+            k,
+            name=f"{name}_skill_remove",
+        ),
+        path(f"{prefix}/<int:pk>/certifications/new/", views.cert_add, k, name=f"{name}_cert_add"),
+        path(
+            f"{prefix}/certifications/<int:pk>/remove/",
+            views.cert_remove,
+            k,
+            name=f"{name}_cert_remove",
+        ),
+    ]
+    if restore:
+        routes.append(
+            path(f"{prefix}/<int:pk>/restore/", views.person_restore, k, name=f"{name}_restore")
+        )
+    if cert_edit:
+        routes.append(
+            path(
+                f"{prefix}/certifications/<int:pk>/edit/",
+                views.cert_edit,
+                k,
+                name=f"{name}_cert_edit",
+            )
+        )
+    return routes
+
+
 urlpatterns = [
-    path("technicians/", views.technician_list, name="technician_list"),
-    path("technicians/new/", views.technician_create, name="technician_create"),
-    path("technicians/<int:pk>/", views.technician_detail, name="technician_detail"),
-    path("technicians/<int:pk>/edit/", views.technician_edit, name="technician_edit"),
-    path("technicians/<int:pk>/archive/", views.technician_archive, name="technician_archive"),
-    path("technicians/<int:pk>/restore/", views.technician_restore, name="technician_restore"),
-    path("technicians/<int:pk>/skills/", views.technician_skill_set, name="technician_skill_set"),
-    path(
-        "technicians/<int:pk>/skills/<int:skill_pk>/remove/",
-        views.technician_skill_remove,
-        name="technician_skill_remove",
+    # Technicians and subcontractors share their views (views.Kind tells them apart).
+    *people_urls(
+        "technicians",
+        views.TECHNICIAN,
+        restore=True,
+        cert_edit=True,
     ),
-    path(
-        "technicians/<int:pk>/certifications/new/",
-        views.technician_cert_add,
-        name="technician_cert_add",
-    ),
-    path(
-        "technicians/certifications/<int:pk>/edit/",
-        views.technician_cert_edit,
-        name="technician_cert_edit",
-    ),
-    path(
-        "technicians/certifications/<int:pk>/remove/",
-        views.technician_cert_remove,
-        name="technician_cert_remove",
-    ),
-    path("subcontractors/", views.subcontractor_list, name="subcontractor_list"),
-    path("subcontractors/new/", views.subcontractor_create, name="subcontractor_create"),
-    path("subcontractors/<int:pk>/", views.subcontractor_detail, name="subcontractor_detail"),
-    path("subcontractors/<int:pk>/edit/", views.subcontractor_edit, name="subcontractor_edit"),
-    path(
-        "subcontractors/<int:pk>/archive/",
-        views.subcontractor_archive,
-        name="subcontractor_archive",
-    ),
-    path(
-        "subcontractors/<int:pk>/skills/",
-        views.subcontractor_skill_set,
-        name="subcontractor_skill_set",
-    ),
-    path(
-        "subcontractors/<int:pk>/skills/<int:skill_pk>/remove/",
-        views.subcontractor_skill_remove,
-        name="subcontractor_skill_remove",
-    ),
-    path(
-        "subcontractors/<int:pk>/certifications/new/",
-        views.subcontractor_cert_add,
-        name="subcontractor_cert_add",
-    ),
-    path(
-        "subcontractors/certifications/<int:pk>/remove/",
-        views.subcontractor_cert_remove,
-        name="subcontractor_cert_remove",
-    ),
+    *people_urls("subcontractors", views.SUBCONTRACTOR, restore=False, cert_edit=False),
     path("skills/", catalog_views.skill_list, name="skill_list"),
     path("skills/new/", catalog_views.skill_create, name="skill_create"),
     path("skills/<int:pk>/edit/", catalog_views.skill_edit, name="skill_edit"),

@@ -8,6 +8,7 @@ the owner; writes are owner-only and go through services.py.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -98,45 +99,133 @@ def inline_form(
     return render(request, "team/inline_page.html", context | {"back": back})
 
 
-# --- technicians ----------------------------------------------------------------------------
+# --- technicians and subcontractors: one set of views, told apart by their Kind ------------
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What differs between the two kinds of people on the pages; everything else is shared.
+    urls.py passes the kind to each view."""
+
+    name: str
+    model: type[Technician] | type[Subcontractor]
+    form: type[TechnicianForm] | type[SubcontractorForm]
+    skill_form: type[TechnicianSkillForm] | type[SubcontractorSkillForm]
+    urls: dict[str, str]
+    list_template: str
+    detail_template: str
+    rows: Callable[[Any, Any], Any]
+    row: Callable[[Any, int], dict[str, Any]]
+    get_for: Callable[[Any, int], Any]
+    skills: Callable[[int], list[dict[str, Any]]]
+    certs: Callable[[int], list[dict[str, Any]]]
+    create: Callable[[Any, dict[str, Any]], Any]
+    update: Callable[[Any, Any, dict[str, Any]], Any]
+    archive: Callable[[Any, Any], Any]
+    restore: Callable[[Any, Any], Any]
+    held_model: type[TechnicianCertification] | type[SubcontractorCertification]
+    added: str  # "added to the team." / "added as a subcontractor."
+    # Technicians keep the date a skill was assessed and a credential id, and a change to
+    # them re-runs the promise check on the page (HX-Trigger).
+    technician: bool
+
+    def label(self, person: Any) -> str:
+        return str(person.name if self.technician else person.company_name)
+
+    def held_row(self, pk: int) -> Any:
+        row = (
+            self.held_model.objects.select_related("certification", self.name).filter(pk=pk).first()
+        )
+        if row is None:
+            raise Http404("Not found")
+        return row
+
+
+TECHNICIAN = Kind(
+    name="technician",
+    model=Technician,
+    form=TechnicianForm,
+    skill_form=TechnicianSkillForm,
+    urls=TECH_URLS,
+    list_template="team/technician_list.html",
+    detail_template="team/technician_detail.html",
+    rows=queries.technician_rows,
+    row=queries.technician_row,
+    get_for=queries.get_technician_for,
+    skills=queries.technician_skills,
+    certs=queries.technician_certifications,
+    create=services.create_technician,
+    update=services.update_technician,
+    archive=services.archive_technician,
+    restore=services.restore_technician,
+    held_model=TechnicianCertification,
+    added="added to the team.",
+    technician=True,
+)
+SUBCONTRACTOR = Kind(
+    name="subcontractor",
+    model=Subcontractor,
+    form=SubcontractorForm,
+    skill_form=SubcontractorSkillForm,
+    urls=SUB_URLS,
+    list_template="team/subcontractor_list.html",
+    detail_template="team/subcontractor_detail.html",
+    rows=queries.subcontractor_rows,
+    row=queries.subcontractor_row,
+    get_for=queries.get_subcontractor_for,
+    skills=queries.subcontractor_skills,
+    certs=queries.subcontractor_certifications,
+    create=services.create_subcontractor,
+    update=services.update_subcontractor,
+    archive=services.archive_subcontractor,
+    restore=services.restore_subcontractor,
+    held_model=SubcontractorCertification,
+    added="added as a subcontractor.",
+    technician=False,
+)
 
 
 @staff_required
-def technician_list(request: AuthedHttpRequest) -> HttpResponse:
-    qs = queries.technician_rows(request.user, request.GET)
-    context = list_context(request, qs) | {"levels": Level.choices}
-    return render(request, "team/technician_list.html", context)
+def person_list(request: AuthedHttpRequest, kind: Kind) -> HttpResponse:
+    context = list_context(request, kind.rows(request.user, request.GET))
+    if kind.technician:
+        context["levels"] = Level.choices
+    return render(request, kind.list_template, context)
 
 
-def _technician_context(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
-    tech = queries.technician_row(request.user, pk)
+def _person_context(request: AuthedHttpRequest, kind: Kind, pk: int) -> dict[str, Any]:
+    person = kind.row(request.user, pk)
     return {
-        "person": tech,
-        "kind": "technician",
-        "skills": queries.technician_skills(tech["id"]),
-        "certs": queries.technician_certifications(tech["id"]),
+        "person": person,
+        "kind": kind.name,
+        "skills": kind.skills(person["id"]),
+        "certs": kind.certs(person["id"]),
         "show_costs": can_see_costs(request.user),
         "can_edit": request.user.is_owner,
-        "urls": TECH_URLS,
-        "show_assessed": True,
+        "urls": kind.urls,
+        "show_assessed": kind.technician,
     }
 
 
 @staff_required
-def technician_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    # Plan items (catalog) and the promise check (agreements) are template tags of those
-    # apps: team sits below both and does not import them.
-    context = _technician_context(request, pk)
-    context["expiring"] = [c for c in context["certs"] if c["expires_soon"]]
-    return render(request, "team/technician_detail.html", context)
+def person_detail(request: AuthedHttpRequest, kind: Kind, pk: int) -> HttpResponse:
+    # A technician's plan items (catalog) and the promise check (agreements) are template
+    # tags of those apps: team sits below both and does not import them.
+    context = _person_context(request, kind, pk)
+    context["expiring"] = [c for c in context["certs"] if c.get("expires_soon")]
+    return render(request, kind.detail_template, context)
 
 
-def _tech_section(request: AuthedHttpRequest, pk: int, section: str) -> Callable[[], HttpResponse]:
-    """The re-rendered section after a change; it tells the page to re-run the promise check."""
+def _section(
+    request: AuthedHttpRequest, kind: Kind, pk: int, section: str
+) -> Callable[[], HttpResponse]:
+    """The re-rendered section after a change; on a technician's page it tells the page to
+    re-run the promise check."""
 
     def render_section() -> HttpResponse:
-        response = render(request, f"team/_{section}.html", _technician_context(request, pk))
-        response["HX-Trigger"] = "team-changed"
+        response = render(request, f"team/_{section}.html", _person_context(request, kind, pk))
+        if kind.technician:
+            response["HX-Trigger"] = "team-changed"
         return response
 
     return render_section
@@ -150,57 +239,62 @@ def _form_instance(model: Any, pk: int) -> Any:
 
 @owner_required
 @require_http_methods(["GET", "POST"])
-def technician_create(request: AuthedHttpRequest) -> HttpResponse:
-    form = TechnicianForm(request.POST or None)
+def person_create(request: AuthedHttpRequest, kind: Kind) -> HttpResponse:
+    form = kind.form(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        tech = save_form(form, lambda data: services.create_technician(request.user, data))
-        if tech is not None:
-            messages.success(request, f"{tech.name} added to the team.")
-            return redirect("team:technician_detail", pk=tech.pk)
-    return render(
-        request,
-        "team/person_form.html",
-        {"form": form, "title": "New technician", "back": reverse("team:technician_list")},
-    )
-
-
-@owner_required
-@require_http_methods(["GET", "POST"])
-def technician_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    tech = queries.get_technician_for(request.user, pk)
-    form = TechnicianForm(request.POST or None, instance=_form_instance(Technician, tech.pk))
-    if request.method == "POST" and form.is_valid():
-        saved = save_form(form, lambda data: services.update_technician(request.user, tech, data))
-        if saved is not None:
-            messages.success(request, f"{tech.name} saved.")
-            return redirect("team:technician_detail", pk=tech.pk)
+        person = save_form(form, lambda data: kind.create(request.user, data))
+        if person is not None:
+            messages.success(request, f"{kind.label(person)} {kind.added}")
+            return redirect(kind.urls["detail"], pk=person.pk)
     return render(
         request,
         "team/person_form.html",
         {
             "form": form,
-            "title": f"Edit {tech.name}",
-            "back": reverse("team:technician_detail", args=[tech.pk]),
+            "title": f"New {kind.name}",
+            "back": reverse(f"team:{kind.name}_list"),
+        },
+    )
+
+
+@owner_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request: AuthedHttpRequest, kind: Kind, pk: int) -> HttpResponse:
+    person = kind.get_for(request.user, pk)
+    form = kind.form(request.POST or None, instance=_form_instance(kind.model, person.pk))
+    if request.method == "POST" and form.is_valid():
+        saved = save_form(form, lambda data: kind.update(request.user, person, data))
+        if saved is not None:
+            messages.success(request, f"{kind.label(person)} saved.")
+            return redirect(kind.urls["detail"], pk=person.pk)
+    return render(
+        request,
+        "team/person_form.html",
+        {
+            "form": form,
+            "title": f"Edit {kind.label(person)}",
+            "back": reverse(kind.urls["detail"], args=[person.pk]),
         },
     )
 
 
 @owner_required
 @require_POST
-def technician_archive(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    tech = queries.get_technician_for(request.user, pk)
-    services.archive_technician(request.user, tech)
-    messages.success(request, f"{tech.name} archived: no longer counted for staffing.")
-    return redirect("team:technician_detail", pk=tech.pk)
+def person_archive(request: AuthedHttpRequest, kind: Kind, pk: int) -> HttpResponse:
+    person = kind.get_for(request.user, pk)
+    kind.archive(request.user, person)
+    note = ": no longer counted for staffing." if kind.technician else "."
+    messages.success(request, f"{kind.label(person)} archived{note}")
+    return redirect(kind.urls["detail"], pk=person.pk)
 
 
 @owner_required
 @require_POST
-def technician_restore(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    tech = queries.get_technician_for(request.user, pk)
-    services.restore_technician(request.user, tech)
-    messages.success(request, f"{tech.name} restored.")
-    return redirect("team:technician_detail", pk=tech.pk)
+def person_restore(request: AuthedHttpRequest, kind: Kind, pk: int) -> HttpResponse:
+    person = kind.get_for(request.user, pk)
+    kind.restore(request.user, person)
+    messages.success(request, f"{kind.label(person)} restored.")
+    return redirect(kind.urls["detail"], pk=person.pk)
 
 
 def _skill_initial(request: AuthedHttpRequest, rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -214,79 +308,73 @@ def _skill_initial(request: AuthedHttpRequest, rows: list[dict[str, Any]]) -> di
 
 @owner_required
 @require_http_methods(["GET", "POST"])
-def technician_skill_set(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    tech = queries.get_technician_for(request.user, pk)
-    initial = _skill_initial(request, queries.technician_skills(tech.pk))
-    form = TechnicianSkillForm(request.POST or None, initial=initial or None)
+def skill_set(request: AuthedHttpRequest, kind: Kind, pk: int) -> HttpResponse:
+    person = kind.get_for(request.user, pk)
+    initial = _skill_initial(request, kind.skills(person.pk))
+    if not kind.technician:
+        initial.pop("assessed_on", None)
+    form = kind.skill_form(request.POST or None, initial=initial or None)
     return inline_form(
         request,
         form,
-        lambda d: services.set_technician_skill(
-            request.user, tech, d["skill"], d["proficiency"], d.get("assessed_on")
+        lambda d: services.set_skill(
+            request.user, person, d["skill"], d["proficiency"], d.get("assessed_on")
         ),
-        title=f"Skill for {tech.name}",
+        title=f"Skill for {kind.label(person)}",
         section="skills",
-        back=reverse("team:technician_detail", args=[tech.pk]),
-        render_section=_tech_section(request, tech.pk, "skills"),
+        back=reverse(kind.urls["detail"], args=[person.pk]),
+        render_section=_section(request, kind, person.pk, "skills"),
     )
 
 
 @owner_required
 @require_POST
-def technician_skill_remove(request: AuthedHttpRequest, pk: int, skill_pk: int) -> HttpResponse:
-    tech = queries.get_technician_for(request.user, pk)
+def skill_remove(request: AuthedHttpRequest, kind: Kind, pk: int, skill_pk: int) -> HttpResponse:
+    person = kind.get_for(request.user, pk)
     skill = Skill.objects.filter(pk=skill_pk).first()
     if skill is None:
         raise Http404("Not found")
-    services.remove_technician_skill(request.user, tech, skill)
+    services.remove_skill(request.user, person, skill)
     if is_htmx(request):
-        return _tech_section(request, tech.pk, "skills")()
-    return redirect("team:technician_detail", pk=tech.pk)
+        return _section(request, kind, person.pk, "skills")()
+    return redirect(kind.urls["detail"], pk=person.pk)
 
 
 @owner_required
 @require_http_methods(["GET", "POST"])
-def technician_cert_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    tech = queries.get_technician_for(request.user, pk)
-    form = HeldCertificationForm(request.POST or None)
+def cert_add(request: AuthedHttpRequest, kind: Kind, pk: int) -> HttpResponse:
+    person = kind.get_for(request.user, pk)
+    form = HeldCertificationForm(request.POST or None, with_credential=kind.technician)
     return inline_form(
         request,
         form,
-        lambda d: services.add_technician_certification(request.user, tech, d["certification"], d),
-        title=f"Certification for {tech.name}",
+        lambda d: services.add_certification(request.user, person, d["certification"], d),
+        title=f"Certification for {kind.label(person)}",
         section="certifications",
-        back=reverse("team:technician_detail", args=[tech.pk]),
-        render_section=_tech_section(request, tech.pk, "certifications"),
+        back=reverse(kind.urls["detail"], args=[person.pk]),
+        render_section=_section(request, kind, person.pk, "certifications"),
     )
-
-
-def _held_tech_cert(pk: int) -> TechnicianCertification:
-    row = (
-        TechnicianCertification.objects.select_related("certification", "technician")
-        .filter(pk=pk)
-        .first()
-    )
-    if row is None:
-        raise Http404("Not found")
-    return row
 
 
 @owner_required
 @require_http_methods(["GET", "POST"])
-def technician_cert_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    row = _held_tech_cert(pk)
+def cert_edit(request: AuthedHttpRequest, kind: Kind, pk: int) -> HttpResponse:
+    row = kind.held_row(pk)
+    holder = getattr(row, kind.name)
     initial = {
         "certification": row.certification_id,
         "earned_on": row.earned_on,
         "expires_on": row.expires_on,
-        "credential_id": row.credential_id,
+        "credential_id": getattr(row, "credential_id", ""),
     }
-    form = HeldCertificationForm(request.POST or None, initial=initial)
+    form = HeldCertificationForm(
+        request.POST or None, initial=initial, with_credential=kind.technician
+    )
     form.fields["certification"].disabled = True
     return inline_form(
         request,
         form,
-        lambda d: services.update_technician_certification(
+        lambda d: services.update_held_certification(
             request.user,
             row,
             {
@@ -295,167 +383,19 @@ def technician_cert_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 "credential_id": d.get("credential_id") or "",
             },
         ),
-        title=f"{row.certification.code} held by {row.technician.name}",
+        title=f"{row.certification.code} held by {kind.label(holder)}",
         section="certifications",
-        back=reverse("team:technician_detail", args=[row.technician_id]),
-        render_section=_tech_section(request, row.technician_id, "certifications"),
+        back=reverse(kind.urls["detail"], args=[holder.pk]),
+        render_section=_section(request, kind, holder.pk, "certifications"),
     )
 
 
 @owner_required
 @require_POST
-def technician_cert_remove(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    row = _held_tech_cert(pk)
-    tech_pk = row.technician_id
-    services.remove_technician_certification(request.user, row)
+def cert_remove(request: AuthedHttpRequest, kind: Kind, pk: int) -> HttpResponse:
+    row = kind.held_row(pk)
+    holder_pk = getattr(row, f"{kind.name}_id")
+    services.remove_held_certification(request.user, row)
     if is_htmx(request):
-        return _tech_section(request, tech_pk, "certifications")()
-    return redirect("team:technician_detail", pk=tech_pk)
-
-
-# --- subcontractors -------------------------------------------------------------------------
-
-
-@staff_required
-def subcontractor_list(request: AuthedHttpRequest) -> HttpResponse:
-    qs = queries.subcontractor_rows(request.user, request.GET)
-    return render(request, "team/subcontractor_list.html", list_context(request, qs))
-
-
-def _subcontractor_context(request: AuthedHttpRequest, pk: int) -> dict[str, Any]:
-    sub = queries.subcontractor_row(request.user, pk)
-    return {
-        "person": sub,
-        "kind": "subcontractor",
-        "skills": queries.subcontractor_skills(sub["id"]),
-        "certs": queries.subcontractor_certifications(sub["id"]),
-        "show_costs": can_see_costs(request.user),
-        "can_edit": request.user.is_owner,
-        "urls": SUB_URLS,
-        "show_assessed": False,
-    }
-
-
-@staff_required
-def subcontractor_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    return render(request, "team/subcontractor_detail.html", _subcontractor_context(request, pk))
-
-
-def _sub_section(request: AuthedHttpRequest, pk: int, section: str) -> Callable[[], HttpResponse]:
-    return lambda: render(request, f"team/_{section}.html", _subcontractor_context(request, pk))
-
-
-@owner_required
-@require_http_methods(["GET", "POST"])
-def subcontractor_create(request: AuthedHttpRequest) -> HttpResponse:
-    form = SubcontractorForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        sub = save_form(form, lambda data: services.create_subcontractor(request.user, data))
-        if sub is not None:
-            messages.success(request, f"{sub.company_name} added as a subcontractor.")
-            return redirect("team:subcontractor_detail", pk=sub.pk)
-    return render(
-        request,
-        "team/person_form.html",
-        {
-            "form": form,
-            "title": "New subcontractor",
-            "back": reverse("team:subcontractor_list"),
-        },
-    )
-
-
-@owner_required
-@require_http_methods(["GET", "POST"])
-def subcontractor_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    sub = queries.get_subcontractor_for(request.user, pk)
-    form = SubcontractorForm(request.POST or None, instance=_form_instance(Subcontractor, sub.pk))
-    if request.method == "POST" and form.is_valid():
-        saved = save_form(form, lambda data: services.update_subcontractor(request.user, sub, data))
-        if saved is not None:
-            messages.success(request, f"{sub.company_name} saved.")
-            return redirect("team:subcontractor_detail", pk=sub.pk)
-    return render(
-        request,
-        "team/person_form.html",
-        {
-            "form": form,
-            "title": f"Edit {sub.company_name}",
-            "back": reverse("team:subcontractor_detail", args=[sub.pk]),
-        },
-    )
-
-
-@owner_required
-@require_POST
-def subcontractor_archive(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    sub = queries.get_subcontractor_for(request.user, pk)
-    services.archive_subcontractor(request.user, sub)
-    messages.success(request, f"{sub.company_name} archived.")
-    return redirect("team:subcontractor_detail", pk=sub.pk)
-
-
-@owner_required
-@require_http_methods(["GET", "POST"])
-def subcontractor_skill_set(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    sub = queries.get_subcontractor_for(request.user, pk)
-    initial = _skill_initial(request, queries.subcontractor_skills(sub.pk))
-    initial.pop("assessed_on", None)
-    form = SubcontractorSkillForm(request.POST or None, initial=initial or None)
-    return inline_form(
-        request,
-        form,
-        lambda d: services.set_subcontractor_skill(request.user, sub, d["skill"], d["proficiency"]),
-        title=f"Skill for {sub.company_name}",
-        section="skills",
-        back=reverse("team:subcontractor_detail", args=[sub.pk]),
-        render_section=_sub_section(request, sub.pk, "skills"),
-    )
-
-
-@owner_required
-@require_POST
-def subcontractor_skill_remove(request: AuthedHttpRequest, pk: int, skill_pk: int) -> HttpResponse:
-    sub = queries.get_subcontractor_for(request.user, pk)
-    skill = Skill.objects.filter(pk=skill_pk).first()
-    if skill is None:
-        raise Http404("Not found")
-    services.remove_subcontractor_skill(request.user, sub, skill)
-    if is_htmx(request):
-        return _sub_section(request, sub.pk, "skills")()
-    return redirect("team:subcontractor_detail", pk=sub.pk)
-
-
-@owner_required
-@require_http_methods(["GET", "POST"])
-def subcontractor_cert_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    sub = queries.get_subcontractor_for(request.user, pk)
-    form = HeldCertificationForm(request.POST or None, with_credential=False)
-    return inline_form(
-        request,
-        form,
-        lambda d: services.add_subcontractor_certification(
-            request.user, sub, d["certification"], d
-        ),
-        title=f"Certification for {sub.company_name}",
-        section="certifications",
-        back=reverse("team:subcontractor_detail", args=[sub.pk]),
-        render_section=_sub_section(request, sub.pk, "certifications"),
-    )
-
-
-@owner_required
-@require_POST
-def subcontractor_cert_remove(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    row = (
-        SubcontractorCertification.objects.select_related("certification", "subcontractor")
-        .filter(pk=pk)
-        .first()
-    )
-    if row is None:
-        raise Http404("Not found")
-    sub_pk = row.subcontractor_id
-    services.remove_subcontractor_certification(request.user, row)
-    if is_htmx(request):
-        return _sub_section(request, sub_pk, "certifications")()
-    return redirect("team:subcontractor_detail", pk=sub_pk)
+        return _section(request, kind, holder_pk, "certifications")()
+    return redirect(kind.urls["detail"], pk=holder_pk)
