@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from sweetspot.agreements import promise, queries, revenue
@@ -27,6 +27,7 @@ from sweetspot.core import permissions
 from sweetspot.core.access import AuthedHttpRequest
 
 from .auth import require
+from .pagination import Pages as PageNumberPagination  # bounded ?page= (issue 15)
 from .schemas import Strict
 
 router = Router(tags=["agreements"])

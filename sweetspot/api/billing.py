@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from sweetspot.billing import ar, ar_queries, queries, services
@@ -23,6 +23,7 @@ from sweetspot.core.access import AuthedHttpRequest
 from sweetspot.core.permissions import can_read_invoices, can_run_billing
 
 from .auth import require
+from .pagination import Pages as PageNumberPagination  # bounded ?page= (issue 15)
 from .schemas import Strict
 
 router = Router(tags=["billing"])

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from sweetspot.catalog import engine, loaders, queries, report, services
@@ -27,7 +27,8 @@ from sweetspot.team import requirements
 from sweetspot.team.models import Certification, Skill, Subcontractor, Technician
 
 from .auth import require
-from .schemas import Strict
+from .pagination import Pages as PageNumberPagination  # bounded ?page= (issue 15)
+from .schemas import DbId, Strict
 
 router = Router(tags=["service catalog"])
 PAGE_SIZE = 25
@@ -120,7 +121,7 @@ class CompetitorIn(Strict):
     segment_focus: FocusT = ""
     price_notes: str = ""
     notes: str = ""
-    service_ids: list[int] = Field([], description="Our services they also sell.")
+    service_ids: list[DbId] = Field([], description="Our services they also sell.")
     other_services: list[str] = Field([], description="Services they sell that we do not.")
 
 
@@ -129,7 +130,7 @@ class CompetitorPatch(Strict):
     segment_focus: FocusT | None = None
     price_notes: str | None = None
     notes: str | None = None
-    service_ids: list[int] | None = None
+    service_ids: list[DbId] | None = None
     other_services: list[str] | None = None
 
 

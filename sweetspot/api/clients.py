@@ -3,7 +3,7 @@
 from typing import Any
 
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from sweetspot.clients import queries, services
 from sweetspot.clients.scoping import (
@@ -19,6 +19,7 @@ from sweetspot.core.access import AuthedHttpRequest
 
 from .auth import require
 from .client_view import PortalCompanyOut, portal_company
+from .pagination import Pages as PageNumberPagination  # bounded ?page= (issue 15)
 from .schemas import (
     CompanyIn,
     CompanyOut,

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from sweetspot.catalog.models import Service
@@ -25,6 +25,7 @@ from sweetspot.desk import loaders, queries, services
 from sweetspot.desk.batch_views import accept, build_preview
 
 from .auth import require
+from .pagination import Pages as PageNumberPagination  # bounded ?page= (issue 15)
 from .schemas import Strict
 
 router = Router(tags=["desk"])
@@ -83,7 +84,7 @@ class TicketOut(Schema):
 class TicketFilters(Schema):
     status: TicketStatusT | None = None
     priority: PriorityT | None = None
-    client: int | None = None
+    client: int | None = Field(None, ge=1, le=2_147_483_647)
     assignee: str | None = Field(None, pattern=r"^(none|[ts]\d+)$")
     at_risk: bool = False
     breached: bool = False

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from django.db.models import QuerySet
 from django.http import Http404
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from sweetspot.clients.models import Site
@@ -27,6 +27,7 @@ from sweetspot.desk.queries import tickets_visible_to
 from sweetspot.desk.time_views import get_entry_for, own_technician
 from sweetspot.team.models import Technician
 
+from .pagination import Pages as PageNumberPagination  # bounded ?page= (issue 15)
 from .schemas import Strict
 
 router = Router(tags=["time and visits"])

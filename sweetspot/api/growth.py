@@ -5,7 +5,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from sweetspot.clients.scoping import get_company_for
 from sweetspot.core import permissions
@@ -15,6 +15,7 @@ from sweetspot.growth import contract, services
 from sweetspot.growth.models import Assessment
 
 from .auth import require
+from .pagination import Pages as PageNumberPagination  # bounded ?page= (issue 15)
 
 router = Router(tags=["growth"])
 

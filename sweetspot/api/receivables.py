@@ -13,6 +13,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -265,7 +266,10 @@ def export_file(request: AuthedHttpRequest, export_id: int) -> HttpResponse:
 @router.get("/profitability", response=ProfitabilityOut)
 def profitability_report(request: AuthedHttpRequest, filters: Query[PeriodQuery]) -> Any:
     require(request, can_see_costs)
-    start, end, _ = profitability.parse_period(filters.period)
+    try:
+        start, end, _ = profitability.parse_period(filters.period)
+    except ValueError as exc:  # e.g. year 0000, which the pattern lets through
+        raise ValidationError({"period": str(exc)}) from exc
     data = profitability.report(start, end)
     return {
         "period": filters.period,

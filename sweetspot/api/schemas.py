@@ -2,7 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -16,6 +16,8 @@ SupportT = Literal[
     "nobody", "owner", "volunteer", "relative", "friend", "moonlighter", "provider", "in_house_it"
 ]
 Money = Decimal
+# An id in a body or query: bounded so a huge number is a 422, never a database overflow.
+DbId = Annotated[int, Field(ge=1, le=2_147_483_647)]
 
 
 class Strict(Schema):

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field, model_serializer
 
 from sweetspot.core import permissions
@@ -24,6 +24,7 @@ from sweetspot.team import queries, services
 from sweetspot.team.models import Skill
 
 from .auth import require
+from .pagination import Pages as PageNumberPagination  # bounded ?page= (issue 15)
 from .schemas import Strict
 
 router = Router(tags=["team"])

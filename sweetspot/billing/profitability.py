@@ -39,7 +39,7 @@ SEGMENTS = [(Segment.MICRO.value, "Micro"), (Segment.SWEET_SPOT.value, "Sweet sp
 def parse_period(raw: str) -> tuple[dt.date, dt.date, str]:
     """``YYYY-MM`` or ``YYYY-Qn`` → (first day, last day, label). ValueError otherwise."""
     m = PERIOD.match(raw or "")
-    if not m:
+    if not m or int(m.group(1)) < 1:  # year 0000 was a 500 (issue 15 item 6)
         raise ValueError("Give a month as YYYY-MM or a quarter as YYYY-Q1..Q4.")
     year = int(m.group(1))
     if m.group(2):

@@ -70,7 +70,7 @@ def parse_month(raw: str | dt.date) -> dt.date:
     if isinstance(raw, dt.date):
         return raw.replace(day=1)
     match = re.fullmatch(r"(\d{4})-(\d{2})", str(raw).strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
+    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1:
         raise ValidationError({"month": "Give the month as YYYY-MM, e.g. 2026-12."})
     return dt.date(int(match.group(1)), int(match.group(2)), 1)
 

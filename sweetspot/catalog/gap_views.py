@@ -174,7 +174,11 @@ def remedy_accept(request: AuthedHttpRequest) -> HttpResponse:
     )
     found = report.build().analysis.find(gap_key, remedy_key)
     if found is None:
-        form.add_error(None, "This gap or remedy has changed since the page was loaded.")
+        stale = "This gap or remedy has changed since the page was loaded."
+        if form.is_bound:
+            form.add_error(None, stale)
+        else:  # an unbound form cannot hold errors (it was a 500: issue 15 item 6)
+            context["stale"] = stale
     else:
         context["gap"], context["remedy"] = found
     if request.method == "POST" and found is not None and form.is_valid():

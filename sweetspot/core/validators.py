@@ -72,6 +72,13 @@ def text_errors(instance: models.Model, exclude: Any = None) -> dict[str, list[V
         if field.name in skip or not isinstance(field, models.CharField | models.TextField):
             continue
         value = getattr(instance, field.attname, None)
+        if value is None and not field.null:
+            # Django skips validating None in a blank=True field; the database then refuses
+            # it (an API sending null for a text field was a 500).
+            errors.setdefault(field.name, []).append(
+                ValidationError("This field cannot be null.", code="null")
+            )
+            continue
         check = validate_text if isinstance(field, models.TextField) else validate_single_line
         try:
             check(value)

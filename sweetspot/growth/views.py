@@ -86,9 +86,21 @@ def assess_company(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         preview = None
     else:
         inputs = latest.inputs if latest else services.inputs_from_company(company)
-        form = AssessmentForm(initial=AssessmentForm.initial_from_inputs(inputs))
+        try:
+            parsed = contract.parse(inputs)
+            form = AssessmentForm(initial=AssessmentForm.initial_from_inputs(inputs))
+        except (contract.ContractError, AttributeError, KeyError, TypeError, ValueError):
+            # A stored assessment from before a contract change (issue 15 item 6: a 500):
+            # start from the company's record instead, and say so.
+            messages.info(
+                request,
+                "The last assessment's inputs no longer fit the current questions; the form "
+                "starts from the company's record.",
+            )
+            inputs = services.inputs_from_company(company)
+            parsed = contract.parse(inputs)
+            form = AssessmentForm(initial=AssessmentForm.initial_from_inputs(inputs))
         firm = Firm.current()
-        parsed = contract.parse(inputs)
         assert not isinstance(parsed, list)
         preview = engine.assess(parsed.signals(), services.qualification_settings(firm)).to_json()
     history = list(company.assessments.select_related("created_by")[:10])
