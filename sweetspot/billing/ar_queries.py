@@ -53,10 +53,10 @@ def with_amounts(qs: QuerySet[Invoice]) -> QuerySet[Invoice]:
 def amounts(invoice: Any) -> ar.Amounts:
     """The invoice's amounts from ``with_amounts`` annotations."""
     return ar.Amounts(
-        total=invoice.total,
-        paid=invoice.paid_sum,
-        credited=invoice.credited_sum,
-        applied=invoice.applied_sum,
+        total=ar.cents(Decimal(invoice.total)),
+        paid=ar.cents(Decimal(invoice.paid_sum)),
+        credited=ar.cents(Decimal(invoice.credited_sum)),
+        applied=ar.cents(Decimal(invoice.applied_sum)),
     )
 
 
@@ -89,8 +89,8 @@ def client_credit(invoices: list[Any]) -> Decimal:
     """A company's unused credit, from its decorated invoices: Σ credit beyond each invoice's
     balance − Σ credit already applied (applications are counted in ``applied_sum``)."""
     excess = sum((i.excess for i in invoices), ar.ZERO)
-    applied = sum((i.applied_sum for i in invoices), ar.ZERO)
-    return max(excess - applied, ar.ZERO)
+    applied = sum((i.amounts.applied for i in invoices), ar.ZERO)
+    return ar.cents(max(excess - applied, ar.ZERO))
 
 
 def receivables(qs: QuerySet[Invoice], today: dt.date) -> dict[str, Any]:

@@ -54,7 +54,11 @@ def _locked_amounts(invoice: Invoice) -> tuple[Invoice, ar.Amounts]:
 
 @transaction.atomic
 def send_invoice(
-    actor: User | None, invoice: Invoice, *, now: dt.datetime | None = None
+    actor: User | None,
+    invoice: Invoice,
+    *,
+    now: dt.datetime | None = None,
+    connection: Any = None,
 ) -> InvoiceSending:
     """E-mail the issued invoice's PDF to the billing contact (else the primary contact);
     a second call resends. Records when and to whom."""
@@ -80,6 +84,7 @@ def send_invoice(
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[contact.email],
         reply_to=[firm.email] if firm.email else None,
+        connection=connection,
     )
     message.attach(pdf.filename(invoice), pdf.render_pdf(invoice), "application/pdf")
     message.send()

@@ -166,7 +166,7 @@ def parse_iif(text: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     heads: dict[str, list[str]] = {}
     current: dict[str, Any] | None = None
-    for raw in text.split("\r\n"):
+    for raw in text.splitlines():
         if not raw:
             continue
         cells = raw.split("\t")

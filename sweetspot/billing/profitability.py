@@ -5,12 +5,13 @@ per segment for a month or a quarter.
   period, on the line's agreement (lines without one: the client's "no agreement" row).
 * **Cost**: time worked in the period for the client (billable or not) × the person's cost
   rate (technician) or the subcontractor's cost rate, on the entry's agreement (its own,
-  else its ticket's); plus the unit cost × quantity of items dated in the period.
+  else its ticket's); plus the unit cost × quantity of the items billed (not credited) on
+  those same invoices, so an item's cost meets its price.
 * **Margin** = revenue − cost; **effective hourly rate** = revenue ÷ hours worked.
 
-Revenue follows the invoice date and cost the work date, as the books do: the fee billed
-in advance and last month's overage land in the month invoiced. A quarter evens that out.
-Six queries for any number of clients.
+Revenue follows the invoice date and labour cost the work date, as the books do: the fee
+billed in advance and last month's overage land in the month invoiced. A quarter evens
+that out. Seven queries for any number of clients.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from sweetspot.desk.models import TimeEntry
 from sweetspot.team.models import Subcontractor, Technician
 
 from . import ar
-from .models import InvoiceLine, InvoiceStatus, Item
+from .models import BilledWork, InvoiceLine, InvoiceStatus
 
 PERIOD = re.compile(r"^(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))$")
 SEGMENTS = [(Segment.MICRO.value, "Micro"), (Segment.SWEET_SPOT.value, "Sweet spot"),
@@ -78,7 +79,8 @@ def report(start: dt.date, end: dt.date) -> dict[str, Any]:
         .order_by()
     )
     for r in revenue:
-        add((r["invoice__company_id"], r["agreement_id"]), ar.Profit(revenue=r["s"]))
+        revenue_cents = ar.cents(Decimal(r["s"] or 0))
+        add((r["invoice__company_id"], r["agreement_id"]), ar.Profit(revenue=revenue_cents))
 
     tech_rates = dict(Technician.objects.values_list("pk", "cost_rate"))
     sub_rates = dict(Subcontractor.objects.values_list("pk", "cost_rate"))
@@ -103,17 +105,25 @@ def report(start: dt.date, end: dt.date) -> dict[str, Any]:
             p = ar.Profit(labor_cost=ar.labor_cost(minutes, rate), minutes=minutes)
         add((r["co"], r["ag"]), p)
 
+    # Items cost when they are billed (the same invoice as their revenue), not when bought.
     cost_expr = ExpressionWrapper(
-        F("quantity") * F("unit_cost"), output_field=DecimalField(max_digits=20, decimal_places=4)
+        F("item__quantity") * F("item__unit_cost"),
+        output_field=DecimalField(max_digits=20, decimal_places=4),
     )
     items = (
-        Item.objects.filter(date__gte=start, date__lte=end)
-        .values("company_id")
+        BilledWork.objects.filter(
+            item__isnull=False,
+            released_at__isnull=True,
+            line__invoice__date__gte=start,
+            line__invoice__date__lte=end,
+        )
+        .exclude(line__invoice__status=InvoiceStatus.DRAFT)
+        .values("item__company_id")
         .annotate(c=Sum(cost_expr))
         .order_by()
     )
     for r in items:
-        add((r["company_id"], None), ar.Profit(item_cost=ar.cents(Decimal(r["c"] or 0))))
+        add((r["item__company_id"], None), ar.Profit(item_cost=ar.cents(Decimal(r["c"] or 0))))
 
     companies = {
         c.pk: c

@@ -10,6 +10,11 @@ Idempotent: does nothing when any invoice exists. On top of the desk's six month
   (so the history is billed in order, nothing late); on last month's run one line is
   credited by a credit note (Maple Law returned one of two access points; the item is
   corrected to one, and this month's run bills it again);
+* receivables (Billing II): every invoice before the month before last paid in full; of
+  the month before last's, one left unpaid (overdue); of last month's, Harbor Dental's paid
+  in full, Maple Law's partly paid, the rest sent and not yet due; those three invoices
+  were sent to the billing contact (mail kept in memory, not printed); a QuickBooks Desktop
+  export of last month;
 * this month's run prepared and left as drafts, ready to preview and issue.
 """
 
@@ -18,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.core.mail import get_connection
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,7 +33,7 @@ from sweetspot.core.models import User
 from sweetspot.desk.models import TimeEntry, WorkType
 from sweetspot.team.models import Subcontractor, Technician
 
-from . import services
+from . import ar_queries, ar_services, services
 from .loaders import add_months, first_of
 from .models import Invoice, InvoiceStatus, Item, ItemKind
 
@@ -78,6 +84,7 @@ def _seed(today: dt.date) -> dict[str, int]:
             services.issue(olivia, invoice)
         run = add_months(run, 1)
     _credit_one_line(olivia, last)
+    _receivables(olivia, today, last)
     services.prepare_run(month, olivia)
     return {
         "invoices": Invoice.objects.count(),
@@ -152,3 +159,60 @@ def _credit_one_line(actor: User | None, run: dt.date) -> None:
         services.credit(actor, invoice, [line.pk], reason="One access point returned unopened")
         item = Item.objects.get(billing__line=line)
         services.update_item(actor, item, {"quantity": Decimal("1")})
+
+
+def _receivables(actor: User | None, today: dt.date, last: dt.date) -> None:
+    """Payments, sendings and last month's QuickBooks export (see the module docstring)."""
+    quiet = get_connection("django.core.mail.backends.locmem.EmailBackend")
+    before = add_months(last, -1)
+    methods = ["check", "ach", "card"]
+    issued = list(
+        Invoice.objects.filter(status=InvoiceStatus.ISSUED)
+        .select_related("company")
+        .order_by("run_month", "company__name", "pk")
+    )
+    overdue = next(
+        (
+            i
+            for i in reversed(issued)
+            if i.run_month == before and i.company.name not in {"Harbor Dental", "Maple Law"}
+        ),
+        None,
+    )
+    for n, invoice in enumerate(issued):
+        balance = ar_queries.amounts(
+            ar_queries.with_amounts(Invoice.objects.filter(pk=invoice.pk)).get()
+        ).balance
+        if balance <= 0 or invoice == overdue:
+            continue
+        paid_on = min(today, invoice.due_date - dt.timedelta(days=3))
+        if invoice.run_month < last:
+            amount = balance
+        elif invoice.company.name == "Harbor Dental":
+            amount, paid_on = balance, min(today, invoice.date + dt.timedelta(days=9))
+        elif invoice.company.name == "Maple Law":
+            amount = (balance / 2).quantize(Decimal("0.01"))
+            paid_on = min(today, invoice.date + dt.timedelta(days=12))
+        else:
+            continue
+        ar_services.record_payment(
+            actor,
+            invoice,
+            {
+                "date": paid_on,
+                "amount": amount,
+                "method": methods[n % 3],
+                "reference": f"{1040 + n}" if methods[n % 3] == "check" else "",
+            },
+        )
+    to_send = [
+        i
+        for i in issued
+        if i.run_month == last and i.company.name in {"Harbor Dental", "Maple Law"}
+    ]
+    for invoice in ([overdue] if overdue else []) + to_send:
+        if ar_services.billing_contact(invoice.company) is not None:
+            sent_at = timezone.make_aware(dt.datetime.combine(invoice.date, dt.time(9, 30)))
+            ar_services.send_invoice(actor, invoice, now=sent_at, connection=quiet)
+    end = add_months(last, 1) - dt.timedelta(days=1)
+    ar_services.create_export(actor, "iif", last, min(end, today), include_exported=True)

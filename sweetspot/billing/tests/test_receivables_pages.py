@@ -133,3 +133,24 @@ def test_client_sees_their_invoices_with_balance_and_statement(world: World) -> 
     assert c.get("/billing/receivables/").status_code == 404
     assert c.post(f"/billing/invoices/{inv.pk}/payments/", {"amount": "1"}).status_code == 404
     assert Invoice.objects.get(pk=inv.pk).payments.count() == 1
+
+
+def test_demo_has_paid_partly_paid_overdue_sent_and_last_months_export(full_demo) -> None:
+    from collections import Counter
+
+    from django.utils import timezone
+
+    from sweetspot.billing import ar_queries
+    from sweetspot.billing.models import ExportBatch, InvoiceSending
+
+    today = timezone.localdate()
+    invoices = ar_queries.decorate(
+        list(ar_queries.with_amounts(Invoice.objects.exclude(status="draft"))), today
+    )
+    statuses = Counter(i.ar_status for i in invoices)
+    assert statuses["paid"] >= 1 and statuses["partly_paid"] >= 1
+    assert any(i.overdue for i in invoices)
+    assert InvoiceSending.objects.exists()
+    batch = ExportBatch.objects.get()
+    assert batch.format == "iif" and batch.invoice_count >= 1
+    assert batch.date_from == (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
