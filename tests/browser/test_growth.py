@@ -38,11 +38,20 @@ def test_sam_qualifies_prospects_and_wins_an_opportunity(page: Page, demo_live: 
     opp = Opportunity.objects.get(company__name="Lakeside Manufacturing")
     form = page.locator(f"#opp-{opp.pk} form.move")
     form.locator("select[name=stage]").select_option("won")
+    dialogs: list[str] = []
+
+    def accept(dialog):  # noqa: ANN001
+        dialogs.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", accept)  # winning asks first (issue 14 item 13)
     form.get_by_role("button", name="Move").click()
     won_column = page.locator("#board")
     expect(won_column).to_contain_text("Won")
     expect(page.locator(f"#opp-{opp.pk}")).to_contain_text("Won")
     shot(page, "growth-pipeline-won")
+    page.wait_for_load_state("networkidle")
     opp.refresh_from_db()
     assert opp.stage == "won"
+    assert dialogs and "as won?" in dialogs[0]
     assert Company.objects.get(name="Lakeside Manufacturing").status == "client"
