@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "sweetspot.desk",
     "sweetspot.billing",
     "sweetspot.mail",
+    "sweetspot.search",
     "sweetspot.api",
     "sweetspot.web",
     "sweetspot.demo",

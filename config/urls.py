@@ -15,5 +15,6 @@ urlpatterns = [
     path("visits/", include("sweetspot.desk.visit_urls")),
     path("billing/", include("sweetspot.billing.urls")),
     path("mail/", include("sweetspot.mail.urls")),
+    path("search/", include("sweetspot.search.urls")),
     path("api/v1/", include("sweetspot.api.urls")),
 ]

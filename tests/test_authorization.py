@@ -1124,6 +1124,8 @@ TABLE += [
         page(302, TIMESHEET),
     ),
     Row("timer", "get", lambda o: (_desk(o), "/time/timer/")[1], page(200, {"tara"})),
+    # Search from the header: every logged-in persona, scoped (issue 14 item 6).
+    Row("results", "get", lambda o: "/search/?q=harbor", page(200, set(PERSONAS) - {"anon"})),
     # The header's running-timer badge: empty for staff without a technician (issue 14 item 5).
     Row("timer_indicator", "get", lambda o: "/time/timer/indicator/", page(200, STAFF)),
     Row("timer_start", "post", lambda o: (_desk(o), "/time/timer/start/")[1], page(302, {"tara"})),

@@ -1319,3 +1319,23 @@ def test_client_company_page_is_flat(olivia):
         counts.append(count_queries(client, "/my-company/"))
     # session, user, company, firm, open tickets, recent, agreements, invoices, sites, contacts
     assert counts == [10, 10], counts
+
+
+# --- search (issue 14 item 6) ---
+# n tickets, companies, contacts and sites all matching the word "acme": the page stays flat.
+
+
+def test_search_page_is_flat(olivia):
+    def setup(olivia: User, n: int) -> str:
+        from sweetspot.desk import services as desk_services
+
+        desk_url("/")(olivia, 0)  # no tickets
+        _reset(olivia)  # no companies
+        companies = make_companies(olivia, n)
+        for i in range(n):
+            desk_services.open_ticket(olivia, {"company": companies[i], "subject": f"Acme {i}"})
+        return "/search/?q=acme"
+
+    one, twenty = same_for_1_and_20(olivia, setup)
+    # session, user, tickets, companies, contacts, sites
+    assert (one, twenty) == (6, 6)
