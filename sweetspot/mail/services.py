@@ -194,6 +194,15 @@ def update_mail_settings(actor: User | None, data: dict[str, Any]) -> MailSettin
     return row
 
 
+def reconcile_on_call() -> int:
+    """Put the flags back to the rota's members when someone edited a technician's flag by
+    hand (the hourly job). A firm without a rota keeps its hand-set flags."""
+    if not RotaMember.objects.exists():
+        return 0
+    members = set(RotaMember.objects.values_list("technician_id", flat=True))
+    return team_services.set_on_call(None, members)
+
+
 def _sync_on_call(actor: User | None) -> None:
     """The rota is the source of the on-call flag the promise check counts."""
     team_services.set_on_call(

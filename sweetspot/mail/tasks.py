@@ -5,6 +5,8 @@ Each is also a management command for cron.
   message bytes older than the retention period (``poll_mail``);
 * every minute: the SLA scan (``sla_scan``) and the escalation of after-hours P1 pages
   (``escalate_pages``);
+* every hour: the on-call flags back to the rota's members (the rota is their source; a
+  flag edited by hand on the technician page is put back);
 * every five minutes: the daily digest, sent once a firm day from the digest hour on
   (``send_digest``).
 
@@ -21,7 +23,7 @@ from huey.contrib.djhuey import db_periodic_task, lock_task
 from .digest import send_digests
 from .imap import poll
 from .paging import escalate
-from .services import purge_raw
+from .services import purge_raw, reconcile_on_call
 from .sla_alerts import scan
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,14 @@ def escalate_pages() -> None:
     moved = escalate()
     if moved:
         log.info("mail: %d page(s) escalated or ended", len(moved))
+
+
+@db_periodic_task(crontab(minute="7"))
+@lock_task("mail-on-call")
+def on_call_flags() -> None:
+    changed = reconcile_on_call()
+    if changed:
+        log.info("mail: on-call flag of %d technician(s) put back to the rota", changed)
 
 
 @db_periodic_task(crontab(minute="*/5"))

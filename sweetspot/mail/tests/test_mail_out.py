@@ -399,6 +399,12 @@ def test_rota_page_is_the_source_of_the_on_call_flag(full_demo, personas, client
 
     on_call = {m.name for m in load_members() if m.on_call}
     assert on_call == {"Ravi Rao", "Leo Park", "Tara Tran"}
+    # A flag edited by hand is put back by the hourly job.
+    Technician.objects.filter(name="Maya Ortiz").update(on_call=True)
+    from sweetspot.mail.tasks import on_call_flags
+
+    on_call_flags.call_local()
+    assert not _tech("Maya Ortiz").on_call
     member = tara.rota_member
     dan.post(f"/mail/rota/members/{member.pk}/", {"action": "remove"})
     tara.refresh_from_db()
