@@ -124,6 +124,7 @@ class ContactIn(Strict):
     role: str = Field("", max_length=100)
     site_id: int | None = None
     is_primary: bool = False
+    billing_contact: bool = False
     portal_access: bool = False
 
     _email = field_validator("email")(lambda cls, v: _check_email(v))
@@ -136,6 +137,7 @@ class ContactPatch(Strict):
     role: str | None = Field(None, max_length=100)
     site_id: int | None = None
     is_primary: bool | None = None
+    billing_contact: bool | None = None
     portal_access: bool | None = None
 
     _email = field_validator("email")(lambda cls, v: _check_email(v))
@@ -150,6 +152,7 @@ class ContactOut(Schema):
     phone: str
     role: str
     is_primary: bool
+    billing_contact: bool
     portal_access: bool
     archived_at: dt.datetime | None
 

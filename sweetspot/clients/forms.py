@@ -39,7 +39,16 @@ class SiteForm(forms.ModelForm):
 class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
-        fields = ["name", "email", "phone", "role", "site", "is_primary", "portal_access"]
+        fields = [
+            "name",
+            "email",
+            "phone",
+            "role",
+            "site",
+            "is_primary",
+            "billing_contact",
+            "portal_access",
+        ]
 
     def __init__(
         self, *args: Any, company: Company, allow_portal: bool = False, **kwargs: Any

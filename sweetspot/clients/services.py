@@ -31,7 +31,16 @@ COMPANY_FIELDS = [
     "notes",
 ]
 SITE_FIELDS = ["name", "street", "city", "region", "postal_code", "pcs"]
-CONTACT_FIELDS = ["name", "email", "phone", "role", "is_primary", "portal_access", "site"]
+CONTACT_FIELDS = [
+    "name",
+    "email",
+    "phone",
+    "role",
+    "is_primary",
+    "billing_contact",
+    "portal_access",
+    "site",
+]
 ENVIRONMENT_FIELDS = [
     "server",
     "firewall",

@@ -154,3 +154,22 @@ def test_demo_has_paid_partly_paid_overdue_sent_and_last_months_export(full_demo
     batch = ExportBatch.objects.get()
     assert batch.format == "iif" and batch.invoice_count >= 1
     assert batch.date_from == (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+def test_billing_contact_flag_is_set_on_the_contact_form_and_api(world: World, olivia) -> None:
+    r = olivia.post(
+        f"/clients/{world.harbor.pk}/contacts/new/",
+        {"name": "Bea Books", "email": "ap@h.test", "billing_contact": "on"},
+    )
+    assert r.status_code == 302
+    assert Contact.objects.get(name="Bea Books").billing_contact is True
+    token = create_token(world.olivia, "t")[1]
+    c = Client(headers={"Authorization": f"Bearer {token}"})
+    r = c.post(
+        f"/api/v1/companies/{world.harbor.pk}/contacts",
+        {"name": "Cy Ledger", "email": "cy@h.test", "billing_contact": True},
+        content_type="application/json",
+    )
+    assert r.status_code == 201 and r.json()["billing_contact"] is True
+    inv = issued_invoice(world)
+    assert c.post(f"/api/v1/invoices/{inv.pk}/send").json()["to_email"] == "ap@h.test"
