@@ -282,6 +282,10 @@ MAIL_IMAP_FOLDER = os.environ.get("MAIL_IMAP_FOLDER", "INBOX")
 MAIL_IMAP_PROCESSED_FOLDER = os.environ.get("MAIL_IMAP_PROCESSED_FOLDER", "Processed")
 MAIL_IMAP_FAILED_FLAG = os.environ.get("MAIL_IMAP_FAILED_FLAG", "$SweetspotFailed")
 MAIL_ATTACHMENT_DIR = os.environ.get("MAIL_ATTACHMENT_DIR", str(VAR_DIR / "mail-attachments"))
+# Backups (core/backup.py): `manage.py backup`, and daily at 02:30 from the job worker.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
+BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
+BACKUP_SCHEDULE = env_bool("BACKUP_SCHEDULE", True)
 
 # Background jobs (Huey). SQLite file queue by default; Redis when REDIS_URL is set.
 HUEY_IMMEDIATE = env_bool("HUEY_IMMEDIATE", TESTING)
