@@ -1339,3 +1339,36 @@ def test_search_page_is_flat(olivia):
     one, twenty = same_for_1_and_20(olivia, setup)
     # session, user, tickets, companies, contacts, sites
     assert (one, twenty) == (6, 6)
+
+
+def test_client_invoice_list_with_balance_is_flat(olivia):
+    """The client portal's invoice list (balance, overdue, credit and statement link) for a
+    company with 1 and with 20 issued invoices, each with a payment."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from sweetspot.billing.models import Invoice, Payment
+
+    company = make_companies(olivia, 1)[0]
+    hana = User.objects.create_user("client0", email="c0@x.test", role=Role.CLIENT, company=company)
+
+    def add(i: int) -> None:
+        day = dt.date(2026, 1, 1) + dt.timedelta(days=i)
+        invoice = Invoice.objects.create(
+            company=company, status="issued", number=f"T-{i:03}", run_month=day.replace(day=1),
+            date=day, due_date=day + dt.timedelta(days=30), subtotal=Decimal("100.00"),
+            total=Decimal("100.00"),
+        )  # fmt: skip
+        Payment.objects.create(invoice=invoice, date=day, amount=Decimal("40.00"), method="ach")
+
+    client = Client()
+    client.force_login(hana)
+    add(0)
+    client.get("/billing/invoices/")
+    first = count_queries(client, "/billing/invoices/")
+    for i in range(1, 20):
+        add(i)
+    second = count_queries(client, "/billing/invoices/")
+    # session, user, the user's company, count, the page of invoices with their sums, the
+    # company's invoices with their sums (balance, overdue, credit)
+    assert first == second == 6, (first, second)
