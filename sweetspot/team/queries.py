@@ -177,26 +177,73 @@ def technician_rows(user: Any, params: Mapping[str, Any] | None = None) -> Query
     )
 
 
-def technician_row(user: Any, pk: Any) -> dict[str, Any]:
-    """One technician as a dict (archived ones too, so history stays reachable); 404 if not
-    visible."""
+# Technicians and subcontractors are read the same way; these helpers serve both kinds.
+
+
+def _one_row(rows: QuerySet[Any, Any], pk: Any) -> dict[str, Any]:
+    """One person as a dict from their list rows (archived ones too, so history stays
+    reachable); 404 if not visible."""
     try:
         pk = int(pk)
     except (TypeError, ValueError) as exc:
         raise Http404("Not found") from exc
-    row = technician_rows(user, {"archived": "all"}).filter(pk=pk).first()
+    row = rows.filter(pk=pk).first()
     if row is None:
         raise Http404("Not found")
     row["level_label"] = LEVEL_LABELS.get(row["level"], row["level"])
     return row  # type: ignore[no-any-return]
 
 
-def get_technician_for(user: Any, pk: Any) -> Technician:
-    """The model row, for writes (owner views and endpoints). Reads use technician_row."""
+def _one(qs: QuerySet[Any], pk: Any) -> Any:
+    """The model row, for writes (owner views and endpoints); reads use the *_row dicts."""
     try:
-        return technicians_visible_to(user).get(pk=int(pk))
-    except (TypeError, ValueError, Technician.DoesNotExist) as exc:
+        return qs.get(pk=int(pk))
+    except (TypeError, ValueError, qs.model.DoesNotExist) as exc:
         raise Http404("Not found") from exc
+
+
+def _skills(model: Any, person: str, pk: int, *extra: str) -> list[dict[str, Any]]:
+    return _labelled(
+        model.objects.filter(**{f"{person}_id": pk})
+        .order_by("skill__group", "skill__name")
+        .values(
+            "skill_id",
+            "proficiency",
+            *extra,
+            slug=F("skill__slug"),
+            name=F("skill__name"),
+            group=F("skill__group"),
+        )
+    )
+
+
+def _certifications(model: Any, person: str, pk: int, *extra: str) -> list[dict[str, Any]]:
+    rows = list(
+        model.objects.filter(**{f"{person}_id": pk})
+        .order_by("-earned_on", "pk")
+        .values(
+            "id",
+            "certification_id",
+            "earned_on",
+            "expires_on",
+            *extra,
+            code=F("certification__code"),
+            name=F("certification__name"),
+            vendor=F("certification__vendor"),
+            level=F("certification__level"),
+            status=F("certification__status"),
+        )
+    )
+    on = today()
+    return [{**row, **expiry_facts(row["expires_on"], on)} for row in rows]
+
+
+def technician_row(user: Any, pk: Any) -> dict[str, Any]:
+    return _one_row(technician_rows(user, {"archived": "all"}), pk)
+
+
+def get_technician_for(user: Any, pk: Any) -> Technician:
+    return _one(technicians_visible_to(user), pk)  # type: ignore[no-any-return]
 
 
 GROUP_ORDER = {value: i for i, (value, _) in enumerate(SkillGroup.choices)}
@@ -212,39 +259,11 @@ def _labelled(rows: Any) -> list[dict[str, Any]]:
 
 
 def technician_skills(tech_id: int) -> list[dict[str, Any]]:
-    return _labelled(
-        TechnicianSkill.objects.filter(technician_id=tech_id)
-        .order_by("skill__group", "skill__name")
-        .values(
-            "skill_id",
-            "proficiency",
-            "assessed_on",
-            slug=F("skill__slug"),
-            name=F("skill__name"),
-            group=F("skill__group"),
-        )
-    )
+    return _skills(TechnicianSkill, "technician", tech_id, "assessed_on")
 
 
 def technician_certifications(tech_id: int) -> list[dict[str, Any]]:
-    rows = list(
-        TechnicianCertification.objects.filter(technician_id=tech_id)
-        .order_by("-earned_on", "pk")
-        .values(
-            "id",
-            "certification_id",
-            "earned_on",
-            "expires_on",
-            "credential_id",
-            code=F("certification__code"),
-            name=F("certification__name"),
-            vendor=F("certification__vendor"),
-            level=F("certification__level"),
-            status=F("certification__status"),
-        )
-    )
-    on = today()
-    return [{**row, **expiry_facts(row["expires_on"], on)} for row in rows]
+    return _certifications(TechnicianCertification, "technician", tech_id, "credential_id")
 
 
 # --- subcontractors -------------------------------------------------------------------------
@@ -277,55 +296,19 @@ def subcontractor_rows(user: Any, params: Mapping[str, Any] | None = None) -> Qu
 
 
 def subcontractor_row(user: Any, pk: Any) -> dict[str, Any]:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError) as exc:
-        raise Http404("Not found") from exc
-    row = subcontractor_rows(user, {"archived": "all"}).filter(pk=pk).first()
-    if row is None:
-        raise Http404("Not found")
-    return row  # type: ignore[no-any-return]
+    return _one_row(subcontractor_rows(user, {"archived": "all"}), pk)
 
 
 def get_subcontractor_for(user: Any, pk: Any) -> Subcontractor:
-    try:
-        return subcontractors_visible_to(user).get(pk=int(pk))
-    except (TypeError, ValueError, Subcontractor.DoesNotExist) as exc:
-        raise Http404("Not found") from exc
+    return _one(subcontractors_visible_to(user), pk)  # type: ignore[no-any-return]
 
 
 def subcontractor_skills(sub_id: int) -> list[dict[str, Any]]:
-    return _labelled(
-        SubcontractorSkill.objects.filter(subcontractor_id=sub_id)
-        .order_by("skill__group", "skill__name")
-        .values(
-            "skill_id",
-            "proficiency",
-            slug=F("skill__slug"),
-            name=F("skill__name"),
-            group=F("skill__group"),
-        )
-    )
+    return _skills(SubcontractorSkill, "subcontractor", sub_id)
 
 
 def subcontractor_certifications(sub_id: int) -> list[dict[str, Any]]:
-    rows = list(
-        SubcontractorCertification.objects.filter(subcontractor_id=sub_id)
-        .order_by("-earned_on", "pk")
-        .values(
-            "id",
-            "certification_id",
-            "earned_on",
-            "expires_on",
-            code=F("certification__code"),
-            name=F("certification__name"),
-            vendor=F("certification__vendor"),
-            level=F("certification__level"),
-            status=F("certification__status"),
-        )
-    )
-    on = today()
-    return [{**row, **expiry_facts(row["expires_on"], on)} for row in rows]
+    return _certifications(SubcontractorCertification, "subcontractor", sub_id)
 
 
 # --- skills and certifications (no costs of people here) ------------------------------------
