@@ -23,6 +23,9 @@ as held, and as evidence of its level, for the people who hold it, but is never 
 * **ranking** per technician: payback ascending, then cost, then code; "never" comes last, and
   among those the certifications that would staff a thin service come first. A technician
   with no certification is steered to one or two entry-level certifications first.
+* **horizon**: a proposal whose payback is longer than the firm's horizon
+  (``payback_horizon_months``, default 36) is "not worth it now": never the next step, so not
+  in the planned spend either.
 * **warnings**: training spend (the plan's recommended proposals, or certifications earned in
   the last 12 months) above the firm's share of trailing 12-month billable revenue, or any spend
   with no billable revenue on record; and neglected business development (overdue follow-ups,
@@ -100,9 +103,13 @@ class PlanSettings:
     thin_pipeline_monthly: Decimal = Decimal("1000.00")  # one sweet-spot agreement's low fee
     upper_uplift_per_hour: Decimal = Decimal("25.00")  # senior/expert, upper-segment hours only
     entry_steer_count: int = 2  # "one or two entry-level certifications first"
+    # A proposal that pays back later than this is "not worth it now" (Firm setting); None: no
+    # horizon.
+    payback_horizon_months: int | None = 36
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "payback_horizon_months": self.payback_horizon_months,
             "target_utilization": str(self.target_utilization),
             "credibility_value": money(self.credibility_value),
             "spend_warning_share": str(self.spend_warning_share),
@@ -208,7 +215,8 @@ class Proposal:
     payback_months: Decimal | None
     rank: int = 0
     steered: bool = False  # a first entry-level certification for someone who holds none
-    recommended: bool = False  # the technician's next step (top rank, and it pays back)
+    recommended: bool = False  # the technician's next step (top rank, pays back in the horizon)
+    beyond_horizon: bool = False  # pays back, but later than the firm's horizon: not worth it now
     reasons: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
@@ -224,6 +232,7 @@ class Proposal:
             },
             "steered": self.steered,
             "recommended": self.recommended,
+            "worth_it_now": not self.beyond_horizon and self.payback_months is not None,
             "cost": self.cost.to_json(),
             "benefit": self.benefit.to_json(),
             "payback_months": None if self.payback_months is None else str(self.payback_months),
@@ -385,8 +394,13 @@ def benefit_of(
     )
 
 
-def _reasons(p: Proposal) -> tuple[str, ...]:
+def _reasons(p: Proposal, horizon: int | None = None) -> tuple[str, ...]:
     out: list[str] = []
+    if p.beyond_horizon:
+        out.append(
+            f"Not worth it now: pays back in {p.payback_months} months, beyond the firm's "
+            f"horizon of {horizon} months."
+        )
     if p.steered:
         out.append("No certification yet: start with one or two entry-level ones.")
     if p.benefit.credibility > 0:
@@ -443,9 +457,20 @@ def plan_for(
         proposals = [replace(p, steered=p.certification.code in steered) for p in proposals]
     proposals.sort(key=_rank_key)
     ranked = []
+    horizon = s.payback_horizon_months
     for i, p in enumerate(proposals, start=1):
-        p = replace(p, rank=i, recommended=i == 1 and p.payback_months is not None)
-        ranked.append(replace(p, reasons=_reasons(p)))
+        beyond = (
+            horizon is not None
+            and p.payback_months is not None
+            and p.payback_months > Decimal(horizon)
+        )
+        p = replace(
+            p,
+            rank=i,
+            beyond_horizon=beyond,
+            recommended=i == 1 and p.payback_months is not None and not beyond,
+        )
+        ranked.append(replace(p, reasons=_reasons(p, horizon)))
     return TechnicianPlan(
         technician_id=person.id,
         name=person.name,

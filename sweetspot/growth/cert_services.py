@@ -162,6 +162,7 @@ def plan_settings(firm: Firm) -> engine.PlanSettings:
         spend_warning_share=firm.training_spend_warning_share,
         thin_pipeline_monthly=qualification_settings(firm).fee_sweet_spot[0],
         upper_uplift_per_hour=DEFAULT_UPPER_UPLIFT_PER_HOUR,
+        payback_horizon_months=firm.cert_payback_horizon_months,
     )
 
 

@@ -382,3 +382,46 @@ def test_among_never_paying_back_those_that_staff_a_thin_service_come_first():
     assert [p.certification.code for p in only(plan, 1).proposals] == ["MCSA", "CHEAP"]
     assert all(p.payback_months is None for p in only(plan, 1).proposals)
     assert not any(p.recommended for p in only(plan, 1).proposals)
+
+
+# --- the firm's payback horizon (issue 14 item 15) ------------------------------------------
+
+
+def test_a_proposal_beyond_the_horizon_is_not_worth_it_now():
+    # A+ pays back in 34.6 months (worked above): inside 36, outside 24.
+    nova = tech(1, "Nova")
+    inside = proposal(ce.plan(inputs([nova], [A_PLUS])), 1, "A+")
+    assert inside.recommended and not inside.beyond_horizon
+    assert inside.to_json()["worth_it_now"] is True
+
+    tight = ce.PlanSettings(payback_horizon_months=24)
+    plan = ce.plan(inputs([nova], [A_PLUS], settings=tight, trailing_revenue=D("1000")))
+    p = proposal(plan, 1, "A+")
+    assert p.beyond_horizon and not p.recommended  # never the next step
+    assert p.to_json()["worth_it_now"] is False
+    assert any("Not worth it now" in r and "24 months" in r for r in p.reasons)
+    # ... and not in the planned spend, so no training-spend warning for it.
+    assert plan.spend is not None and plan.spend.planned == D("0.00")
+    assert not [w for w in plan.warnings if w.kind == "training_spend"]
+
+
+def test_without_a_horizon_every_paying_proposal_can_be_the_next_step():
+    nova = tech(1, "Nova")
+    plan = ce.plan(inputs([nova], [A_PLUS], settings=ce.PlanSettings(payback_horizon_months=None)))
+    assert proposal(plan, 1, "A+").recommended
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=1, max_value=120), st.integers(min_value=0, max_value=400))
+def test_recommended_proposals_always_pay_back_within_the_horizon(horizon, hours):
+    nova = tech(1, "Nova")
+    a_plus = replace(A_PLUS, study_hours=hours)
+    plan = ce.plan(
+        inputs([nova], [a_plus], settings=ce.PlanSettings(payback_horizon_months=horizon))
+    )
+    for t in plan.technicians:
+        for p in t.proposals:
+            if p.recommended:
+                assert p.payback_months is not None and p.payback_months <= horizon
+            if p.beyond_horizon:
+                assert not p.recommended
