@@ -8,14 +8,19 @@ exactly what the apply would do and nothing is half-imported.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
-from collections.abc import Callable
+import secrets
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 import tablib
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import EmailValidator
 from django.db import transaction
@@ -29,6 +34,11 @@ from .models import Company, CompanyStatus, CurrentSupport, Network
 JOB_KIND = "company_import"
 FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# Limits (issue 15 item 3): a file past them is refused with a message naming the limit.
+MAX_ROWS = 20_000
+MAX_COLUMNS = 50
+MAX_CELL = 1_000
+RETENTION_DAYS = 7  # uploads and row-by-row results of import jobs are kept this long
 PROGRESS_EVERY = 50
 
 IMPORT_COLUMNS = [
@@ -181,63 +191,190 @@ def _decode(content: bytes) -> str:
     raise ImportFileError(["The file is not readable text. Save it as “CSV UTF-8”."])
 
 
-def read_file(content: bytes, fmt: str) -> list[Row]:
-    """Parse an upload with tablib into rows numbered as the spreadsheet shows them.
+def _cells(content: bytes, fmt: str) -> Iterator[list[Any]]:
+    """The file's rows as lists of cells, streamed: an XLSX is read in read-only mode, so a
+    small file that expands to a huge sheet never sits in memory as a whole."""
+    if fmt == "csv":
+        text = _decode(content)
+        try:
+            yield from csv.reader(io.StringIO(text, newline=""))
+        except csv.Error as exc:
+            raise ImportFileError(["The file could not be read as CSV."]) from exc
+    elif fmt == "xlsx":
+        from openpyxl import load_workbook  # noqa: PLC0415 (heavy; only XLSX imports load it)
 
-    The header row is row 1, so the first data row is row 2. Rows with no values are skipped
-    (they keep their number). Raises ImportFileError for problems with the file as a whole.
-    """
-    dataset = tablib.Dataset()
-    try:
-        if fmt == "csv":
-            dataset.load(_decode(content), format="csv")
-        elif fmt == "xlsx":
-            dataset.load(content, format="xlsx")
-        else:
-            raise ImportFileError(["Upload a .csv or .xlsx file."])
-    except ImportFileError:
-        raise
-    except tablib.InvalidDimensions as exc:
-        raise ImportFileError(["A row has more cells than the header row has columns."]) from exc
-    except Exception as exc:  # csv.Error, zip and openpyxl errors: all mean "unreadable".
-        raise ImportFileError([f"The file could not be read as {fmt.upper()}."]) from exc
+        try:
+            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            sheet = book.worksheets[0]
+            for row in sheet.iter_rows(values_only=True):
+                yield list(row)
+            book.close()
+        except ImportFileError:
+            raise
+        except Exception as exc:  # zip and openpyxl errors: all mean "unreadable"
+            raise ImportFileError(["The file could not be read as XLSX."]) from exc
+    else:
+        raise ImportFileError(["Upload a .csv or .xlsx file."])
 
-    headers = [_header(h) for h in (dataset.headers or [])]
+
+def _headers(first: list[Any]) -> list[str]:
+    """Check the header row on its own (linear: a set of seen names, not a count per name)."""
+    while first and _text(first[-1]) == "":
+        first = first[:-1]
+    if len(first) > MAX_COLUMNS:
+        raise ImportFileError(
+            [f"The header row has {len(first):,} columns; an import has at most {MAX_COLUMNS}."]
+        )
+    headers = [_header(h) for h in first]
     if not any(headers):
         raise ImportFileError(["The file needs a header row naming its columns."])
-    data = [list(row) for row in dataset]
     errors: list[str] = []
-    keep: list[int] = []
-    for index, name in enumerate(headers):
-        if not name:
-            if any(_text(row[index]) for row in data):
-                errors.append(f"Column {index + 1} has values but no header.")
-            continue
-        keep.append(index)
-    names = [headers[i] for i in keep]
+    names = [h for h in headers if h]
     unknown = sorted({n for n in names if n not in IMPORT_COLUMNS})
     if unknown:
         errors.append(
             f"Unknown column{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}. "
             f"Allowed columns: {', '.join(IMPORT_COLUMNS)}."
         )
-    duplicates = sorted({n for n in names if names.count(n) > 1})
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for name in names:
+        if name in seen:
+            repeated.add(name)
+        seen.add(name)
+    duplicates = sorted(repeated)
     if duplicates:
         errors.append(f"Column repeated: {', '.join(duplicates)}.")
     if "company" not in names:
         errors.append("The file needs a “company” column.")
     if errors:
         raise ImportFileError(errors)
+    return headers
 
+
+def check_file(content: bytes, fmt: str) -> None:
+    """The quick check at upload (in the request): the file opens, its header row is right
+    and a data row follows. Reads at most a few rows; the worker reads the rest."""
+    rows = _cells(content, fmt)
+    first = next(rows, None)
+    if first is None:
+        raise ImportFileError(["The file needs a header row naming its columns."])
+    _headers(first)
+    for row in rows:
+        if any(_text(v) for v in row):
+            return
+    raise ImportFileError(["The file has a header row but no data rows."])
+
+
+def read_file(content: bytes, fmt: str) -> list[Row]:
+    """Parse an upload into rows numbered as the spreadsheet shows them (in the worker).
+
+    The header row is row 1, so the first data row is row 2. Rows with no values are skipped
+    (they keep their number). Raises ImportFileError for problems with the file as a whole,
+    including the limits: MAX_ROWS data rows, MAX_COLUMNS columns, MAX_CELL characters a cell.
+    """
+    cells = _cells(content, fmt)
+    first = next(cells, None)
+    if first is None:
+        raise ImportFileError(["The file needs a header row naming its columns."])
+    headers = _headers(first)
+    width = len(headers)
+    keep = [i for i, name in enumerate(headers) if name]
+    blank = [i for i, name in enumerate(headers) if not name]
     rows: list[Row] = []
-    for number, row in enumerate(data, start=2):
-        values = {column: "" for column in IMPORT_COLUMNS}
-        values.update({headers[i]: _text(row[i]) for i in keep})
-        if any(values.values()):
-            rows.append({"row": number, "values": values})
+    errors: list[str] = []
+    for number, row in enumerate(cells, start=2):
+        if len(row) > width:
+            if any(_text(v) for v in row[width:]):
+                raise ImportFileError(["A row has more cells than the header row has columns."])
+            row = row[:width]
+        if len(row) < width:
+            row = row + [None] * (width - len(row))
+        texts = [_text(v) for v in row]
+        if not any(texts):
+            continue
+        for i in blank:
+            if texts[i]:
+                message = f"Column {i + 1} has values but no header."
+                if message not in errors:
+                    errors.append(message)
+        long = [headers[i] for i in keep if len(texts[i]) > MAX_CELL]
+        if long:
+            raise ImportFileError(
+                [f"Row {number}: “{long[0]}” is longer than {MAX_CELL:,} characters."]
+            )
+        if len(rows) >= MAX_ROWS:
+            raise ImportFileError(
+                [f"The file has more than {MAX_ROWS:,} data rows; split it into smaller files."]
+            )
+        values = dict.fromkeys(IMPORT_COLUMNS, "")
+        values.update({headers[i]: texts[i] for i in keep})
+        rows.append({"row": number, "values": values})
+    if errors:
+        raise ImportFileError(errors)
     if not rows:
         raise ImportFileError(["The file has a header row but no data rows."])
     return rows
+
+
+# --------------------------------------------------------------------------- the stored upload
+
+
+def upload_dir() -> Path:
+    return Path(settings.VAR_DIR) / "imports"
+
+
+def store_upload(content: bytes, fmt: str) -> str:
+    """Keep an upload as a file (not in the job row) under var/imports; returns its name."""
+    folder = upload_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{secrets.token_hex(16)}.{fmt}"
+    (folder / name).write_bytes(content)
+    return name
+
+
+def load_upload(name: str) -> bytes:
+    """The stored upload's bytes; ImportFileError when it is gone (past retention)."""
+    if not re.fullmatch(r"[0-9a-f]{32}\.(csv|xlsx)", name or ""):
+        raise ImportFileError(["The uploaded file is no longer available; upload it again."])
+    path = upload_dir() / name
+    if not path.is_file():
+        raise ImportFileError(["The uploaded file is no longer available; upload it again."])
+    return path.read_bytes()
+
+
+def purge(days: int = RETENTION_DAYS, now: dt.datetime | None = None) -> int:
+    """Delete uploads and the row-by-row results of import jobs older than ``days``; the
+    job keeps its summary. Returns how many jobs were purged."""
+    from django.utils import timezone  # noqa: PLC0415 (keeps the module's imports light)
+
+    from sweetspot.core.models import Job  # noqa: PLC0415 (same)
+
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    purged = 0
+    for job in Job.objects.filter(kind=JOB_KIND, created_at__lt=cutoff).iterator():
+        result = job.result or {}
+        if result.get("purged"):
+            continue
+        name = result.get("file", "")
+        if re.fullmatch(r"[0-9a-f]{32}\.(csv|xlsx)", name or ""):
+            (upload_dir() / name).unlink(missing_ok=True)
+        job.result = {
+            "filename": result.get("filename", ""),
+            "summary": result.get("summary") or {},
+            "applied": bool(result.get("applied")),
+            "purged": True,
+        }
+        job.save(update_fields=["result"])
+        purged += 1
+    # Files no job points at any more (a job row deleted, a crash between write and create).
+    folder = upload_dir()
+    if folder.is_dir():
+        for path in folder.iterdir():
+            modified = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
+            if modified < cutoff:
+                path.unlink(missing_ok=True)
+    return purged
 
 
 # --------------------------------------------------------------------------- checking a row

@@ -69,7 +69,8 @@ def company_record_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class ImportForm(forms.Form):
-    rows: list[importer.Row]
+    content: bytes
+    fmt: str
     file = forms.FileField(
         label="CSV or XLSX file",
         help_text="Header row first; one row per site or contact.",
@@ -82,8 +83,10 @@ class ImportForm(forms.Form):
             raise forms.ValidationError("Upload a .csv or .xlsx file.")
         if upload.size > importer.MAX_UPLOAD_BYTES:
             raise forms.ValidationError("The file is larger than 5 MB; split it up.")
+        self.content, self.fmt = upload.read(), fmt
         try:
-            self.rows = importer.read_file(upload.read(), fmt)
+            # Only the header and a first row here; the worker reads the rest.
+            importer.check_file(self.content, fmt)
         except importer.ImportFileError as exc:
             raise forms.ValidationError(exc.messages) from exc
         return upload
@@ -99,12 +102,14 @@ def _import_job(request: HttpRequest, job_id: int) -> Job:
 def import_upload(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        # The upload is kept as a file (importer.RETENTION_DAYS), not in the job row.
+        stored = importer.store_upload(form.content, form.fmt)
         job = Job.objects.create(
             kind=importer.JOB_KIND,
             created_by=request.user,  # type: ignore[misc]  # a logged-in editor
-            total=len(form.rows),
+            total=0,
             message="Waiting to check the file…",
-            result={"filename": form.cleaned_data["file"].name, "input": form.rows},
+            result={"filename": form.cleaned_data["file"].name, "file": stored},
         )
         preview_import(job.pk)
         return redirect("clients:import_status", job_id=job.pk)

@@ -5,13 +5,20 @@ from __future__ import annotations
 import logging
 
 from django.utils import timezone
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from sweetspot.core.models import Job
 
 from . import importer
 
 logger = logging.getLogger(__name__)
+
+
+@db_periodic_task(crontab(hour="3", minute="17"))
+def purge_imports() -> None:
+    """Daily: uploads and row-by-row results older than importer.RETENTION_DAYS go."""
+    importer.purge()
 
 
 @db_task()
@@ -59,7 +66,20 @@ def _run(job_id: int, *, apply: bool) -> None:
 
 
 def _import(job: Job, *, apply: bool) -> None:
-    rows = job.result.get("input") or []
+    if "file" in job.result:
+        # Parsed here, in the worker, from the stored upload (never in the request).
+        try:
+            rows = importer.read_file(
+                importer.load_upload(job.result["file"]),
+                importer.format_for(job.result["file"]) or "",
+            )
+        except importer.ImportFileError as exc:
+            job.status = Job.Status.FAILED
+            job.message = " ".join(exc.messages)[:500]
+            return
+        Job.objects.filter(pk=job.pk).update(total=len(rows))
+    else:
+        rows = job.result.get("input") or []
 
     def progress(done: int) -> None:
         Job.objects.filter(pk=job.pk).update(progress=done)
