@@ -173,3 +173,28 @@ def test_billing_contact_flag_is_set_on_the_contact_form_and_api(world: World, o
     assert r.status_code == 201 and r.json()["billing_contact"] is True
     inv = issued_invoice(world)
     assert c.post(f"/api/v1/invoices/{inv.pk}/send").json()["to_email"] == "ap@h.test"
+
+
+def test_settings_page_saves_names_the_export_then_uses(world: World, olivia) -> None:
+    from sweetspot.billing.ar_forms import BillingSettingsForm
+    from sweetspot.billing.models import BillingSettings
+    from sweetspot.core.models import AuditLog
+
+    data = {
+        k: v for k, v in BillingSettingsForm(instance=BillingSettings.current()).initial.items()
+    }
+    data.pop("id", None)
+    data["fee_account"] = "4000 · Managed IT"
+    assert olivia.post("/billing/settings/", data).status_code == 302
+    r = olivia.post("/billing/settings/", data | {"tax_agency": ""}, follow=True)
+    assert "tax_agency" in r.content.decode() or "required" in r.content.decode()
+    issued_invoice(world)
+    r = olivia.post(
+        "/billing/exports/", {"format": "iif", "date_from": "2026-12-01", "date_to": "2026-12-31"}
+    )
+    assert r.status_code == 302
+    from sweetspot.billing.models import ExportBatch
+
+    assert "4000 · Managed IT\t" in ExportBatch.objects.get().content
+    assert AuditLog.objects.filter(object_type="billing.BillingSettings").exists()
+    assert AuditLog.objects.filter(object_type="billing.ExportBatch").exists()
