@@ -181,7 +181,10 @@ def profitability_page(request: AuthedHttpRequest) -> HttpResponse:
     try:
         start, end, label = profitability.parse_period(raw)
     except ValueError as exc:
-        raise Http404("Not found") from exc
+        # A mistyped period is the user's to fix: say so and show last month.
+        messages.error(request, f"period: {exc}")
+        raw = profitability.last_month(timezone.localdate())
+        start, end, label = profitability.parse_period(raw)
     data = profitability.report(start, end)
     return render(
         request,

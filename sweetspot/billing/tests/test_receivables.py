@@ -127,6 +127,49 @@ def test_balance_is_lines_minus_payments_minus_credits(total, paid, credited, ap
     assert a.balance == 0 or a.excess == 0
 
 
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    total=st.decimals(min_value=1, max_value=3000, places=2),
+    payments=st.lists(st.decimals(min_value=D("0.01"), max_value=3000, places=2), max_size=5),
+    credit=st.decimals(min_value=0, max_value=3000, places=2),
+)
+def test_payments_through_the_service_never_pass_the_balance(
+    world: World, total: D, payments: list[D], credit: D
+) -> None:
+    """Through record_payment on a real invoice: every payment that fits is taken, every one
+    that would pass the balance is refused on ``amount``; after a credit note the balance is
+    Σ lines − Σ payments − Σ credits, shown as client credit when below zero."""
+    from sweetspot.billing.models import CreditNote
+
+    n = Invoice.objects.count()
+    inv = Invoice.objects.create(
+        company=world.harbor, status="issued", number=f"H-{n}", run_month=dt.date(2026, 12, 1),
+        date=dt.date(2026, 12, 1), due_date=dt.date(2026, 12, 31), subtotal=total, total=total,
+    )  # fmt: skip
+    accepted = D("0.00")
+    for amount in payments:
+        try:
+            pay(world, inv, str(amount))
+        except ValidationError as exc:
+            assert "amount" in exc.error_dict
+            assert amount > total - accepted
+        else:
+            accepted += amount
+    assert accepted <= total
+    if credit:
+        CreditNote.objects.create(invoice=inv, number=f"C-{n}", date=dt.date(2026, 12, 2),
+                                  subtotal=credit, total=credit)  # fmt: skip
+    a = balance_of(inv)
+    assert a.balance >= 0 and a.excess >= 0
+    assert a.balance - a.excess == total - accepted - credit
+    if a.balance:
+        assert ar.status("issued", a, sent=False) == ("partly_paid" if accepted else "issued")
+
+
 def test_statement_running_balance_and_aging(world: World) -> None:
     inv = issued_invoice(world)
     pay(world, inv, "250.00", dt.date(2026, 12, 5))

@@ -198,3 +198,13 @@ def test_settings_page_saves_names_the_export_then_uses(world: World, olivia) ->
     assert "4000 · Managed IT\t" in ExportBatch.objects.get().content
     assert AuditLog.objects.filter(object_type="billing.BillingSettings").exists()
     assert AuditLog.objects.filter(object_type="billing.ExportBatch").exists()
+
+
+def test_profitability_page_names_a_bad_period(world: World, olivia) -> None:
+    r = olivia.get("/billing/profitability/?period=2026-13")
+    assert r.status_code == 200
+    assert "period: Give a month as YYYY-MM" in r.content.decode()
+    assert (
+        "Profitability — Q4 2026"
+        in olivia.get("/billing/profitability/?period=2026-Q4").content.decode()
+    )
