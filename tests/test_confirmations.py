@@ -38,15 +38,15 @@ def test_cancel_archive_and_delete_ask_first(full_demo, client_for, harbor):
     agreement = Agreement.objects.filter(status="active").first()
     assert agreement is not None
     assert (
-        "confirm('Cancel this agreement"
-        in olivia.get(f"/agreements/{agreement.pk}/").content.decode()
+        "Cancel this agreement with" in olivia.get(f"/agreements/{agreement.pk}/").content.decode()
     )
     assert (
-        "confirm('Archive Harbor Dental?" in olivia.get(f"/clients/{harbor.pk}/").content.decode()
+        "Archive Harbor Dental? It leaves the lists"
+        in olivia.get(f"/clients/{harbor.pk}/").content.decode()
     )
     from sweetspot.desk.models import TimeEntry
 
     entry = TimeEntry.objects.filter(technician__user__username="tara").order_by("-work_date")[0]
     week = entry.work_date.isoformat()
     timesheet = client_for("tara").get(f"/time/?week={week}").content.decode()
-    assert "confirm('Delete this time entry" in timesheet
+    assert "Delete this time entry (" in timesheet

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from sweetspot.agreements.models import Agreement, AgreementStatus
 from sweetspot.agreements.services import terms_of
+from sweetspot.clients.models import Site
 from sweetspot.core import audit
 from sweetspot.core.models import AuditLog, Firm, User
 from sweetspot.core.writes import assign_fields
@@ -115,6 +116,22 @@ def clean_requirements(raw: Any) -> dict[str, int]:
 
 
 @transaction.atomic
+def _opened_by_contact(ticket: Ticket, actor: User) -> None:
+    """A ticket from the portal or a client's API token records who opened it: the contact
+    the login belongs to (``User.contact``) and their site, else the company's only site."""
+    contact = actor.contact
+    if contact is not None and contact.company_id == actor.company_id:
+        ticket.contact = contact
+        if ticket.site_id is None and contact.site_id is not None:
+            ticket.site_id = contact.site_id
+    if ticket.site_id is None and ticket.company_id is not None:
+        sites = list(
+            Site.objects.filter(company_id=ticket.company_id, archived_at__isnull=True)[:2]
+        )
+        if len(sites) == 1:
+            ticket.site = sites[0]
+
+
 def open_ticket(
     actor: User | None,
     data: dict[str, Any],
@@ -129,6 +146,7 @@ def open_ticket(
     if actor is not None and actor.role == "client":
         ticket.company = actor.company  # type: ignore[assignment]
         ticket.source = Source.PORTAL
+        _opened_by_contact(ticket, actor)
     if ticket.service is not None and "estimate_hours" not in data:
         ticket.estimate_hours = ticket.service.typical_duration_hours
     ticket.created_at = _now(now)

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from sweetspot.core import audit
@@ -86,6 +86,7 @@ def _normalise(entry: TimeEntry, *, running: bool = False) -> None:
         errors["minutes"] = "Give a duration or the start and end times."
     if not entry.work_date:
         errors["work_date"] = "Give the date of the work."
+    _check_day(entry, errors)
     if entry.started_at is not None and "ended_at" not in errors:
         end = entry.ended_at or entry.started_at + dt.timedelta(seconds=1)
         same_worker = (
@@ -105,6 +106,41 @@ def _normalise(entry: TimeEntry, *, running: bool = False) -> None:
             errors["started_at"] = "Overlaps another entry of this technician."
     if errors:
         raise ValidationError(errors)
+
+
+DAY_MINUTES = 24 * 60
+
+
+def _check_day(entry: TimeEntry, errors: dict[str, str]) -> None:
+    """Sanity (issue 14 item 12): no work dated after tomorrow, and no more than 24 hours
+    logged by one person on one day (this entry with their others)."""
+    work_date = entry.work_date
+    if not isinstance(work_date, dt.date):
+        return
+    if work_date > timezone.localdate() + dt.timedelta(days=1):
+        errors["work_date"] = "Work cannot be dated after tomorrow."
+        return
+    minutes = int(entry.minutes or 0)
+    if minutes > DAY_MINUTES:
+        errors.setdefault("minutes", "One entry is at most 24 hours (1,440 minutes).")
+        return
+    if not minutes or (entry.technician_id is None and entry.subcontractor_id is None):
+        return
+    same_worker = (
+        Q(technician_id=entry.technician_id)
+        if entry.technician_id is not None
+        else Q(subcontractor_id=entry.subcontractor_id)
+    )
+    others = TimeEntry.objects.filter(same_worker, work_date=work_date)
+    if entry.pk:
+        others = others.exclude(pk=entry.pk)
+    logged = int(others.aggregate(total=Sum("minutes"))["total"] or 0)
+    if logged + minutes > DAY_MINUTES:
+        errors.setdefault(
+            "minutes",
+            f"That makes {(logged + minutes) / 60:.1f} hours on {work_date:%Y-%m-%d} for this "
+            f"person ({logged / 60:.1f} h already logged); a day has 24.",
+        )
 
 
 def _lock_worker(entry: TimeEntry) -> None:
