@@ -102,6 +102,13 @@ def audit_log(request: AuthedHttpRequest) -> HttpResponse:
         if data["until"]:
             qs = qs.filter(at__lte=dt.datetime.combine(data["until"], dt.time.max, tzinfo=tz))
     page = Paginator(qs, settings.PAGE_SIZE * 2).get_page(request.GET.get("page"))
+    for entry in page:
+        # Changes are {field: [before, after]}; security events carry plain details.
+        changes = entry.changes if isinstance(entry.changes, dict) else {}
+        entry.rows = [  # type: ignore[attr-defined]
+            (k, v[0], v[1], True) if isinstance(v, list) and len(v) == 2 else (k, v, None, False)
+            for k, v in changes.items()
+        ]
     params = request.GET.copy()
     params.pop("page", None)
     return render(
