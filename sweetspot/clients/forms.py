@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
 
 from .models import ENVIRONMENT_ITEMS, Application, Company, Contact, EnvironmentProfile, Site
 
@@ -28,6 +30,25 @@ class CompanyForm(forms.ModelForm):
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"segment": "Set from the PC count unless pinned."}
+
+    def clean_name(self) -> str:
+        """A name already used by an active company (any case) is refused with a link to it
+        (issue 14 item 12); the service and the database index refuse it too."""
+        name = str(self.cleaned_data["name"]).strip()
+        clash = Company.objects.filter(archived_at__isnull=True, name__iexact=name)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        existing = clash.only("pk", "name").first()
+        if existing is not None:
+            raise forms.ValidationError(
+                format_html(
+                    'An active company is already called <a href="{}">{}</a>.',
+                    reverse("clients:company_detail", args=[existing.pk]),
+                    existing.name,
+                ),
+                code="duplicate",
+            )
+        return name
 
 
 class SiteForm(forms.ModelForm):
