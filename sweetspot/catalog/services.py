@@ -13,7 +13,7 @@ from django.db import transaction
 
 from sweetspot.core import audit
 from sweetspot.core.models import STAFF_ROLES, AuditLog, User
-from sweetspot.core.writes import assign_fields
+from sweetspot.core.writes import assign_fields, audited_create, audited_update
 from sweetspot.team.models import Skill
 
 from .models import Competitor, CompetitorOffering, PlanItem, Service, ServiceRequirement
@@ -127,24 +127,14 @@ def sync_requirements(
 
 @transaction.atomic
 def create_competitor(actor: User | None, data: Mapping[str, Any]) -> Competitor:
-    competitor = Competitor()
-    assign_fields(competitor, COMPETITOR_FIELDS, data)
-    competitor.full_clean()
-    competitor.save()
-    audit.record(actor, AuditLog.Action.CREATE, competitor, {}, audit.snapshot(competitor))
-    return competitor
+    return audited_create(actor, Competitor(), COMPETITOR_FIELDS, data)
 
 
 @transaction.atomic
 def update_competitor(
     actor: User | None, competitor: Competitor, data: Mapping[str, Any]
 ) -> Competitor:
-    before = audit.snapshot(competitor)
-    assign_fields(competitor, COMPETITOR_FIELDS, data)
-    competitor.full_clean()
-    competitor.save()
-    audit.record(actor, AuditLog.Action.UPDATE, competitor, before, audit.snapshot(competitor))
-    return competitor
+    return audited_update(actor, competitor, COMPETITOR_FIELDS, data)
 
 
 @transaction.atomic

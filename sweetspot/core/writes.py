@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+
+from . import audit
+from .models import AuditLog
+
+M = TypeVar("M", bound=models.Model)
 
 
 def assign_fields(obj: Any, fields: list[str], data: Mapping[str, Any]) -> None:
@@ -15,6 +20,42 @@ def assign_fields(obj: Any, fields: list[str], data: Mapping[str, Any]) -> None:
     for key in fields:
         if key in data:
             setattr(obj, key, data[key])
+
+
+def audited_create(
+    actor: Any,
+    obj: M,
+    fields: list[str],
+    data: Mapping[str, Any],
+    check: Callable[[M], None] | None = None,
+) -> M:
+    """The simple create of a service: copy the listed fields, run the extra ``check``,
+    validate, save and write the audit row (nothing → every field)."""
+    assign_fields(obj, fields, data)
+    if check is not None:
+        check(obj)
+    obj.full_clean()
+    obj.save()
+    audit.record(actor, AuditLog.Action.CREATE, obj, {}, audit.snapshot(obj))
+    return obj
+
+
+def audited_update(
+    actor: Any,
+    obj: M,
+    fields: list[str],
+    data: Mapping[str, Any],
+    check: Callable[[M], None] | None = None,
+) -> M:
+    """The simple update of a service: as audited_create, auditing before → after."""
+    before = audit.snapshot(obj)
+    assign_fields(obj, fields, data)
+    if check is not None:
+        check(obj)
+    obj.full_clean()
+    obj.save()
+    audit.record(actor, AuditLog.Action.UPDATE, obj, before, audit.snapshot(obj))
+    return obj
 
 
 def save_form(form: Any, save: Callable[[dict[str, Any]], Any]) -> Any:

@@ -16,7 +16,7 @@ from django.db import transaction
 
 from sweetspot.core import audit
 from sweetspot.core.models import STAFF_ROLES, AuditLog, User
-from sweetspot.core.writes import assign_fields
+from sweetspot.core.writes import assign_fields, audited_create, audited_update
 
 from .models import (
     Certification,
@@ -90,24 +90,12 @@ def _check_user(tech: Technician) -> None:
 
 @transaction.atomic
 def create_technician(actor: User | None, data: dict[str, Any]) -> Technician:
-    tech = Technician()
-    assign_fields(tech, TECHNICIAN_FIELDS, data)
-    _check_user(tech)
-    tech.full_clean()
-    tech.save()
-    audit.record(actor, AuditLog.Action.CREATE, tech, {}, audit.snapshot(tech))
-    return tech
+    return audited_create(actor, Technician(), TECHNICIAN_FIELDS, data, _check_user)
 
 
 @transaction.atomic
 def update_technician(actor: User | None, tech: Technician, data: dict[str, Any]) -> Technician:
-    before = audit.snapshot(tech)
-    assign_fields(tech, TECHNICIAN_FIELDS, data)
-    _check_user(tech)
-    tech.full_clean()
-    tech.save()
-    audit.record(actor, AuditLog.Action.UPDATE, tech, before, audit.snapshot(tech))
-    return tech
+    return audited_update(actor, tech, TECHNICIAN_FIELDS, data, _check_user)
 
 
 @transaction.atomic
@@ -290,24 +278,14 @@ remove_technician_certification = remove_subcontractor_certification = remove_he
 
 @transaction.atomic
 def create_subcontractor(actor: User | None, data: dict[str, Any]) -> Subcontractor:
-    sub = Subcontractor()
-    assign_fields(sub, SUBCONTRACTOR_FIELDS, data)
-    sub.full_clean()
-    sub.save()
-    audit.record(actor, AuditLog.Action.CREATE, sub, {}, audit.snapshot(sub))
-    return sub
+    return audited_create(actor, Subcontractor(), SUBCONTRACTOR_FIELDS, data)
 
 
 @transaction.atomic
 def update_subcontractor(
     actor: User | None, sub: Subcontractor, data: dict[str, Any]
 ) -> Subcontractor:
-    before = audit.snapshot(sub)
-    assign_fields(sub, SUBCONTRACTOR_FIELDS, data)
-    sub.full_clean()
-    sub.save()
-    audit.record(actor, AuditLog.Action.UPDATE, sub, before, audit.snapshot(sub))
-    return sub
+    return audited_update(actor, sub, SUBCONTRACTOR_FIELDS, data)
 
 
 @transaction.atomic
@@ -327,44 +305,24 @@ def restore_subcontractor(actor: User | None, sub: Subcontractor) -> Subcontract
 
 @transaction.atomic
 def create_skill(actor: User | None, data: dict[str, Any]) -> Skill:
-    skill = Skill()
-    assign_fields(skill, SKILL_FIELDS, data)
-    skill.full_clean()
-    skill.save()
-    audit.record(actor, AuditLog.Action.CREATE, skill, {}, audit.snapshot(skill))
-    return skill
+    return audited_create(actor, Skill(), SKILL_FIELDS, data)
 
 
 @transaction.atomic
 def update_skill(actor: User | None, skill: Skill, data: dict[str, Any]) -> Skill:
-    before = audit.snapshot(skill)
-    assign_fields(skill, SKILL_FIELDS, data)
-    skill.full_clean()
-    skill.save()
-    audit.record(actor, AuditLog.Action.UPDATE, skill, before, audit.snapshot(skill))
-    return skill
+    return audited_update(actor, skill, SKILL_FIELDS, data)
 
 
 @transaction.atomic
 def create_certification(actor: User | None, data: dict[str, Any]) -> Certification:
-    cert = Certification()
-    assign_fields(cert, CERTIFICATION_FIELDS, data)
-    cert.full_clean()
-    cert.save()
-    audit.record(actor, AuditLog.Action.CREATE, cert, {}, audit.snapshot(cert))
-    return cert
+    return audited_create(actor, Certification(), CERTIFICATION_FIELDS, data)
 
 
 @transaction.atomic
 def update_certification(
     actor: User | None, cert: Certification, data: dict[str, Any]
 ) -> Certification:
-    before = audit.snapshot(cert)
-    assign_fields(cert, CERTIFICATION_FIELDS, data)
-    cert.full_clean()
-    cert.save()
-    audit.record(actor, AuditLog.Action.UPDATE, cert, before, audit.snapshot(cert))
-    return cert
+    return audited_update(actor, cert, CERTIFICATION_FIELDS, data)
 
 
 @transaction.atomic
