@@ -83,7 +83,7 @@ def test_hana_reads_harbor_invoices_in_the_portal(page: Page, demo_live: str, sh
     issued = Invoice.objects.filter(company__name="Harbor Dental", status="issued").first()
     maple = Invoice.objects.filter(company__name="Maple Law").exclude(status="draft").first()
     login(page, demo_live, "hana")
-    page.get_by_role("link", name="Invoices").click()
+    page.get_by_role("link", name="Invoices", exact=True).click()  # the nav link
     expect(page.locator("#invoice-rows")).to_contain_text(issued.number)
     expect(page.locator("#invoice-rows")).not_to_contain_text("Maple Law")
     page.get_by_role("link", name=issued.number).click()
