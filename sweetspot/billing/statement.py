@@ -1,6 +1,6 @@
-"""A client statement as a PDF (WeasyPrint, in the invoice PDF's look): the company's
-invoices, credit notes and payments with the running balance, what is open and aged, and
-the client credit."""
+"""A client statement as a PDF (core.pdf's WeasyPrint set-up, in the invoice PDF's look):
+the company's invoices, credit notes and payments with the running balance, what is open
+and aged, and the client credit."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from sweetspot.clients.models import Company
+from sweetspot.core import pdf as core_pdf
 from sweetspot.core.models import Firm
 
 from . import ar, ar_queries
@@ -34,9 +35,5 @@ def render_html(company: Company) -> str:
 
 
 def render_pdf(company: Company) -> bytes:
-    # Imported on use, as billing/pdf.py does: WeasyPrint loads Pango at import.
-    from weasyprint import HTML  # noqa: PLC0415 (heavy import, only when a PDF is made)
-
-    out = HTML(string=render_html(company)).write_pdf()
-    assert out is not None
-    return bytes(out)
+    # The one PDF renderer (core.pdf): its URL fetcher serves only our static and media files.
+    return core_pdf.render_pdf(render_html(company))
