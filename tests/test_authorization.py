@@ -1856,6 +1856,12 @@ TABLE += [
     ),
     Row("firm_settings", "get", lambda o: "/firm/", page(200, {"olivia"})),
     Row("my_company", "get", lambda o: "/my-company/", page(200, {"hana", "milo"})),
+    Row(
+        "agreement_renew",
+        "post",
+        lambda o: f"/agreements/{_agr_active(o)}/renew/",
+        page(302, {"olivia", "sam"}),
+    ),
     # Public (the login page may show it); the demo firm has no logo.
     Row("firm_logo", "get", lambda o: "/firm/logo/", {p: 404 for p in PERSONAS}),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -155,13 +156,26 @@ def create_draft(actor: User | None, data: dict[str, Any]) -> Agreement:
 
 @transaction.atomic
 def update_draft(actor: User | None, agreement: Agreement, data: dict[str, Any]) -> Agreement:
+    """Edit a draft. When the start date moves and the end date is left as it was, the end
+    date follows, keeping the term's length (issue 14 item 14)."""
     if agreement.status != AgreementStatus.DRAFT:
         raise ValidationError("Only a draft can be edited; signed terms do not change.")
     before = audit.snapshot(agreement)
+    old_start, old_end = agreement.start_date, agreement.end_date
     assign_fields(agreement, DRAFT_FIELDS, data)
+    if (
+        old_end is not None
+        and isinstance(agreement.start_date, dt.date)
+        and agreement.start_date != old_start
+        and agreement.end_date == old_end
+    ):
+        agreement.end_date = next_term_end(agreement.start_date, old_start, old_end)
     _check_dates(agreement)
-    agreement.billing_cadence = agreement.plan.billing_cadence
-    agreement.period_fee = agreement.plan.monthly_fee * MONTHS_IN_PERIOD[agreement.billing_cadence]
+    if not agreement.terms.get("renewal_of"):  # a same-terms renewal keeps its fee
+        agreement.billing_cadence = agreement.plan.billing_cadence
+        agreement.period_fee = (
+            agreement.plan.monthly_fee * MONTHS_IN_PERIOD[agreement.billing_cadence]
+        )
     agreement.full_clean()
     agreement.save()
     audit.record(actor, AuditLog.Action.UPDATE, agreement, before, audit.snapshot(agreement))
@@ -196,9 +210,14 @@ def activate(
     now = timezone.now()
     if signed_at is not None and signed_at > now:
         raise ValidationError({"signed_at": "The signing date cannot be in the future."})
-    terms = plan_terms(agreement.plan)
-    cadence = agreement.plan.billing_cadence
-    fee = agreement.plan.monthly_fee * MONTHS_IN_PERIOD[cadence]
+    if agreement.terms.get("renewal_of"):  # a renewal on the same terms keeps them (renew)
+        terms = dict(agreement.terms)
+        cadence = agreement.billing_cadence
+        fee = agreement.period_fee
+    else:
+        terms = plan_terms(agreement.plan)
+        cadence = agreement.plan.billing_cadence
+        fee = agreement.plan.monthly_fee * MONTHS_IN_PERIOD[cadence]
     agreement = _transition(
         actor,
         agreement,
@@ -231,6 +250,76 @@ def expire(actor: User | None, agreement: Agreement) -> Agreement:
     return _transition(
         actor, agreement, {AgreementStatus.ACTIVE}, AgreementStatus.EXPIRED, ended_at=timezone.now()
     )
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last))
+
+
+def next_term_end(new_start: dt.date, old_start: dt.date, old_end: dt.date) -> dt.date:
+    """The end of a term starting ``new_start`` as long as ``old_start``–``old_end``: whole
+    months stay whole months (12 months from 2026-03-01 ends 2027-02-28), otherwise days."""
+    for months in range(1, 121):
+        if _add_months(old_start, months) - dt.timedelta(days=1) == old_end:
+            return _add_months(new_start, months) - dt.timedelta(days=1)
+    return new_start + (old_end - old_start)
+
+
+RENEW_WITH = {"same": "the same terms", "plan": "the plan's current terms"}
+
+
+@transaction.atomic
+def renew(actor: User | None, agreement: Agreement, terms: str = "same") -> Agreement:
+    """The next term of an active (or expired) agreement with an end date, as a draft to sign:
+    it starts the day after the end and lasts as long as this term. ``terms`` "same" keeps
+    this agreement's signed terms and fee (activation keeps them); "plan" takes the plan's
+    current terms and fee when it is signed."""
+    if terms not in RENEW_WITH:
+        raise ValidationError({"terms": "Choose the same terms or the plan's current terms."})
+    if agreement.status not in {AgreementStatus.ACTIVE, AgreementStatus.EXPIRED}:
+        raise ValidationError("Only an active or expired agreement can be renewed.")
+    if agreement.end_date is None:
+        raise ValidationError("An open-ended agreement runs on; there is no term to renew.")
+    start = agreement.end_date + dt.timedelta(days=1)
+    later = Agreement.objects.filter(
+        company_id=agreement.company_id,
+        status__in=[AgreementStatus.DRAFT, AgreementStatus.ACTIVE],
+        start_date__gte=start,
+    ).first()
+    if later is not None:
+        raise ValidationError(
+            f"{agreement.company} already has the next term (agreement {later.pk}, from "
+            f"{later.start_date:%Y-%m-%d})."
+        )
+    draft = Agreement(
+        company_id=agreement.company_id,
+        plan_id=agreement.plan_id,
+        status=AgreementStatus.DRAFT,
+        start_date=start,
+        end_date=next_term_end(start, agreement.start_date, agreement.end_date),
+        renewal=agreement.renewal,
+        notice_days=agreement.notice_days,
+        billing_cadence=agreement.billing_cadence,
+        period_fee=agreement.period_fee,
+        notes=f"Renewal of agreement {agreement.pk} with {RENEW_WITH[terms]}.",
+    )
+    if terms == "same":
+        draft.terms = {**agreement.terms, "renewal_of": agreement.pk}
+    else:
+        draft.billing_cadence = agreement.plan.billing_cadence
+        draft.period_fee = (
+            agreement.plan.monthly_fee * MONTHS_IN_PERIOD[agreement.plan.billing_cadence]
+        )
+    if actor is not None and actor.pk:
+        draft.created_by = actor
+    draft.full_clean()
+    draft.save()
+    audit.record(actor, AuditLog.Action.CREATE, draft, {}, audit.snapshot(draft))
+    return draft
 
 
 def renewal_due(agreement: Agreement, today: dt.date) -> bool:

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.agreement_edit, name="agreement_edit"),
     path("<int:pk>/activate/", views.agreement_activate, name="agreement_activate"),
     path("<int:pk>/cancel/", views.agreement_cancel, name="agreement_cancel"),
+    path("<int:pk>/renew/", views.agreement_renew, name="agreement_renew"),
     path("<int:pk>/expire/", views.agreement_expire, name="agreement_expire"),
     path("<int:pk>/pdf/", views.agreement_pdf, name="agreement_pdf"),
 ]

@@ -319,6 +319,9 @@ def agreement_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "can_edit": agreement.status == AgreementStatus.DRAFT
         and _can(request.user, queries.DRAFTERS),
         "can_sign": request.user.is_owner,
+        "can_renew": agreement.end_date is not None
+        and agreement.status in {AgreementStatus.ACTIVE, AgreementStatus.EXPIRED}
+        and permissions.can_draft_agreements(request.user),
         "history": list(
             Agreement.objects.filter(company=agreement.company)
             .exclude(pk=agreement.pk)
@@ -410,6 +413,24 @@ def agreement_activate(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def agreement_cancel(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     _transition(request, pk, services.cancel, "{agreement} cancelled.")
     return redirect("agreements:agreement_detail", pk=pk)
+
+
+@drafter_required
+@require_POST
+def agreement_renew(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The next term as a draft, with the same terms or the plan's current ones."""
+    agreement = queries.get_agreement_for(request.user, pk)
+    try:
+        draft = services.renew(request.user, agreement, request.POST.get("terms", "same"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("agreements:agreement_detail", pk=pk)
+    messages.success(
+        request,
+        f"Renewal drafted: {draft.start_date:%Y-%m-%d} to {draft.end_date:%Y-%m-%d}. "
+        "Check it and sign it.",
+    )
+    return redirect("agreements:agreement_detail", pk=draft.pk)
 
 
 @owner_required
