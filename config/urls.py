@@ -18,3 +18,6 @@ urlpatterns = [
     path("search/", include("sweetspot.search.urls")),
     path("api/v1/", include("sweetspot.api.urls")),
 ]
+
+# A database outage answers 503 with Retry-After instead of a 500 (core/errors.py).
+handler500 = "sweetspot.core.errors.server_error"
