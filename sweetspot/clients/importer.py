@@ -648,6 +648,127 @@ class _Writer:
         return actions
 
 
+class _NewCompanies:
+    """Rows of companies the client book does not have yet, checked without a query per row
+    (model validation on unsaved instances) and written with bulk inserts: the bulk of an
+    import of new clients. Rows of existing companies still go through ``_Writer``."""
+
+    def __init__(self, actor: User | None, site_counts: dict[str, int]) -> None:
+        from sweetspot.core.models import Firm  # noqa: PLC0415 (keeps module imports light)
+
+        self.actor = actor
+        self.site_counts = site_counts
+        self.firm = Firm.current()
+        self.companies: dict[str, Company] = {}
+        self.sites: dict[str, list[Any]] = {}
+        self.contacts: dict[str, list[Any]] = {}
+        self.site_names: dict[str, set[str]] = {}
+        self.contact_keys: dict[str, set[str]] = {}
+
+    def row(self, parsed: ParsedRow) -> dict[str, Any]:
+        result: dict[str, Any] = {
+            "row": parsed.row,
+            "company": parsed.name,
+            "actions": [],
+            "errors": parsed.errors,
+        }
+        if not parsed.errors:
+            try:
+                result["actions"] = self._plan(parsed)
+            except _RowFailed as exc:
+                result["errors"] = exc.errors
+        if result["errors"]:
+            result["outcome"] = "error"
+        else:
+            result["outcome"] = result["actions"][0] if result["actions"] else "unchanged"
+        return result
+
+    @staticmethod
+    def _check(obj: Any, columns: dict[str, str], exclude: list[str]) -> None:
+        try:
+            obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            raise _RowFailed(_model_errors(exc, columns)) from exc
+
+    def _plan(self, parsed: ParsedRow) -> list[str]:
+        from .models import Contact, EnvironmentProfile, Site  # noqa: PLC0415 (local use)
+
+        actions: list[str] = []
+        company = self.companies.get(parsed.key)
+        if company is None:
+            company = Company(name=parsed.name, **parsed.company)
+            company.site_count = max(1, self.site_counts.get(parsed.key, 0))
+            if not company.segment_pinned:
+                company.segment = self.firm.segment_for(company.pcs)
+            self._check(company, COMPANY_COLUMNS, [])
+            EnvironmentProfile(company=company).full_clean(exclude=["company"])
+            self.companies[parsed.key] = company
+            self.sites[parsed.key], self.contacts[parsed.key] = [], []
+            self.site_names[parsed.key], self.contact_keys[parsed.key] = set(), set()
+            actions.append("create company")
+        else:
+            changes = {f: v for f, v in parsed.company.items() if getattr(company, f) != v}
+            if changes:
+                for field_name, value in changes.items():
+                    setattr(company, field_name, value)
+                if "pcs" in changes and not company.segment_pinned:
+                    company.segment = self.firm.segment_for(company.pcs)
+                self._check(company, COMPANY_COLUMNS, [])
+                actions.append("update company")
+        if parsed.site is not None:
+            name = parsed.site["name"].casefold()
+            if name not in self.site_names[parsed.key]:
+                site = Site(company=company, **parsed.site)
+                self._check(site, SITE_COLUMNS, ["company"])
+                self.site_names[parsed.key].add(name)
+                self.sites[parsed.key].append(site)
+                actions.append("add site")
+        if parsed.contact is not None:
+            data = parsed.contact
+            key = ("@" + data["email"].casefold()) if data.get("email") else data["name"].casefold()
+            if key not in self.contact_keys[parsed.key]:
+                contact = Contact(company=company, **data)
+                self._check(contact, CONTACT_COLUMNS, ["company", "site"])
+                if contact.is_primary:  # the last primary wins, as create_contact does
+                    for other in self.contacts[parsed.key]:
+                        other.is_primary = False
+                self.contact_keys[parsed.key].add(key)
+                self.contacts[parsed.key].append(contact)
+                actions.append("add contact")
+        return actions
+
+    def write(self) -> None:
+        """Insert everything planned (inside the caller's transaction), with audit rows."""
+        from sweetspot.core import audit  # noqa: PLC0415 (local use)
+        from sweetspot.core.models import AuditLog  # noqa: PLC0415 (local use)
+
+        from .models import Contact, EnvironmentProfile, Site  # noqa: PLC0415 (local use)
+
+        if not self.companies:
+            return
+        companies = Company.objects.bulk_create(list(self.companies.values()))
+        for key, company in self.companies.items():
+            for obj in self.sites[key] + self.contacts[key]:
+                obj.company = company
+        EnvironmentProfile.objects.bulk_create([EnvironmentProfile(company=c) for c in companies])
+        sites = Site.objects.bulk_create([s for k in self.sites for s in self.sites[k]])
+        contacts = Contact.objects.bulk_create([c for k in self.contacts for c in self.contacts[k]])
+        actor = self.actor if self.actor is not None and self.actor.pk else None
+        label = actor.label if actor is not None else "system"
+        AuditLog.objects.bulk_create(
+            AuditLog(
+                actor=actor,
+                actor_label=label,
+                action=AuditLog.Action.CREATE,
+                object_type=obj._meta.label,
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:300],
+                changes=audit.diff({}, audit.snapshot(obj)),
+            )
+            for obj in [*companies, *sites, *contacts]
+        )
+
+
 def summarize(rows: list[dict[str, Any]]) -> dict[str, int]:
     def count(action: str) -> int:
         return sum(1 for r in rows if not r["errors"] and action in r["actions"])
@@ -692,14 +813,29 @@ def run_import(
     for p in parsed:
         if p.site and p.site.get("name"):
             site_names.setdefault(p.key, set()).add(p.site["name"].casefold())
-    writer = _Writer(actor, {key: len(names) for key, names in site_names.items()})
+    site_counts = {key: len(names) for key, names in site_names.items()}
+    writer = _Writer(actor, site_counts)
+    # One query for the whole file: which companies exist already (active, by the grouping
+    # key). Their rows go through the services; new companies are checked and inserted in bulk.
+    wanted = {p.key for p in parsed if p.key}
+    existing = {
+        key
+        for name in Company.objects.filter(archived_at__isnull=True).values_list("name", flat=True)
+        if (key := company_key(name)) in wanted
+    }
+    new = _NewCompanies(actor, site_counts)
 
     results: list[dict[str, Any]] = []
     applied = False
     try:
         with transaction.atomic():
-            results = [writer.row(p) for p in parsed]
-            if not apply or any(r["errors"] for r in results):
+            results = [
+                writer.row(p) if (not p.key or p.key in existing) else new.row(p) for p in parsed
+            ]
+            if any(r["errors"] for r in results):
+                raise _Rollback
+            new.write()
+            if not apply:
                 raise _Rollback
             applied = True
     except _Rollback:
