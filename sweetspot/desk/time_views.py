@@ -18,6 +18,7 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet, Sum
@@ -369,8 +370,59 @@ def month_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
     return first, last + dt.timedelta(days=1)
 
 
-def billable_context(today: dt.date) -> dict[str, Any]:
-    first, after = month_bounds(today)
+class BillableRangeForm(forms.Form):
+    """Billable hours for any month (``month=YYYY-MM``) or a date range (``from``/``to``,
+    inclusive, at most a year); the current month when neither is given."""
+
+    month = forms.CharField(
+        required=False,
+        widget=forms.TextInput(attrs={"type": "month"}),
+    )
+    start = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_month(self) -> dt.date | None:
+        raw = (self.cleaned_data.get("month") or "").strip()
+        if not raw:
+            return None
+        try:
+            return dt.datetime.strptime(raw, "%Y-%m").date()
+        except ValueError:
+            raise forms.ValidationError("Give a month as YYYY-MM, e.g. 2026-03.") from None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if (start is None) != (end is None) and not self.errors:
+            self.add_error("end" if end is None else "start", "Give both dates of the range.")
+        elif start and end:
+            if end < start:
+                self.add_error("end", "The end of the range must not be before its start.")
+            elif (end - start).days > 366:
+                self.add_error("end", "A range is at most a year.")
+        return data
+
+    def bounds(self, today: dt.date) -> tuple[dt.date, dt.date, bool]:
+        """(first day, the day after the last, whether it is one calendar month)."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        if data.get("start") and data.get("end"):
+            first, after = data["start"], data["end"] + dt.timedelta(days=1)
+            return first, after, month_bounds(first) == (first, after)
+        first, after = month_bounds(data.get("month") or today)
+        return first, after, True
+
+
+def billable_context(
+    today: dt.date, first: dt.date | None = None, after: dt.date | None = None
+) -> dict[str, Any]:
+    if first is None or after is None:
+        first, after = month_bounds(today)
+    whole_month = month_bounds(first) == (first, after)
+    months = Decimal(1) if whole_month else Decimal((after - first).days) * 12 / Decimal("365.25")
     weeks = Decimal((after - first).days) / 7
     in_month = Q(time_entries__work_date__gte=first, time_entries__work_date__lt=after)
     techs = Technician.objects.filter(archived_at__isnull=True).annotate(
@@ -409,7 +461,9 @@ def billable_context(today: dt.date) -> dict[str, Any]:
     )
     client_rows = []
     for a in agreements:
-        included = Decimal(str(terms_of(a).get("included_hours_per_month") or 0))
+        included = (
+            Decimal(str(terms_of(a).get("included_hours_per_month") or 0)) * months
+        ).quantize(Decimal("0.1"))
         spent = hours(used.get(a.company_id))
         pct = int(spent * 100 / included) if included else (100 if spent else 0)
         client_rows.append(
@@ -422,12 +476,23 @@ def billable_context(today: dt.date) -> dict[str, Any]:
                 "over": included and spent > included,
             }
         )
-    return {"month": first, "tech_rows": tech_rows, "client_rows": client_rows}
+    return {
+        "month": first,
+        "first": first,
+        "last": after - dt.timedelta(days=1),
+        "whole_month": whole_month,
+        "tech_rows": tech_rows,
+        "client_rows": client_rows,
+    }
 
 
 @manager_required
 def billable(request: AuthedHttpRequest) -> HttpResponse:
-    ctx = billable_context(timezone.localdate())
+    today = timezone.localdate()
+    form = BillableRangeForm(request.GET or None)
+    first, after, _ = form.bounds(today)
+    ctx = billable_context(today, first, after)
+    ctx["form"] = form
     for i, row in enumerate(ctx["tech_rows"]):
         row["y"] = i * 26
     for i, row in enumerate(ctx["client_rows"]):
