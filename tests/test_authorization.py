@@ -9,6 +9,7 @@ Objects under test belong to Maple Law, so Hana must get 404 (not 403) everywher
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver
 
 PERSONAS = ["anon", "hana", "milo", "tara", "dan", "sam", "olivia", "token"]
+_SERIAL = itertools.count(1)
 EDITORS = {"dan", "sam", "olivia"}
 STAFF = {"tara", "dan", "sam", "olivia"}
 
@@ -184,7 +186,8 @@ TABLE: list[Row] = [
         "post",
         lambda o: "/api/v1/companies",
         api(201, EDITORS),
-        body=lambda o: {"name": "Authz Test Co", "pcs": 12},
+        # A new name each call: active company names are unique (issue 15 item 5).
+        body=lambda o: {"name": f"Authz Test Co {next(_SERIAL)}", "pcs": 12},
         json=True,
     ),
     Row(
