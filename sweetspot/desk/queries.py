@@ -25,6 +25,17 @@ SORTS = {
     "subject": "subject",
 }
 DEFAULT_SORT = "-created"
+# What the sort control says (issue 14 item 16: no "-created" in the UI).
+SORT_LABELS = {
+    "-created": "Newest first",
+    "created": "Oldest first",
+    "priority": "Priority, P1 first",
+    "-priority": "Priority, P4 first",
+    "response_due": "Response due soonest",
+    "resolution_due": "Resolution due soonest",
+    "status": "Status",
+    "subject": "Subject A–Z",
+}
 
 
 def tickets_visible_to(user: Any) -> QuerySet[Ticket]:

@@ -82,16 +82,23 @@ def _queue_page(request: AuthedHttpRequest, base: Any, title: str, url_name: str
         "page": page,
         "rows": rows,
         "sort": sort,
-        "sorts": list(queries.SORTS),
+        "sorts": [(key, queries.SORT_LABELS.get(key, key)) for key in queries.SORTS],
         "params": params.urlencode(),
         "filters": request.GET,
         "statuses": TicketStatus.choices,
         "priorities": Priority.choices,
         "companies": list(Company.objects.order_by("name").values_list("pk", "name")),
-        "technicians": list(Technician.objects.order_by("name").values_list("pk", "name")),
-        "subcontractors": list(
-            Subcontractor.objects.order_by("company_name").values_list("pk", "company_name")
-        ),
+        # One list of (value, label) so the selected assignee shows as selected.
+        "assignees": [
+            (f"t{pk}", name)
+            for pk, name in Technician.objects.order_by("name").values_list("pk", "name")
+        ]
+        + [
+            (f"s{pk}", f"{name} (subcontractor)")
+            for pk, name in Subcontractor.objects.order_by("company_name").values_list(
+                "pk", "company_name"
+            )
+        ],
     }
     template = "desk/_ticket_rows.html" if _is_htmx(request) else "desk/queue.html"
     return render(request, template, context)
