@@ -50,7 +50,8 @@ def test_preview_lists_assignments_within_capacity(queue, client_for):
     resp = client_for("dan").get("/desk/batch/")
     assert resp.status_code == 200
     body = resp.content.decode()
-    assert "Mail issue 0" in body and "no_qualified" in body and "no_capacity" in body
+    assert "Mail issue 0" in body and "Nobody qualified" in body
+    assert "Nobody qualified has the hours left" in body and "no_capacity" not in body
     assert "Greedy baseline" in body and "few hundred" in body
     preview = resp.context["preview"]
     # 5 h + 3 h of capacity, 2 h tickets: 2 + 1 fit.
