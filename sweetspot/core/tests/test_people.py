@@ -148,7 +148,7 @@ def test_password_reset_page_does_not_reveal_whether_the_address_exists(demo):
     assert known["Location"] == unknown["Location"]
 
     def main(url: str) -> str:
-        return Client().get(url).content.decode().split("<main>", 1)[1]
+        return Client().get(url).content.decode().split("<main", 1)[1]
 
     assert main(known["Location"]) == main(unknown["Location"])
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["hana@brightline.example"]
