@@ -1,9 +1,10 @@
 """Companies, sites and contacts: the same scoping as the pages."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import Field
 
 from sweetspot.clients import queries, services
 from sweetspot.clients.scoping import (
@@ -45,7 +46,13 @@ class CompanyFilters(Schema):
     sort: str = "name"
 
 
-@router.get("/companies", response=list[CompanyOut | PortalCompanyOut])
+# Staff rows must validate as CompanyOut first: in pydantic's default "smart" union an ORM
+# row also fits the smaller client schema, which dropped the firm's fields and read each
+# company's sites and contacts one query at a time.
+StaffOrClientCompany = Annotated[CompanyOut | PortalCompanyOut, Field(union_mode="left_to_right")]
+
+
+@router.get("/companies", response=list[StaffOrClientCompany])
 @paginate(PageNumberPagination, page_size=PAGE_SIZE)
 def list_companies(request: AuthedHttpRequest, filters: Query[CompanyFilters]) -> Any:
     """Staff get the firm's record; a client contact gets their company's client view."""
@@ -63,7 +70,7 @@ def create_company(request: AuthedHttpRequest, payload: CompanyIn) -> Any:
     return Status(201, company)
 
 
-@router.get("/companies/{company_id}", response=CompanyOut | PortalCompanyOut)
+@router.get("/companies/{company_id}", response=StaffOrClientCompany)
 def get_company(request: AuthedHttpRequest, company_id: int) -> Any:
     """Staff get the firm's record; a client contact the client view (PortalCompanyOut)."""
     company = get_company_for(request.user, company_id)

@@ -76,7 +76,7 @@ def test_owner_builds_a_company_and_finds_it_by_live_search(
     page.get_by_role("link", name="Clients", exact=True).click()
     rows = page.locator("#company-rows")
     expect(rows).to_contain_text("Harbor Dental")
-    page.get_by_role("searchbox", name="Search").press_sequentially("Brook", delay=50)
+    page.get_by_role("searchbox", name="Search", exact=True).press_sequentially("Brook", delay=50)
     expect(rows.locator("tbody")).to_contain_text("Brook Street Optometry")
     expect(rows.locator("tbody")).not_to_contain_text("Harbor Dental")
     # "Brookfield Nonprofit Alliance" (demo data) matches too; Harbor Dental must not.
@@ -115,7 +115,9 @@ def test_client_contact_sees_only_their_own_company(page: Page, demo_live: str, 
     maple = Company.objects.get(name="Maple Law")
 
     login(page, demo_live, "hana")
-    expect(page).to_have_url(f"{demo_live}/clients/{harbor.pk}/")
+    # A client contact's company page is the client's view (/my-company/), never the firm's
+    # record of them.
+    expect(page).to_have_url(f"{demo_live}/my-company/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Harbor Dental")
     nav = page.locator("header nav")
     expect(nav.get_by_role("link", name="My company")).to_be_visible()
@@ -123,15 +125,15 @@ def test_client_contact_sees_only_their_own_company(page: Page, demo_live: str, 
     # A client contact reads but does not edit.
     expect(page.get_by_role("button", name="Add site")).to_have_count(0)
     expect(page.get_by_role("link", name="Edit")).to_have_count(0)
+    expect(page.locator("main")).not_to_contain_text("Maple Law")
     shot(page, "05-hana-harbor-dental")
 
-    response = page.goto(f"{demo_live}/clients/")
-    assert response is not None and response.status == 200
-    rows = page.locator("#company-rows tbody")
-    expect(rows).to_contain_text("Harbor Dental")
-    expect(rows).not_to_contain_text("Maple Law")
-    expect(rows.locator("tr")).to_have_count(1)
-    expect(page.get_by_role("link", name="New company")).to_have_count(0)
+    # The client book and Harbor's record both lead back to the client's view.
+    page.goto(f"{demo_live}/clients/")
+    expect(page).to_have_url(f"{demo_live}/my-company/")
+    page.goto(f"{demo_live}/clients/{harbor.pk}/")
+    expect(page).to_have_url(f"{demo_live}/my-company/")
+    expect(page.locator("main")).not_to_contain_text("Maple Law")
     shot(page, "06-hana-client-book")
 
     response = page.goto(f"{demo_live}/clients/{maple.pk}/")
