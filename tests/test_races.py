@@ -9,55 +9,24 @@ and the unique index make the second transaction wait or fail."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
-from collections.abc import Callable
 from decimal import Decimal
 from functools import partial
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sweetspot.clients import services as client_services
 from sweetspot.clients.models import Company
 from sweetspot.core.models import Role, User
+from sweetspot.core.testing import at_once
 from sweetspot.desk import time_services
 from sweetspot.desk.models import TimeEntry
 from sweetspot.team.models import Technician
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def at_once(*calls: Callable[[], Any]) -> list[Any]:
-    """Run the calls in threads released together; each one's result or exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            for _ in range(300):
-                try:
-                    results[i] = call()
-                    break
-                except OperationalError as exc:
-                    if connection.vendor != "sqlite" or "locked" not in str(exc):
-                        raise
-                    time.sleep(0.01)
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
 
 
 def test_the_database_refuses_a_second_active_company_of_the_same_name():

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
+from django.db import OperationalError, connection
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from pypdf import PdfReader
@@ -44,3 +47,34 @@ def mark_mfa_verified(client: Any) -> None:
     session.pop(mfa.PENDING_KEY, None)
     session[mfa.VERIFIED_KEY] = int(time.time())
     session.save()
+
+
+def at_once(*calls: Callable[[], Any]) -> list[Any]:
+    """Run the calls in threads released together (for race tests); returns each one's result
+    or exception. On SQLite a "database is locked" answer is retried for a few seconds, as a
+    real server would wait; on PostgreSQL nothing is retried."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(i: int, call: Callable[[], Any]) -> None:
+        try:
+            barrier.wait()
+            for _ in range(300):
+                try:
+                    results[i] = call()
+                    break
+                except OperationalError as exc:
+                    if connection.vendor != "sqlite" or "locked" not in str(exc):
+                        raise
+                    time.sleep(0.02)
+        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results

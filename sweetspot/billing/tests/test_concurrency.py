@@ -12,50 +12,17 @@ locks make the second transaction wait."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
-from collections.abc import Callable
-from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import OperationalError, connection
 
 from sweetspot.billing import services
 from sweetspot.billing.models import BilledWork, Invoice, InvoiceLine
+from sweetspot.core.testing import at_once
 
 from .conftest import World
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def at_once(*calls: Callable[[], Any]) -> list[Any]:
-    """Run the calls in threads released together; returns each one's result or exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            for _ in range(200):
-                try:
-                    results[i] = call()
-                    break
-                except OperationalError as exc:
-                    if connection.vendor != "sqlite" or "locked" not in str(exc):
-                        raise
-                    time.sleep(0.02)
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
 
 
 @pytest.fixture
