@@ -22,20 +22,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sweetspot.clients.scoping import get_company_for
 from sweetspot.core.access import AuthedHttpRequest, permission_required
-from sweetspot.core.permissions import can_read_invoices, can_run_billing, can_see_costs
+from sweetspot.core.permissions import can_see_costs
 
 from . import ar, ar_queries, ar_services, charts, profitability, queries, statement
 from .ar_forms import ApplyCreditForm, BillingSettingsForm, ExportForm, PaymentForm
 from .models import BillingSettings, ExportBatch
-from .views import _errors, _form_errors
+from .views import (
+    _back,
+    _errors,
+    _form_errors,
+    billing_required,
+    post_to_invoice,
+    readers_required,
+)
 
-billing_required = permission_required(can_run_billing)
-readers_required = permission_required(can_read_invoices)
 owner_costs_required = permission_required(can_see_costs)
-
-
-def _back(invoice: Any) -> HttpResponse:
-    return redirect("billing:invoice_detail", invoice.pk)
 
 
 @billing_required
@@ -55,34 +56,24 @@ def invoice_send(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def invoice_payment(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     invoice = queries.get_invoice_for(request.user, pk)
-    form = PaymentForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(invoice)
-    try:
-        payment = ar_services.record_payment(request.user, invoice, form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, f"Payment of ${payment.amount:,.2f} recorded.")
-    return _back(invoice)
+
+    def record(data: dict[str, Any]) -> str:
+        payment = ar_services.record_payment(request.user, invoice, data)
+        return f"Payment of ${payment.amount:,.2f} recorded."
+
+    return post_to_invoice(request, invoice, PaymentForm(request.POST), record)
 
 
 @billing_required
 @require_POST
 def invoice_apply_credit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     invoice = queries.get_invoice_for(request.user, pk)
-    form = ApplyCreditForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(invoice)
-    try:
-        applied = ar_services.apply_credit(request.user, invoice, form.cleaned_data["amount"])
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, f"${applied.amount:,.2f} of client credit applied.")
-    return _back(invoice)
+
+    def apply(data: dict[str, Any]) -> str:
+        applied = ar_services.apply_credit(request.user, invoice, data["amount"])
+        return f"${applied.amount:,.2f} of client credit applied."
+
+    return post_to_invoice(request, invoice, ApplyCreditForm(request.POST), apply)
 
 
 @billing_required

@@ -9,6 +9,7 @@ credit notes (``can_read_invoices`` + the scoping in queries.py). Everyone else 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -188,6 +189,27 @@ def _back(invoice: Any) -> HttpResponse:
     return redirect("billing:invoice_detail", invoice.pk)
 
 
+def post_to_invoice(
+    request: AuthedHttpRequest,
+    invoice: Any,
+    form: Any,
+    act: Callable[[dict[str, Any]], str],
+) -> HttpResponse:
+    """A form posted against an invoice: its field errors, or the service's refusal, as an
+    error message; else ``act`` runs with the cleaned data and its answer is the success
+    message. Back to the invoice either way."""
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return _back(invoice)
+    try:
+        done = act(form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, done)
+    return _back(invoice)
+
+
 def _staff_invoice(request: AuthedHttpRequest, pk: int) -> Any:
     return queries.get_invoice_for(request.user, pk)
 
@@ -196,34 +218,24 @@ def _staff_invoice(request: AuthedHttpRequest, pk: int) -> Any:
 @require_POST
 def invoice_add_line(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     invoice = _staff_invoice(request, pk)
-    form = LineForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(invoice)
-    try:
-        services.add_line(request.user, invoice, form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, "Line added.")
-    return _back(invoice)
+
+    def add(data: dict[str, Any]) -> str:
+        services.add_line(request.user, invoice, data)
+        return "Line added."
+
+    return post_to_invoice(request, invoice, LineForm(request.POST), add)
 
 
 @billing_required
 @require_POST
 def invoice_discount(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     invoice = _staff_invoice(request, pk)
-    form = DiscountForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return _back(invoice)
-    try:
-        services.add_discount(request.user, invoice, form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, "Discount added.")
-    return _back(invoice)
+
+    def add(data: dict[str, Any]) -> str:
+        services.add_discount(request.user, invoice, data)
+        return "Discount added."
+
+    return post_to_invoice(request, invoice, DiscountForm(request.POST), add)
 
 
 @billing_required
