@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
+
+from sweetspot.core.scenario import error_path
 
 from . import engine
 
@@ -58,13 +60,6 @@ class ScenarioError(Exception):
     """Bad scenario: ``message`` names each bad field."""
 
 
-def _loc(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(file)"
-
-
 def parse(
     text: str,
 ) -> tuple[list[engine.Terms], list[engine.Member], list[engine.Service], engine.PromiseSettings]:
@@ -75,7 +70,7 @@ def parse(
     try:
         sc = ScenarioIn.model_validate(data)
     except ValidationError as exc:
-        lines = [f"{_loc(tuple(e['loc']))}: {e['msg']}" for e in exc.errors()]
+        lines = [f"{error_path(tuple(e['loc']))}: {e['msg']}" for e in exc.errors()]
         raise ScenarioError("\n".join(lines)) from exc
     for i, p in enumerate(sc.people):
         for skill, level in p.skills.items():

@@ -77,6 +77,8 @@ from pydantic import (
     ValidationError,
 )
 
+from sweetspot.core.scenario import error_path
+
 from . import engine
 
 
@@ -202,13 +204,6 @@ class ScenarioError(Exception):
     """Bad scenario: the message has one ``path: reason`` line per problem."""
 
 
-def _loc(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(file)"
-
-
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     seen: dict[str, Any] = {}
     for key, value in pairs:
@@ -284,7 +279,7 @@ def parse(text: str) -> engine.BillingInput:
         sc = ScenarioIn.model_validate(data)
     except ValidationError as exc:
         lines = [
-            f"{_loc(tuple(e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
+            f"{error_path(tuple(e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
             for e in exc.errors()
         ]
         raise ScenarioError("\n".join(lines)) from exc

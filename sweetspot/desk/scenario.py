@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
+
+from sweetspot.core.scenario import error_path
 
 from . import engine
 
@@ -73,13 +75,6 @@ class ScenarioError(Exception):
     """Bad scenario: the message names each bad field."""
 
 
-def _loc(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(file)"
-
-
 def _unique(ids: list[Id], where: str) -> None:
     seen: set[str] = set()
     for i, raw in enumerate(ids):
@@ -97,7 +92,7 @@ def parse(text: str) -> tuple[list[engine.Person], list[engine.Ticket], engine.D
     try:
         sc = ScenarioIn.model_validate(data)
     except ValidationError as exc:
-        lines = [f"{_loc(tuple(e['loc']))}: {e['msg']}" for e in exc.errors()]
+        lines = [f"{error_path(tuple(e['loc']))}: {e['msg']}" for e in exc.errors()]
         raise ScenarioError("\n".join(lines)) from exc
     _unique([p.id for p in sc.people], "people")
     _unique([t.id for t in sc.tickets], "tickets")

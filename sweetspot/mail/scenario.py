@@ -41,6 +41,8 @@ from pydantic import (
     ValidationError,
 )
 
+from sweetspot.core.scenario import error_path
+
 from . import triage
 
 
@@ -148,13 +150,6 @@ class ScenarioError(Exception):
     """Bad scenario or message: the message names the problem."""
 
 
-def _loc(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(file)"
-
-
 def _unique(values: list[Any], where: str, what: str = "id") -> None:
     seen: set[str] = set()
     for i, raw in enumerate(values):
@@ -173,7 +168,7 @@ def parse(text: str) -> triage.Snapshot:
     try:
         sc = ScenarioIn.model_validate(data)
     except ValidationError as exc:
-        lines = [f"{_loc(tuple(e['loc']))}: {e['msg']}" for e in exc.errors()]
+        lines = [f"{error_path(tuple(e['loc']))}: {e['msg']}" for e in exc.errors()]
         raise ScenarioError("\n".join(lines)) from exc
     _unique([c.id for c in sc.companies], "companies")
     _unique([c.id for c in sc.contacts], "contacts")
