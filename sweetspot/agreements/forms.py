@@ -11,6 +11,7 @@ from django import forms
 from sweetspot.catalog import engine as depth_engine
 from sweetspot.catalog.models import Service
 from sweetspot.clients.models import Company
+from sweetspot.core.limits import LimitedText
 
 from . import queries
 from .models import PRIORITIES, Agreement, Plan, Rollover
@@ -35,7 +36,7 @@ RESPONSE_FIELDS = [f"{p.lower()}_response_minutes" for p in PRIORITIES]
 RESOLUTION_FIELDS = [f"{p.lower()}_resolution_minutes" for p in PRIORITIES]
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(LimitedText, forms.ModelForm):
     """The plan's terms plus its included services, each shown with its staffing depth.
 
     Adding a service nobody can deliver (depth 0) is refused unless "I understand" is ticked:
@@ -141,7 +142,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class AgreementForm(forms.ModelForm):
+class AgreementForm(LimitedText, forms.ModelForm):
     """A draft: client, plan, term, renewal. Fee and terms come from the plan (and are
     snapshotted when the owner activates it)."""
 

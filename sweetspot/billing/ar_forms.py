@@ -8,6 +8,8 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
+from sweetspot.core.limits import LimitedText
+
 from .models import BillingSettings, ExportFormat, PaymentMethod
 
 
@@ -15,20 +17,20 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(LimitedText, forms.Form):
     date = forms.DateField(widget=DateInput(), initial=timezone.localdate)
     amount = forms.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
     method = forms.ChoiceField(choices=PaymentMethod.choices, initial=PaymentMethod.CHECK)
     reference = forms.CharField(max_length=100, required=False)
 
 
-class ApplyCreditForm(forms.Form):
+class ApplyCreditForm(LimitedText, forms.Form):
     amount = forms.DecimalField(
         max_digits=12, decimal_places=2, min_value=Decimal("0.01"), required=False
     )
 
 
-class ExportForm(forms.Form):
+class ExportForm(LimitedText, forms.Form):
     format = forms.ChoiceField(choices=ExportFormat.choices, initial=ExportFormat.IIF)
     date_from = forms.DateField(widget=DateInput())
     date_to = forms.DateField(widget=DateInput())
@@ -37,7 +39,7 @@ class ExportForm(forms.Form):
     )
 
 
-class BillingSettingsForm(forms.ModelForm):
+class BillingSettingsForm(LimitedText, forms.ModelForm):
     class Meta:
         model = BillingSettings
         exclude: list[str] = []

@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 
+from sweetspot.core.limits import LimitedText
+
 from .models import Item, TaxCategory
 
 
@@ -14,7 +16,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class ItemForm(forms.ModelForm):
+class ItemForm(LimitedText, forms.ModelForm):
     class Meta:
         model = Item
         fields = ["company", "date", "kind", "description", "quantity", "unit_price", "unit_cost"]
@@ -27,18 +29,18 @@ class ItemForm(forms.ModelForm):
         self.fields["company"].queryset = companies  # type: ignore[attr-defined]
 
 
-class LineForm(forms.Form):
+class LineForm(LimitedText, forms.Form):
     description = forms.CharField(max_length=300)
     quantity = forms.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
     rate = forms.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"))
     tax_category = forms.ChoiceField(choices=TaxCategory.choices, initial=TaxCategory.ITEM)
 
 
-class DiscountForm(forms.Form):
+class DiscountForm(LimitedText, forms.Form):
     description = forms.CharField(max_length=300, initial="Discount")
     amount = forms.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
     tax_category = forms.ChoiceField(choices=TaxCategory.choices, initial=TaxCategory.FEE)
 
 
-class NotesForm(forms.Form):
+class NotesForm(LimitedText, forms.Form):
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from sweetspot.core.limits import LimitedText
 from sweetspot.team.models import Skill, SkillGroup
 
 from . import queries
@@ -15,7 +16,7 @@ from .models import Competitor, PlanItem, Service
 PROFICIENCY_CHOICES = [(n, str(n)) for n in range(1, 6)]
 
 
-class ServiceForm(forms.ModelForm):
+class ServiceForm(LimitedText, forms.ModelForm):
     class Meta:
         model = Service
         fields = ["name", "description", "tier", "subcontractable", "typical_duration_hours"]
@@ -105,7 +106,7 @@ class RequirementRows:
         return [e for row in self.rows for e in row.errors]
 
 
-class CompetitorForm(forms.ModelForm):
+class CompetitorForm(LimitedText, forms.ModelForm):
     services = forms.ModelMultipleChoiceField(
         label="Our services they also sell",
         queryset=Service.objects.none(),
@@ -151,7 +152,7 @@ def default_due_date() -> dt.date:
     return timezone.localdate() + dt.timedelta(days=30)
 
 
-class AcceptRemedyForm(forms.Form):
+class AcceptRemedyForm(LimitedText, forms.Form):
     owner = forms.ModelChoiceField(queryset=queries.plan_owners(), empty_label=None)
     due_date = forms.DateField(widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
@@ -167,5 +168,5 @@ class AcceptRemedyForm(forms.Form):
         return due
 
 
-class PlanStatusForm(forms.Form):
+class PlanStatusForm(LimitedText, forms.Form):
     status = forms.ChoiceField(choices=PlanItem.Status.choices)

@@ -6,10 +6,12 @@ from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
 
+from sweetspot.core.limits import LimitedText
+
 from .models import ENVIRONMENT_ITEMS, Application, Company, Contact, EnvironmentProfile, Site
 
 
-class CompanyForm(forms.ModelForm):
+class CompanyForm(LimitedText, forms.ModelForm):
     class Meta:
         model = Company
         fields = [
@@ -51,13 +53,13 @@ class CompanyForm(forms.ModelForm):
         return name
 
 
-class SiteForm(forms.ModelForm):
+class SiteForm(LimitedText, forms.ModelForm):
     class Meta:
         model = Site
         fields = ["name", "street", "city", "region", "postal_code", "pcs"]
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(LimitedText, forms.ModelForm):
     class Meta:
         model = Contact
         fields = [
@@ -86,7 +88,7 @@ class ContactForm(forms.ModelForm):
             del self.fields["portal_access"]
 
 
-class EnvironmentForm(forms.ModelForm):
+class EnvironmentForm(LimitedText, forms.ModelForm):
     applications = forms.MultipleChoiceField(
         choices=Application.choices, required=False, widget=forms.CheckboxSelectMultiple
     )

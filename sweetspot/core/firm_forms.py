@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 
+from .limits import LimitedText
 from .models import Firm
 
 WEEKDAYS = [
@@ -83,7 +84,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
 FIELDS = [name for _, names in SECTIONS for name in names if name != "remove_logo"]
 
 
-class FirmSettingsForm(forms.ModelForm):
+class FirmSettingsForm(LimitedText, forms.ModelForm):
     time_zone = forms.ChoiceField(
         choices=[(z, z) for z in sorted(zoneinfo.available_timezones())],
         help_text="SLA clocks, visits and invoices run in this time zone.",

@@ -8,12 +8,13 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 
+from .limits import LimitedText
 from .models import Role, User
 
 STAFF_ROLE_ORDER = [Role.TECHNICIAN, Role.DISPATCHER, Role.SALES, Role.OWNER]
 
 
-class StaffInviteForm(forms.Form):
+class StaffInviteForm(LimitedText, forms.Form):
     """A new staff login; the person chooses their password from the e-mailed link."""
 
     first_name = forms.CharField(max_length=150)
@@ -31,7 +32,7 @@ class StaffInviteForm(forms.Form):
     )
 
 
-class UserEditForm(forms.Form):
+class UserEditForm(LimitedText, forms.Form):
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150, required=False)
     email = forms.EmailField(label="E-mail")

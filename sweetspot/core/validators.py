@@ -10,6 +10,10 @@ Models opt in with the ``TextChecked`` mixin: its ``clean_fields`` (run by every
 ``full_clean``) checks every ``CharField`` and ``TextField`` of the model, so the rule needs no
 validator on each field (and no migration). Forms and API schemas may call the validators
 directly for an earlier, field-level error.
+
+The same check holds text to its length (``limits``): a ``CharField`` to its ``max_length``, a
+``TextField`` to its own ``max_length`` or ``limits.TEXT``, with the one "Keep this to …
+characters" message instead of Django's.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+
+from . import limits
 
 LINE_BREAKS = {"\u2028", "\u2029", "\x85"}
 MULTILINE_ALLOWED = {"\t", "\n", "\r"}
@@ -79,7 +85,12 @@ def text_errors(instance: models.Model, exclude: Any = None) -> dict[str, list[V
                 ValidationError("This field cannot be null.", code="null")
             )
             continue
-        check = validate_text if isinstance(field, models.TextField) else validate_single_line
+        is_text = isinstance(field, models.TextField)
+        limit = field.max_length or (limits.TEXT if is_text else None)
+        if isinstance(value, str) and limit and len(value) > limit:
+            errors.setdefault(field.name, []).append(limits.too_long(limit, len(value)))
+            continue
+        check = validate_text if is_text else validate_single_line
         try:
             check(value)
         except ValidationError as exc:
@@ -104,5 +115,9 @@ class TextChecked(models.Model):
         for name, errs in text_errors(self, exclude).items():  # type: ignore[arg-type]
             if name not in errors:
                 errors[name] = errs
+            elif any(e.code == "max_length" for e in errs):
+                # Ours names the limit and the length typed, with thousands separators.
+                kept = [e for e in errors[name] if e.code != "max_length"]
+                errors[name] = kept + [e for e in errs if e.code == "max_length"]
         if errors:
             raise ValidationError(errors)

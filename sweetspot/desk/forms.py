@@ -6,12 +6,13 @@ from django import forms
 
 from sweetspot.catalog.models import Service
 from sweetspot.clients.models import Company, Contact, Site
+from sweetspot.core.limits import LimitedText
 from sweetspot.team.models import Skill
 
 from .models import Priority, Source
 
 
-class TicketForm(forms.Form):
+class TicketForm(LimitedText, forms.Form):
     company = forms.ModelChoiceField(queryset=Company.objects.filter(archived_at__isnull=True))
     site = forms.ModelChoiceField(queryset=Site.objects.all(), required=False)
     contact = forms.ModelChoiceField(queryset=Contact.objects.all(), required=False)
@@ -36,18 +37,18 @@ class TicketForm(forms.Form):
         return data
 
 
-class PortalTicketForm(forms.Form):
+class PortalTicketForm(LimitedText, forms.Form):
     subject = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea, required=False)
     priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.P3)
 
 
-class CommentForm(forms.Form):
+class CommentForm(LimitedText, forms.Form):
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
     internal = forms.BooleanField(required=False, initial=True)
 
 
-class TicketEditForm(forms.Form):
+class TicketEditForm(LimitedText, forms.Form):
     """What a ticket is about; the client is fixed once it is opened."""
 
     site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False)

@@ -7,13 +7,14 @@ from typing import Any
 from django import forms
 
 from sweetspot.clients.models import Company, Site
+from sweetspot.core.limits import LimitedText
 from sweetspot.team.models import Technician
 
 from .models import InternalCategory, Ticket, WorkType
 from .queries import tickets_visible_to
 
 
-class TimeEntryForm(forms.Form):
+class TimeEntryForm(LimitedText, forms.Form):
     work_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     started_at = forms.TimeField(
         required=False, label="Start", widget=forms.TimeInput(attrs={"type": "time"})
@@ -47,7 +48,7 @@ class TimeEntryForm(forms.Form):
         self.fields["ticket"].queryset = tickets_visible_to(user)  # type: ignore[attr-defined]
 
 
-class VisitForm(forms.Form):
+class VisitForm(LimitedText, forms.Form):
     company = forms.ModelChoiceField(queryset=Company.objects.none())
     site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False)
     technician = forms.ModelChoiceField(queryset=Technician.objects.none())
@@ -72,7 +73,7 @@ class VisitForm(forms.Form):
         )
 
 
-class VisitRescheduleForm(forms.Form):
+class VisitRescheduleForm(LimitedText, forms.Form):
     starts_at = forms.DateTimeField(
         label="Start", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
@@ -88,7 +89,7 @@ class VisitRescheduleForm(forms.Form):
         )
 
 
-class VisitDoneForm(forms.Form):
+class VisitDoneForm(LimitedText, forms.Form):
     """Mark a visit done: the checklist as found on site and the time spent."""
 
     items = forms.MultipleChoiceField(

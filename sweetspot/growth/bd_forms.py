@@ -13,6 +13,7 @@ from sweetspot.agreements.models import Plan
 from sweetspot.catalog.models import Service
 from sweetspot.clients.models import Company, Contact
 from sweetspot.clients.scoping import companies_visible_to, contacts_visible_to
+from sweetspot.core.limits import LimitedText
 from sweetspot.core.models import User
 
 from . import pipeline
@@ -53,7 +54,7 @@ def contact_choices(user: Any, company_id: int | None, current_id: int | None = 
     return contacts_visible_to(user).filter(keep, company_id=company_id).order_by("name", "pk")
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(LimitedText, forms.ModelForm):
     owner = StaffChoiceField(queryset=User.objects.none(), empty_label=None)
 
     class Meta:
@@ -111,7 +112,7 @@ class ActivityEditForm(ActivityForm):
         }
 
 
-class CompleteForm(forms.Form):
+class CompleteForm(LimitedText, forms.Form):
     outcome = forms.CharField(
         required=False,
         max_length=2000,
@@ -130,7 +131,7 @@ class CompleteForm(forms.Form):
         self.fields["done_date"].initial = timezone.localdate()
 
 
-class OpportunityForm(forms.ModelForm):
+class OpportunityForm(LimitedText, forms.ModelForm):
     owner = StaffChoiceField(queryset=User.objects.none(), empty_label=None)
 
     class Meta:
@@ -194,7 +195,7 @@ class OpportunityEditForm(OpportunityForm):
             del self.fields["lost_reason"]
 
 
-class MoveForm(forms.Form):
+class MoveForm(LimitedText, forms.Form):
     stage = forms.ChoiceField(choices=Stage.choices)
     lost_reason = forms.CharField(required=False, max_length=300)
 

@@ -12,6 +12,7 @@ from sweetspot.clients.models import (
     Network,
     Presence,
 )
+from sweetspot.core.limits import LimitedText
 
 from .engine import QualificationSettings
 from .models import DEFAULT_STAGE_PROBABILITIES
@@ -23,7 +24,7 @@ def _money_field(label: str) -> forms.DecimalField:
     )
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(LimitedText, forms.Form):
     """The engine's inputs as a form; converted to the JSON contract by ``to_contract``."""
 
     pcs = forms.IntegerField(label="PCs", min_value=0)
@@ -112,7 +113,7 @@ INT_HELP = {
 }
 
 
-class SettingsForm(forms.Form):
+class SettingsForm(LimitedText, forms.Form):
     """Every number of QualificationSettings, plus pipeline stage probabilities."""
 
     def __init__(

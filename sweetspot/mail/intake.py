@@ -42,7 +42,7 @@ from django.utils import timezone
 
 from sweetspot.clients import services as client_services
 from sweetspot.clients.models import Company, Contact
-from sweetspot.core import audit
+from sweetspot.core import audit, limits
 from sweetspot.core.models import AuditLog, Firm, Role, User
 from sweetspot.desk import services as desk_services
 from sweetspot.desk.models import Source, Ticket, TicketComment, TicketStatus
@@ -199,7 +199,7 @@ def mail_author(company: Company, sender: str) -> tuple[User, bool]:
 
 def _note(ticket: Ticket, lines: list[str]) -> TicketComment | None:
     """One internal note (not a response) by the intake user; None when there is nothing."""
-    text = "\n".join(lines).strip()
+    text = limits.truncate("\n".join(lines).strip())
     if not text:
         return None
     return desk_services.add_comment(intake_user(), ticket, text, internal=True, response=False)
@@ -221,6 +221,9 @@ def _client_comment(row: InboundMessage, ticket: Ticket, body: str, name: str) -
     if proxy:
         who = f"{name} <{row.sender}>" if name else row.sender or "unknown sender"
         text = f"From: {who}\n\n{text}"
+    # The body is already cut to triage.BODY_LIMIT; a very long sender name must not push the
+    # comment over the text limit (the whole message stays in row.raw).
+    text = limits.truncate(text)
     row.comment = desk_services.add_comment(author, ticket, text, internal=False)
 
 

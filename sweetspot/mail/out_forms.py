@@ -6,12 +6,13 @@ from typing import Any
 
 from django import forms
 
+from sweetspot.core.limits import LimitedText
 from sweetspot.team.models import Technician
 
 from .models import MailSettings
 
 
-class MailSettingsForm(forms.ModelForm):
+class MailSettingsForm(LimitedText, forms.ModelForm):
     class Meta:
         model = MailSettings
         fields = [
@@ -27,7 +28,7 @@ def _technicians() -> Any:
     return Technician.objects.filter(archived_at__isnull=True).order_by("name", "pk")
 
 
-class MemberForm(forms.Form):
+class MemberForm(LimitedText, forms.Form):
     technician = forms.ModelChoiceField(queryset=Technician.objects.none())
     sms_address = forms.EmailField(label="E-mail-to-SMS address", required=False)
 
@@ -36,11 +37,11 @@ class MemberForm(forms.Form):
         self.fields["technician"].queryset = _technicians().filter(rota_member__isnull=True)  # type: ignore[attr-defined]
 
 
-class SmsForm(forms.Form):
+class SmsForm(LimitedText, forms.Form):
     sms_address = forms.EmailField(label="E-mail-to-SMS address", required=False)
 
 
-class SwapForm(forms.Form):
+class SwapForm(LimitedText, forms.Form):
     technician = forms.ModelChoiceField(queryset=Technician.objects.none(), label="Who covers")
     starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     days = forms.TypedChoiceField(

@@ -82,6 +82,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from sweetspot.core.limits import NAME, TEXT
+
 from .parse import ParsedMessage, normalise_whitespace, strip_quoted
 
 Id = int | str
@@ -120,9 +122,15 @@ DEFAULT_ALLOWED_EXTENSIONS: tuple[str, ...] = (
 )
 DEFAULT_TOKEN_PATTERN = "[#{number}]"
 REOPEN_DAYS = 14
-TITLE_LIMIT = 200  # desk.Ticket.subject max_length
-BODY_LIMIT = 50_000  # characters kept of a body (the note included)
-TRUNCATION_NOTE = f"\n\n[Message truncated: longer than {BODY_LIMIT} characters.]"
+TITLE_LIMIT = NAME  # desk.Ticket.subject max_length
+# Characters kept of a body (the note included): the ticket text limit (core.limits.TEXT) less
+# room for the "From: name <address>" line a comment by the company's mail author starts with.
+# The whole message stays in InboundMessage.raw (up to RAW_MAX_BYTES).
+BODY_LIMIT = TEXT - 500
+TRUNCATION_NOTE = (
+    f"\n\n[Message truncated: longer than {BODY_LIMIT:,} characters; "
+    "the whole e-mail is kept as received.]"
+)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 
+from sweetspot.core.limits import LimitedText
 from sweetspot.core.models import STAFF_ROLES, User
 
 from .models import Certification, Skill, Subcontractor, Technician
@@ -14,7 +15,7 @@ from .models import Certification, Skill, Subcontractor, Technician
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class TechnicianForm(forms.ModelForm):
+class TechnicianForm(LimitedText, forms.ModelForm):
     class Meta:
         model = Technician
         fields = [
@@ -47,7 +48,7 @@ class TechnicianForm(forms.ModelForm):
         )
 
 
-class SubcontractorForm(forms.ModelForm):
+class SubcontractorForm(LimitedText, forms.ModelForm):
     class Meta:
         model = Subcontractor
         fields = [
@@ -72,14 +73,14 @@ class SubcontractorForm(forms.ModelForm):
         }
 
 
-class SkillForm(forms.ModelForm):
+class SkillForm(LimitedText, forms.ModelForm):
     class Meta:
         model = Skill
         fields = ["name", "slug", "group", "description"]
         help_texts = {"slug": "Stable identifier used by the service catalog and the API."}
 
 
-class CertificationForm(forms.ModelForm):
+class CertificationForm(LimitedText, forms.ModelForm):
     class Meta:
         model = Certification
         fields = [
@@ -110,18 +111,18 @@ def _proficiency_field() -> forms.IntegerField:
     )
 
 
-class TechnicianSkillForm(forms.Form):
+class TechnicianSkillForm(LimitedText, forms.Form):
     skill = _skill_field()
     proficiency = _proficiency_field()
     assessed_on = forms.DateField(required=False, widget=DATE, label="Assessed on")
 
 
-class SubcontractorSkillForm(forms.Form):
+class SubcontractorSkillForm(LimitedText, forms.Form):
     skill = _skill_field()
     proficiency = _proficiency_field()
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(LimitedText, forms.Form):
     skill = _skill_field()
     proficiency = _proficiency_field()
 
@@ -133,7 +134,7 @@ def _certification_field() -> forms.ModelChoiceField:  # type: ignore[type-arg]
     )
 
 
-class HeldCertificationForm(forms.Form):
+class HeldCertificationForm(LimitedText, forms.Form):
     certification = _certification_field()
     earned_on = forms.DateField(widget=DATE, label="Earned on")
     expires_on = forms.DateField(

@@ -470,7 +470,7 @@ def test_model_validation_errors_are_reported_per_row(db):
     assert outcome.rows[0]["errors"] == [
         {
             "field": "company",
-            "message": "Ensure this value has at most 200 characters (it has 201).",
+            "message": "Keep this to 200 characters or fewer (you typed 201).",
         }
     ]
     assert outcome.rows[1]["outcome"] == "create company"

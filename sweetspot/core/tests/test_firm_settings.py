@@ -120,7 +120,7 @@ def test_olivia_sets_up_the_firm_and_it_is_audited(demo, client_for):
         ({"time_zone": "Mars/Olympus"}, "time_zone", "valid choice"),
         ({"email": "not-an-address"}, "email", "valid email"),
         ({"rounding_increment_minutes": "0"}, "rounding_increment_minutes", "greater than"),
-        ({"name": "x" * 201}, "name", "at most 200"),
+        ({"name": "x" * 201}, "name", "to 200 characters"),
         ({"cert_payback_horizon_months": "0"}, "cert_payback_horizon_months", "greater than"),
     ],
 )

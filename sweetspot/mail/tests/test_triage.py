@@ -478,11 +478,15 @@ def test_title_rule(subject, title):
 def test_long_bodies_are_truncated_with_a_note():
     body = "word " * 20_000  # 100,000 characters
     d = run_raw(msg("From: hana@harbordental.example\nSubject: log", body))
-    assert len(d.body) == BODY_LIMIT == 50_000
+    assert len(d.body) == BODY_LIMIT == 9_500  # the ticket text limit less the From: line
     assert d.body.endswith(TRUNCATION_NOTE)
-    assert TRUNCATION_NOTE == "\n\n[Message truncated: longer than 50000 characters.]"
+    assert TRUNCATION_NOTE == (
+        "\n\n[Message truncated: longer than 9,500 characters; "
+        "the whole e-mail is kept as received.]"
+    )
     assert d.body.startswith("word word")
-    assert d.notes == ("The message text had 99999 characters; the first 49948 were kept.",)
+    kept = 9_500 - len(TRUNCATION_NOTE)
+    assert d.notes == (f"The message text had 99999 characters; the first {kept} were kept.",)
 
 
 def test_body_whitespace_is_normalised():
