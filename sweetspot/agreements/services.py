@@ -15,7 +15,7 @@ from sweetspot.clients import services as client_services
 from sweetspot.core import audit
 from sweetspot.core.models import AuditLog, User
 from sweetspot.core.money import CENT
-from sweetspot.core.writes import assign_fields
+from sweetspot.core.writes import CONFLICT, assign_fields
 
 from .models import MONTHS_IN_PERIOD, Agreement, AgreementStatus, Plan
 
@@ -84,8 +84,9 @@ def _rounding_terms(plan: Plan) -> dict[str, int | None] | None:
 
 
 def terms_of(agreement: Agreement) -> dict[str, Any]:
-    """Signed agreements answer with their snapshot; drafts with the plan's current terms."""
-    if agreement.signed_at is not None and agreement.terms:
+    """Signed agreements answer with their snapshot; drafts with the plan's current terms,
+    except a renewal on the same terms, which carries the terms it will be signed with."""
+    if agreement.terms and (agreement.signed_at is not None or agreement.terms.get("renewal_of")):
         return agreement.terms
     return plan_terms(agreement.plan)
 
@@ -281,9 +282,11 @@ def renew(actor: User | None, agreement: Agreement, terms: str = "same") -> Agre
     if terms not in RENEW_WITH:
         raise ValidationError({"terms": "Choose the same terms or the plan's current terms."})
     if agreement.status not in {AgreementStatus.ACTIVE, AgreementStatus.EXPIRED}:
-        raise ValidationError("Only an active or expired agreement can be renewed.")
+        raise ValidationError("Only an active or expired agreement can be renewed.", code=CONFLICT)
     if agreement.end_date is None:
-        raise ValidationError("An open-ended agreement runs on; there is no term to renew.")
+        raise ValidationError(
+            "An open-ended agreement runs on; there is no term to renew.", code=CONFLICT
+        )
     start = agreement.end_date + dt.timedelta(days=1)
     later = Agreement.objects.filter(
         company_id=agreement.company_id,
@@ -293,7 +296,8 @@ def renew(actor: User | None, agreement: Agreement, terms: str = "same") -> Agre
     if later is not None:
         raise ValidationError(
             f"{agreement.company} already has the next term (agreement {later.pk}, from "
-            f"{later.start_date:%Y-%m-%d})."
+            f"{later.start_date:%Y-%m-%d}).",
+            code=CONFLICT,
         )
     draft = Agreement(
         company_id=agreement.company_id,

@@ -76,6 +76,12 @@ can_edit_plans: Predicate = is_owner
 can_see_revenue: Predicate = is_owner
 
 
+def can_read_visits(user: Any) -> bool:
+    """Owner, dispatcher and technician (their own, by scoping: desk's visits_visible_to), and
+    a client contact: their own company's visits, read only (the API; issue 14)."""
+    return does_service_work(user) or is_client(user)
+
+
 def can_read_agreement_pdf(user: Any) -> bool:
     """Staff who read agreements, and a client contact (their own company's, by scoping)."""
     return can_view_agreements(user) or is_client(user)

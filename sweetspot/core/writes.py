@@ -13,6 +13,21 @@ from .models import AuditLog
 
 M = TypeVar("M", bound=models.Model)
 
+# The code of a refusal caused by the object's state rather than by the input: a clash with
+# another booking, a transition from the wrong status, a term already renewed. Services raise
+# ValidationError(..., code=CONFLICT); pages show it like any error, the API answers 409
+# instead of 422 when every error of the refusal carries it (api.api).
+CONFLICT = "conflict"
+
+
+def is_conflict(exc: ValidationError) -> bool:
+    """Every error in ``exc`` is a CONFLICT (field errors included)."""
+    if hasattr(exc, "error_dict"):
+        errors = [e for errs in exc.error_dict.values() for e in errs]
+    else:
+        errors = list(exc.error_list)
+    return bool(errors) and all(e.code == CONFLICT for e in errors)
+
 
 def assign_fields(obj: Any, fields: list[str], data: Mapping[str, Any]) -> None:
     """A partial update: copy onto obj the keys of data that are among fields (others are

@@ -29,6 +29,7 @@ from sweetspot.agreements.services import terms_of
 from sweetspot.core import audit
 from sweetspot.core.models import AuditLog, Firm, User
 from sweetspot.core.tokens import hash_key
+from sweetspot.core.writes import CONFLICT
 from sweetspot.team.models import Technician
 
 from . import time_services
@@ -50,7 +51,7 @@ def standard_checklist() -> list[dict[str, Any]]:
 
 
 def _check(visit: Visit) -> None:
-    errors: dict[str, str] = {}
+    errors: dict[str, Any] = {}
     if visit.starts_at and visit.ends_at and visit.ends_at <= visit.starts_at:
         errors["ends_at"] = "The end must be after the start."
     if visit.site_id is not None and visit.site and visit.site.company_id != visit.company_id:
@@ -64,7 +65,7 @@ def _check(visit: Visit) -> None:
     if not errors:
         clash = _clash(visit)
         if clash is not None:
-            errors["starts_at"] = clash_message(clash)
+            errors["starts_at"] = ValidationError(clash_message(clash), code=CONFLICT)
     if errors:
         raise ValidationError(errors)
 
@@ -100,9 +101,8 @@ def clash_message(other: Visit) -> str:
 def _only_scheduled(visit: Visit, action: str) -> None:
     if visit.status != VisitStatus.SCHEDULED:
         state = visit.get_status_display().lower()
-        raise ValidationError(
-            {"status": f"Only a scheduled visit can be {action}; this one is {state}."}
-        )
+        message = f"Only a scheduled visit can be {action}; this one is {state}."
+        raise ValidationError({"status": ValidationError(message, code=CONFLICT)})
 
 
 @transaction.atomic
@@ -179,9 +179,11 @@ def complete_visit(
     ``minutes`` spent become an on-site time entry of the visit's technician for the client
     (and agreement), dated the visit's day. Returns the visit and the entry."""
     _only_scheduled(visit, "marked done")
-    errors: dict[str, str] = {}
+    errors: dict[str, Any] = {}
     if (now or timezone.now()) < visit.starts_at:
-        errors["status"] = "The visit has not started yet: mark it done once it has happened."
+        errors["status"] = ValidationError(
+            "The visit has not started yet: mark it done once it has happened.", code=CONFLICT
+        )
     try:
         minutes = int(minutes)
     except (TypeError, ValueError):

@@ -42,9 +42,13 @@ manager_required = permission_required(permissions.can_manage_time)
 
 
 def visits_visible_to(user: Any) -> QuerySet[Visit]:
+    """Owner and dispatcher: every visit; a technician: their own; a client contact: their
+    company's (the API's read-only view; the visit pages stay staff-only); others: none."""
     qs = Visit.objects.select_related("company", "site", "technician", "agreement")
     if permissions.can_manage_time(user):
         return qs
+    if permissions.is_client(user) and user.company_id:
+        return qs.filter(company_id=user.company_id)
     tech = own_technician(user)
     if user.role == Role.TECHNICIAN and tech is not None:
         return qs.filter(technician=tech)
