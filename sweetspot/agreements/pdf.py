@@ -14,17 +14,17 @@ from django.utils import timezone
 from sweetspot.catalog.models import Service
 from sweetspot.core import pdf as core_pdf
 from sweetspot.core.models import Firm
-from sweetspot.core.wording import BUSINESS_HOURS_NOTE, business_day_minutes, business_duration
+from sweetspot.core.wording import (
+    BUSINESS_HOURS_NOTE,
+    PRIORITY_LABELS,
+    PRIORITY_MEANINGS,
+    business_day_minutes,
+    business_duration,
+)
 
 from .models import MONTHS_IN_PERIOD, PRIORITIES, Agreement, AgreementStatus, BillingCadence
 from .services import monthly_equivalent, terms_of
 
-PRIORITY_WORDS = {
-    "P1": ("Emergency", "systems down: the business cannot work"),
-    "P2": ("Urgent", "a key system or several people are affected"),
-    "P3": ("Normal", "one person or a workaround exists"),
-    "P4": ("Low", "requests, questions and scheduled changes"),
-}
 CADENCE_WORDS = {
     BillingCadence.MONTHLY: "per month",
     BillingCadence.QUARTERLY: "per quarter",
@@ -55,7 +55,7 @@ def describe(agreement: Agreement) -> dict[str, Any]:
     day = business_day_minutes(Firm.current())
     targets = []
     for p in PRIORITIES:
-        label, meaning = PRIORITY_WORDS[p]
+        label, meaning = PRIORITY_LABELS[p], PRIORITY_MEANINGS[p]
         targets.append(
             {
                 "priority": p,

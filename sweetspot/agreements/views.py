@@ -38,7 +38,7 @@ from sweetspot.core.access import (
     staff_required,
 )
 from sweetspot.core.models import Firm
-from sweetspot.core.wording import business_day_minutes, business_duration
+from sweetspot.core.wording import PRIORITY_LABELS, business_day_minutes, business_duration
 from sweetspot.core.writes import add_errors
 
 from . import engine, pdf, promise, queries, revenue, services, usage
@@ -113,7 +113,7 @@ def plan_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "targets": [
                 {
                     "priority": p,
-                    "label": pdf.PRIORITY_WORDS[p][0],
+                    "label": PRIORITY_LABELS[p],
                     "response": business_duration(plan.response_minutes()[p], day),
                     "resolution": business_duration(plan.resolution_minutes()[p], day),
                 }

@@ -12,6 +12,19 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+# One vocabulary for ticket priorities (issue 14 item 16): "P1 Emergency" in full, the bare
+# code "P1" where space is short (the queue's column, the portal's list, notifications). The
+# words are those the signed agreement PDFs already use; desk.models.Priority's labels, the
+# SLA tables, the home page chart and the e-mails all read them from here.
+PRIORITY_WORDS = {"P1": "Emergency", "P2": "Urgent", "P3": "Normal", "P4": "Low"}
+PRIORITY_LABELS = {p: f"{p} {word}" for p, word in PRIORITY_WORDS.items()}
+PRIORITY_MEANINGS = {
+    "P1": "systems down: the business cannot work",
+    "P2": "a key system or several people are affected",
+    "P3": "one person or a workaround exists",
+    "P4": "requests, questions and scheduled changes",
+}
+
 BUSINESS_HOURS_NOTE = (
     "Targets run in business hours: the clock counts only our opening hours on working days "
     "and stops outside them and on holidays."

@@ -13,14 +13,17 @@ from sweetspot.agreements.models import Agreement
 from sweetspot.catalog.models import Service
 from sweetspot.clients.models import Company, Contact, Site
 from sweetspot.core.validators import TextChecked
+from sweetspot.core.wording import PRIORITY_LABELS
 from sweetspot.team.models import Subcontractor, Technician
 
 
 class Priority(models.TextChoices):
-    P1 = "P1", "P1 — emergency"
-    P2 = "P2", "P2 — high"
-    P3 = "P3", "P3 — normal"
-    P4 = "P4", "P4 — low"
+    """Labels from core.wording.PRIORITY_LABELS, the one vocabulary ("P1 Emergency")."""
+
+    P1 = "P1", PRIORITY_LABELS["P1"]
+    P2 = "P2", PRIORITY_LABELS["P2"]
+    P3 = "P3", PRIORITY_LABELS["P3"]
+    P4 = "P4", PRIORITY_LABELS["P4"]
 
 
 class Source(models.TextChoices):

@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from sweetspot.core.models import Firm
+from sweetspot.core.wording import PRIORITY_LABELS
 from sweetspot.desk import queries as desk_queries
 from sweetspot.desk.models import OPEN_STATUSES, Ticket, TimeEntry, Visit, VisitStatus
 from sweetspot.growth import queries as bd
@@ -31,12 +32,6 @@ from sweetspot.team.models import Technician
 from . import charts
 
 LIST_SIZE = 8
-PRIORITY_LABELS = {
-    "P1": "P1 · Emergency",
-    "P2": "P2 · Urgent",
-    "P3": "P3 · Normal",
-    "P4": "P4 · Low",
-}
 
 
 def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:

@@ -38,7 +38,7 @@ def test_the_pdf_has_the_fee_and_every_included_service(client_for, harbor):
     assert "Agr LAN care, in plain words." in text  # the catalog's plain-language description
     assert "Brightline IT" in text and "Harbor Dental" in text
     assert "Hana Hughes" in text  # the primary contact
-    assert "P1 · Emergency" in text and "1 business hour" in text
+    assert "P1 Emergency" in text and "1 business hour" in text
     assert "2 scheduled half-days on site each month" in text
     assert "renews automatically" in text and "45 days" in text
     assert "Signatures" in text and "DRAFT" not in text
