@@ -28,7 +28,7 @@ from sweetspot.core.access import AuthedHttpRequest
 
 from .auth import require
 from .pagination import Pages as PageNumberPagination  # bounded ?page= (issue 15)
-from .schemas import Strict
+from .schemas import Strict, Text
 
 router = Router(tags=["agreements"])
 PAGE_SIZE = 25
@@ -55,7 +55,7 @@ def _minutes(default: Any = ...) -> Any:
 
 class PlanIn(Strict):
     name: str = Field(min_length=1, max_length=200)
-    description: str = ""
+    description: Text = ""
     monthly_fee: Decimal = _money(Decimal("0"))
     onsite_half_days_per_month: Decimal = _hours(Decimal("0"))
     remote_support: bool = True
@@ -82,7 +82,7 @@ class PlanIn(Strict):
 
 class PlanPatch(Strict):
     name: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = None
+    description: Text | None = None
     monthly_fee: Decimal | None = _money(None)
     onsite_half_days_per_month: Decimal | None = _hours(None)
     remote_support: bool | None = None
@@ -149,7 +149,7 @@ class AgreementIn(Strict):
     end_date: dt.date | None = None
     renewal: RenewalT = "manual"
     notice_days: int = Field(30, ge=0, le=3650)
-    notes: str = ""
+    notes: Text = ""
 
 
 class AgreementOut(Schema):

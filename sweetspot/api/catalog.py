@@ -19,7 +19,7 @@ from pydantic import Field
 
 from sweetspot.catalog import engine, loaders, queries, report, services
 from sweetspot.catalog.models import Competitor, CompetitorOffering, Service
-from sweetspot.core import permissions
+from sweetspot.core import limits, permissions
 from sweetspot.core.access import AuthedHttpRequest
 from sweetspot.core.models import User
 from sweetspot.core.permissions import can_see_costs
@@ -28,7 +28,7 @@ from sweetspot.team.models import Certification, Skill, Subcontractor, Technicia
 
 from .auth import require
 from .pagination import Pages as PageNumberPagination  # bounded ?page= (issue 15)
-from .schemas import DbId, Strict
+from .schemas import DbId, Line, Strict, Text
 
 router = Router(tags=["service catalog"])
 PAGE_SIZE = 25
@@ -50,7 +50,7 @@ class RequirementIn(Strict):
 
 class ServiceIn(Strict):
     name: str = Field(min_length=1, max_length=200)
-    description: str = ""
+    description: Text = ""
     tier: TierT = "routine"
     subcontractable: bool = False
     typical_duration_hours: Hours = Field(Decimal(1), ge=0, max_digits=6, decimal_places=2)
@@ -59,7 +59,7 @@ class ServiceIn(Strict):
 
 class ServicePatch(Strict):
     name: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = None
+    description: Text | None = None
     tier: TierT | None = None
     subcontractable: bool | None = None
     typical_duration_hours: Hours | None = Field(None, ge=0, max_digits=6, decimal_places=2)
@@ -119,19 +119,21 @@ class DepthOut(Schema):
 class CompetitorIn(Strict):
     name: str = Field(min_length=1, max_length=200)
     segment_focus: FocusT = ""
-    price_notes: str = ""
-    notes: str = ""
+    price_notes: Text = ""
+    notes: Text = ""
     service_ids: list[DbId] = Field([], description="Our services they also sell.")
-    other_services: list[str] = Field([], description="Services they sell that we do not.")
+    other_services: list[Line] = Field(
+        [], max_length=limits.ITEMS, description="Services they sell that we do not."
+    )
 
 
 class CompetitorPatch(Strict):
     name: str | None = Field(None, min_length=1, max_length=200)
     segment_focus: FocusT | None = None
-    price_notes: str | None = None
-    notes: str | None = None
+    price_notes: Text | None = None
+    notes: Text | None = None
     service_ids: list[DbId] | None = None
-    other_services: list[str] | None = None
+    other_services: list[Line] | None = Field(None, max_length=limits.ITEMS)
 
 
 class OfferingOut(Schema):

@@ -18,7 +18,7 @@ from pydantic import Field
 from sweetspot.catalog.models import Service
 from sweetspot.clients.models import Contact, Site
 from sweetspot.clients.scoping import companies_visible_to
-from sweetspot.core import permissions
+from sweetspot.core import limits, permissions
 from sweetspot.core.access import AuthedHttpRequest
 from sweetspot.core.models import Role
 from sweetspot.desk import loaders, queries, services
@@ -26,7 +26,7 @@ from sweetspot.desk.batch_views import accept, build_preview
 
 from .auth import require
 from .pagination import Pages as PageNumberPagination  # bounded ?page= (issue 15)
-from .schemas import Strict
+from .schemas import Strict, Text
 
 router = Router(tags=["desk"])
 PAGE_SIZE = 25
@@ -39,7 +39,7 @@ TicketStatusT = Literal["new", "assigned", "in_progress", "waiting", "resolved",
 class TicketIn(Strict):
     company_id: int | None = None
     subject: str = Field(min_length=1, max_length=200)
-    description: str = ""
+    description: Text = ""
     source: SourceT = "phone"
     priority: PriorityT = "P3"
     service_id: int | None = None
@@ -53,7 +53,7 @@ class TicketPatch(Strict):
     site_id: int | None = None
     contact_id: int | None = None
     subject: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = None
+    description: Text | None = None
     priority: PriorityT | None = None
     service_id: int | None = None
     extra_requirements: dict[str, int] | None = None
@@ -91,7 +91,7 @@ class TicketFilters(Schema):
 
 
 class CommentIn(Strict):
-    body: str = Field(min_length=1, max_length=10000)
+    body: str = Field(min_length=1, max_length=limits.TEXT)
     internal: bool = True
 
 

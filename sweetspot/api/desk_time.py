@@ -18,7 +18,7 @@ from pydantic import Field
 
 from sweetspot.clients.models import Site
 from sweetspot.clients.scoping import companies_visible_to
-from sweetspot.core import permissions
+from sweetspot.core import limits, permissions
 from sweetspot.core.access import AuthedHttpRequest
 from sweetspot.core.models import Role
 from sweetspot.desk import time_services, visit_services
@@ -28,7 +28,7 @@ from sweetspot.desk.time_views import get_entry_for, own_technician
 from sweetspot.team.models import Technician
 
 from .pagination import Pages as PageNumberPagination  # bounded ?page= (issue 15)
-from .schemas import Strict
+from .schemas import Line, Strict
 
 router = Router(tags=["time and visits"])
 PAGE_SIZE = 25
@@ -114,7 +114,9 @@ class VisitIn(Strict):
     starts_at: dt.datetime
     ends_at: dt.datetime
     purpose: str = Field(min_length=1, max_length=200)
-    checklist: list[str] | None = Field(None, description="Default: the standard checklist.")
+    checklist: list[Line] | None = Field(
+        None, max_length=limits.ITEMS, description="Default: the standard checklist."
+    )
 
 
 def _scope(request: AuthedHttpRequest) -> Technician | None:

@@ -9,6 +9,8 @@ from django.core.validators import validate_email
 from ninja import Schema
 from pydantic import ConfigDict, Field, field_validator
 
+from sweetspot.core import limits
+
 StatusT = Literal["prospect", "client", "former"]
 SegmentT = Literal["micro", "sweet_spot", "upper", ""]
 NetworkT = Literal["none", "peer_to_peer", "client_server"]
@@ -18,6 +20,10 @@ SupportT = Literal[
 Money = Decimal
 # An id in a body or query: bounded so a huge number is a 422, never a database overflow.
 DbId = Annotated[int, Field(ge=1, le=2_147_483_647)]
+# Notes and descriptions: at most limits.TEXT characters (a longer one is a 422 naming the
+# field); one line of a list (a checklist item, a service name): at most limits.NAME.
+Text = Annotated[str, Field(max_length=limits.TEXT)]
+Line = Annotated[str, Field(min_length=1, max_length=limits.NAME)]
 
 
 class Strict(Schema):
@@ -38,7 +44,7 @@ class CompanyIn(Strict):
     monthly_it_budget: Money | None = Field(None, ge=0, max_digits=12, decimal_places=2)
     segment: SegmentT = ""
     segment_pinned: bool = False
-    notes: str = ""
+    notes: Text = ""
 
 
 class CompanyPatch(Strict):
@@ -55,7 +61,7 @@ class CompanyPatch(Strict):
     monthly_it_budget: Money | None = Field(None, ge=0, max_digits=12, decimal_places=2)
     segment: SegmentT | None = None
     segment_pinned: bool | None = None
-    notes: str | None = None
+    notes: Text | None = None
 
 
 class CompanyOut(Schema):

@@ -25,7 +25,7 @@ from sweetspot.team.models import Skill
 
 from .auth import require
 from .pagination import Pages as PageNumberPagination  # bounded ?page= (issue 15)
-from .schemas import Strict
+from .schemas import Strict, Text
 
 router = Router(tags=["team"])
 PAGE_SIZE = 25
@@ -184,7 +184,7 @@ class TechnicianIn(Strict):
     cost_rate: Decimal = _money(Decimal(0))
     weekly_capacity_hours: Decimal = Field(Decimal(40), ge=0, max_digits=5, decimal_places=2)
     on_call: bool = False
-    notes: str = ""
+    notes: Text = ""
 
 
 class TechnicianPatch(Strict):
@@ -195,7 +195,7 @@ class TechnicianPatch(Strict):
     cost_rate: Decimal | None = _money(None)
     weekly_capacity_hours: Decimal | None = Field(None, ge=0, max_digits=5, decimal_places=2)
     on_call: bool | None = None
-    notes: str | None = None
+    notes: Text | None = None
 
 
 class SkillLevelIn(Strict):
@@ -212,7 +212,7 @@ class SubcontractorIn(Strict):
     bill_rate: Decimal = _money(Decimal(0))
     cost_rate: Decimal = _money(Decimal(0))
     weekly_capacity_hours: Decimal = Field(Decimal(40), ge=0, max_digits=5, decimal_places=2)
-    notes: str = ""
+    notes: Text = ""
 
 
 class SubcontractorPatch(Strict):
@@ -224,7 +224,7 @@ class SubcontractorPatch(Strict):
     bill_rate: Decimal | None = _money(None)
     cost_rate: Decimal | None = _money(None)
     weekly_capacity_hours: Decimal | None = Field(None, ge=0, max_digits=5, decimal_places=2)
-    notes: str | None = None
+    notes: Text | None = None
 
 
 class PeopleFilters(Schema):

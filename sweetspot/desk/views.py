@@ -39,7 +39,7 @@ from .forms import (
     TicketForm,
     requirements_of,
 )
-from .models import Priority, TicketStatus
+from .models import Priority, Ticket, TicketStatus
 from .time_views import own_technician
 
 work_required = permission_required(permissions.does_service_work)
@@ -130,7 +130,13 @@ def ticket_create(request: AuthedHttpRequest) -> HttpResponse:
 
 @staff_required
 def ticket_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    ticket = queries.get_ticket_for(request.user, pk)
+    return _ticket_page(request, queries.get_ticket_for(request.user, pk), CommentForm())
+
+
+def _ticket_page(
+    request: AuthedHttpRequest, ticket: Ticket, comment_form: CommentForm, status: int = 200
+) -> HttpResponse:
+    """The ticket page; a refused comment shows it again with the typed text and the error."""
     now = timezone.now()
     can_dispatch = permissions.can_dispatch(request.user)
     suggestions = loaders.suggestions(ticket) if ticket.status in services.ALLOWED["assign"] else []
@@ -169,8 +175,9 @@ def ticket_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 ticket.resolution_due_at, ticket.resolved_at, now, "resolved"
             ),
             "show_costs": request.user.role == Role.OWNER,
-            "comment_form": CommentForm(),
+            "comment_form": comment_form,
         },
+        status=status,
     )
 
 
@@ -261,14 +268,14 @@ def ticket_transition(request: AuthedHttpRequest, pk: int, action: str) -> HttpR
 def ticket_comment(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     ticket = queries.get_ticket_for(request.user, pk)
     form = CommentForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        _run(
-            request,
-            lambda: services.add_comment(request.user, ticket, data["body"], data["internal"]),
-        )
-    else:
-        messages.error(request, "A comment needs some text.")
+    if not form.is_valid():
+        # Nothing saved; the page again with the typed text and why (too long, empty).
+        return _ticket_page(request, ticket, form, status=422)
+    data = form.cleaned_data
+    _run(
+        request,
+        lambda: services.add_comment(request.user, ticket, data["body"], data["internal"]),
+    )
     return redirect("desk:ticket_detail", pk=ticket.pk)
 
 
@@ -301,15 +308,21 @@ def portal_create(request: AuthedHttpRequest) -> HttpResponse:
 
 @client_required
 def portal_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    ticket = queries.get_ticket_for(request.user, pk)
+    return _portal_page(request, queries.get_ticket_for(request.user, pk), CommentForm())
+
+
+def _portal_page(
+    request: AuthedHttpRequest, ticket: Ticket, comment_form: CommentForm, status: int = 200
+) -> HttpResponse:
     return render(
         request,
         "desk/portal_detail.html",
         {
             "ticket": ticket,
             "comments": list(queries.comments_for(request.user, ticket)),
-            "comment_form": CommentForm(),
+            "comment_form": comment_form,
         },
+        status=status,
     )
 
 
@@ -318,9 +331,8 @@ def portal_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def portal_comment(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     ticket = queries.get_ticket_for(request.user, pk)
     form = CommentForm(request.POST)
-    if form.is_valid():
-        body = form.cleaned_data["body"]
-        _run(request, lambda: services.add_comment(request.user, ticket, body, internal=False))
-    else:
-        messages.error(request, "A comment needs some text.")
+    if not form.is_valid():
+        return _portal_page(request, ticket, form, status=422)
+    body = form.cleaned_data["body"]
+    _run(request, lambda: services.add_comment(request.user, ticket, body, internal=False))
     return redirect("desk:portal_detail", pk=ticket.pk)
