@@ -1264,11 +1264,12 @@ TABLE += [
         lambda o: f"/desk/tickets/{_desk_ticket(o)}/assign/",
         page(302, DESK_DISPATCHERS),
     ),
+    # No text posted: the page comes back with the field error (422), nothing is saved.
     Row(
         "ticket_comment",
         "post",
         lambda o: f"/desk/tickets/{_desk_ticket(o)}/comment/",
-        page(302, STAFF),
+        page(422, STAFF),
     ),
     Row(
         "ticket_transition",
@@ -1279,11 +1280,12 @@ TABLE += [
     Row("portal_list", "get", lambda o: "/desk/portal/", page(200, CLIENTS)),
     Row("portal_create", "get", lambda o: "/desk/portal/new/", page(200, CLIENTS)),
     Row("portal_detail", "get", lambda o: f"/desk/portal/{_desk_ticket(o)}/", page(200, {"milo"})),
+    # No text posted: the page comes back with the field error (422), nothing is saved.
     Row(
         "portal_comment",
         "post",
         lambda o: f"/desk/portal/{_desk_ticket(o)}/comment/",
-        page(302, {"milo"}),
+        page(422, {"milo"}),
     ),
     Row("list_tickets", "get", lambda o: "/api/v1/tickets", api(200, ALL_LOGGED_IN)),
     Row(
