@@ -9,6 +9,7 @@ Objects under test belong to Maple Law, so Hana must get 404 (not 403) everywher
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 from collections.abc import Callable
@@ -913,6 +914,23 @@ def _agr_draft(o: dict[str, Any]) -> int:
     return _agr(o)["draft"].pk  # type: ignore[no-any-return]
 
 
+def _agr_term(o: dict[str, Any]) -> int:
+    """A new active Maple Law agreement for a year, each later than the last (and than its
+    renewal), so it can be renewed once."""
+    from sweetspot.agreements import services as agreement_services
+
+    o["agr_terms"] = o.get("agr_terms", 0) + 1
+    year = 2030 + 2 * o["agr_terms"]
+    data = {
+        "company": o["maple"],
+        "plan": _agr(o)["plan"],
+        "start_date": dt.date(year, 1, 1),
+        "end_date": dt.date(year, 12, 31),
+    }
+    draft = agreement_services.create_draft(None, data)
+    return agreement_services.activate(None, draft).pk  # type: ignore[no-any-return]
+
+
 def _agr_active(o: dict[str, Any]) -> int:
     return _agr(o)["active"].pk  # type: ignore[no-any-return]
 
@@ -1036,6 +1054,15 @@ TABLE += [
         lambda o: f"/api/v1/agreements/{_agr_active(o)}/expire",
         api(200, {"olivia"}),
     ),
+    # A fresh active term with an end date per request (_agr_term), so each drafter renews one.
+    Row(
+        "renew_agreement",
+        "post",
+        lambda o: f"/api/v1/agreements/{_agr_term(o)}/renew",
+        api(201, AGR_DRAFTERS),
+        body=lambda o: {"terms": "same"},
+        json=True,
+    ),
     Row("get_revenue", "get", lambda o: "/api/v1/revenue", api(200, {"olivia"})),
     Row("get_promise_check", "get", lambda o: "/api/v1/promise-check", api(200, AGR_VIEWERS)),
 ]
@@ -1111,6 +1138,29 @@ def _desk_entry(o: dict[str, Any]) -> int:
 
 def _visit(o: dict[str, Any]) -> int:
     return _desk(o)["visit"].pk  # type: ignore[no-any-return]
+
+
+def _fresh_visit(o: dict[str, Any], past: bool = False) -> int:
+    """A new scheduled Maple Law visit of Tara's per request, a day apart from the others
+    (past: already started, so it can be marked done)."""
+    from django.utils import timezone
+
+    from sweetspot.desk import visit_services
+
+    o["fresh_visits"] = o.get("fresh_visits", 0) + 1
+    offset = dt.timedelta(days=40 + o["fresh_visits"])
+    start = timezone.now().replace(microsecond=0) + (-offset if past else offset)
+    o["fresh_visit"] = visit_services.schedule_visit(
+        None,
+        {
+            "company": o["maple"],
+            "technician": _desk(o)["tech"],
+            "starts_at": start,
+            "ends_at": start + dt.timedelta(hours=4),
+            "purpose": "Authz fresh visit",
+        },
+    )
+    return o["fresh_visit"].pk  # type: ignore[no-any-return]
 
 
 def _next_day(o: dict[str, Any]) -> int:
@@ -1198,7 +1248,13 @@ TABLE += [
         },
         json=True,
     ),
-    Row("list_visits", "get", lambda o: (_desk(o), "/api/v1/visits")[1], api(200, TIMESHEET)),
+    # A client contact lists their own company's visits (Hana: an empty list, Milo: Maple's).
+    Row(
+        "list_visits",
+        "get",
+        lambda o: (_desk(o), "/api/v1/visits")[1],
+        api(200, TIMESHEET | {"hana", "milo"}),
+    ),
     Row(
         "create_visit",
         "post",
@@ -1213,6 +1269,36 @@ TABLE += [
             "purpose": "Authz API visit",
         },
         json=True,
+    ),
+    # One visit (the Maple Law one: Milo reads it, Hana gets 404) and its actions, each on a
+    # fresh visit of Tara's (_fresh_visit) so every allowed persona finds it scheduled.
+    Row(
+        "get_visit", "get", lambda o: f"/api/v1/visits/{_visit(o)}", api(200, TIMESHEET | {"milo"})
+    ),
+    Row(
+        "mark_visit_done",
+        "post",
+        lambda o: f"/api/v1/visits/{_fresh_visit(o, past=True)}/done",
+        api(200, TIMESHEET),
+        body=lambda o: {"minutes": 60, "done_items": [0]},
+        json=True,
+    ),
+    Row(
+        "reschedule_visit",
+        "post",
+        lambda o: f"/api/v1/visits/{_fresh_visit(o)}/reschedule",
+        api(200, DESK_MANAGERS),
+        body=lambda o: {
+            "starts_at": (o["fresh_visit"].starts_at + dt.timedelta(hours=6)).isoformat(),
+            "ends_at": (o["fresh_visit"].starts_at + dt.timedelta(hours=8)).isoformat(),
+        },
+        json=True,
+    ),
+    Row(
+        "cancel_visit",
+        "post",
+        lambda o: f"/api/v1/visits/{_fresh_visit(o)}/cancel",
+        api(200, DESK_MANAGERS),
     ),
 ]
 # --- end desk time and visits ---

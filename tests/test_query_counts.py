@@ -110,6 +110,7 @@ LITERAL_COUNTS: dict[str, int] = {
     "test_catalog_query_count_is_flat[catalog-services]": 10,
     "test_cert_plan_query_count_is_flat[api-cert-plan]": 19,
     "test_cert_plan_query_count_is_flat[cert-plan]": 20,
+    "test_client_contact_visits_api_is_flat": 3,
     "test_desk_query_count_is_flat[api-tickets]": 3,
     "test_desk_query_count_is_flat[desk-queue-filtered]": 10,
     "test_desk_query_count_is_flat[desk-queue]": 11,
@@ -866,6 +867,51 @@ def test_desk_time_query_count_is_flat(olivia, setup):
 def test_desk_time_api_query_count_is_flat(olivia, setup):
     one, twenty = same_for_1_and_20(olivia, setup, as_api=True)
     assert one == twenty, f"1 row: {one} queries, 20 rows: {twenty} queries"
+
+
+def test_client_contact_visits_api_is_flat(olivia):
+    """A client contact's visit list (their company's visits only) for 1 and 20 of them,
+    beside another company's visits they must not see."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sweetspot.desk import visit_services
+    from sweetspot.desk.models import Visit
+    from sweetspot.team.models import Technician
+
+    counts = []
+    for n in (1, 20):
+        Visit.objects.all().delete()
+        Technician.objects.all().delete()
+        User.objects.filter(role=Role.CLIENT).delete()
+        _reset(olivia)
+        mine, other = make_companies(olivia, 2)
+        tech = Technician.objects.create(name="QC Tech")
+        start = timezone.now().replace(microsecond=0) + dt.timedelta(days=1)
+        for i in range(n + 3):
+            begins = start + dt.timedelta(hours=i)
+            visit_services.schedule_visit(
+                olivia,
+                {
+                    "company": mine if i < n else other,
+                    "technician": tech,
+                    "starts_at": begins,
+                    "ends_at": begins + dt.timedelta(minutes=45),
+                    "purpose": f"Visit {i}",
+                },
+            )
+        contact = User.objects.create_user(
+            f"contact{n}", password="x", role=Role.CLIENT, company=mine
+        )
+        headers = {"Authorization": f"Bearer {create_token(contact, 'qc')[1]}"}
+        client = Client()
+        listed = client.get("/api/v1/visits", headers=headers).json()
+        assert {v["company_id"] for v in listed["items"]} == {mine.pk}
+        assert listed["count"] == n
+        counts.append(count_queries(client, "/api/v1/visits", **headers))
+    check_literal(counts[0])
+    assert counts[0] == counts[1], f"1 row: {counts[0]} queries, 20 rows: {counts[1]} queries"
 
 
 # --- desk tickets (#7) ---

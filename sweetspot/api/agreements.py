@@ -5,7 +5,8 @@ plans — staff read, the owner writes; agreements — owner, dispatcher, sales 
 sales draft, the owner activates/cancels/expires; revenue — the owner alone; promise check —
 owner, dispatcher, sales. Client contacts get 404 everywhere here (their PDF is a page).
 Bodies are strict: unknown keys, bad enums, negative numbers, money with more than two
-decimals → 422; a transition from the wrong status → 422 with the reason.
+decimals → 422; a transition from the wrong status → 422 with the reason. Renewing (owner
+and sales, as the page) answers 201 with the draft, 409 when the agreement cannot be renewed.
 """
 
 import datetime as dt
@@ -27,6 +28,7 @@ from sweetspot.core import permissions
 from sweetspot.core.access import AuthedHttpRequest
 
 from .auth import require
+from .conflicts import ConflictOut
 from .pagination import Pages as PageNumberPagination  # bounded ?page= (issue 15)
 from .schemas import Strict, Text
 
@@ -150,6 +152,14 @@ class AgreementIn(Strict):
     renewal: RenewalT = "manual"
     notice_days: int = Field(30, ge=0, le=3650)
     notes: Text = ""
+
+
+class RenewIn(Strict):
+    terms: Literal["same", "plan"] = Field(
+        "same",
+        description="same: this agreement's signed terms and fee; plan: the plan's current "
+        "terms and fee when the renewal is signed.",
+    )
 
 
 class AgreementOut(Schema):
@@ -431,6 +441,17 @@ def expire_agreement(request: AuthedHttpRequest, agreement_id: int) -> Any:
     require(request, permissions.can_sign_agreements)
     agreement = queries.get_agreement_for(request.user, agreement_id)
     return agreement_services.expire(request.user, agreement)
+
+
+@router.post("/agreements/{agreement_id}/renew", response={201: AgreementOut, 409: ConflictOut})
+def renew_agreement(request: AuthedHttpRequest, agreement_id: int, payload: RenewIn) -> Any:
+    """The next term as a draft to sign (the agreement page's "Renew"): from the day after
+    this term ends, as long as this term. 409 when this agreement cannot be renewed: not
+    active or expired, open-ended, or the next term already exists (``detail`` says which)."""
+    require(request, permissions.can_draft_agreements)
+    agreement = queries.get_agreement_for(request.user, agreement_id)
+    draft = agreement_services.renew(request.user, agreement, payload.terms)
+    return Status(201, queries.get_agreement_for(request.user, draft.pk))
 
 
 # --- revenue and the promise check ----------------------------------------------------------

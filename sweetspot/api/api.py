@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
+from sweetspot.core.writes import is_conflict
+
 from .agreements import router as agreements_router
 from .auth import auth
 from .billing import router as billing_router
@@ -17,6 +19,7 @@ from .desk_time import router as desk_time_router
 from .growth import router as growth_router
 from .receivables import router as receivables_router
 from .team import router as team_router
+from .visits import router as visits_router
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -60,7 +63,11 @@ api = SweetspotAPI(
 
 @api.exception_handler(ValidationError)
 def model_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    """Model-level validation (services' full_clean) answers 422 with field errors."""
+    """Model-level validation (services' full_clean) answers 422 with field errors. A refusal
+    caused by the object's state (core.writes.CONFLICT: a clash, a wrong status, a term
+    already renewed) answers 409 with its reason as ``detail``; such operations document 409."""
+    if is_conflict(exc):
+        return api.create_response(request, {"detail": " ".join(exc.messages)}, status=409)
     if hasattr(exc, "error_dict"):
         detail = [
             {
@@ -95,5 +102,6 @@ api.add_router("/", team_router)
 api.add_router("/", agreements_router)
 api.add_router("/", desk_router)
 api.add_router("/", desk_time_router)
+api.add_router("/", visits_router)
 api.add_router("/", billing_router)
 api.add_router("/", receivables_router)

@@ -11,7 +11,8 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from ninja import Query, Router, Schema, Status
+from django.http import HttpResponse
+from ninja import Header, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
@@ -25,6 +26,7 @@ from sweetspot.desk import loaders, queries, services
 from sweetspot.desk.batch_views import accept, build_preview
 
 from .auth import require
+from .conflicts import ConflictOut
 from .pagination import Pages as PageNumberPagination  # bounded ?page= (issue 15)
 from .schemas import Strict, Text
 
@@ -58,6 +60,19 @@ class TicketPatch(Strict):
     service_id: int | None = None
     extra_requirements: dict[str, int] | None = None
     estimate_hours: Decimal | None = Field(None, ge=0, max_digits=6, decimal_places=2)
+    version: str | None = Field(
+        None,
+        max_length=64,
+        description="The ticket's version this edit starts from (as read: `version`, or the "
+        "ETag without quotes). When the ticket changed since: 409 and nothing is saved. "
+        "Same as the If-Match header; omitted: the edit applies to the ticket as it is now.",
+    )
+
+
+class TicketConflictOut(ConflictOut):
+    """409: the ticket changed since the version the edit started from."""
+
+    current_version: str
 
 
 class TicketOut(Schema):
@@ -79,6 +94,15 @@ class TicketOut(Schema):
     response_due_at: dt.datetime | None
     resolution_due_at: dt.datetime | None
     responded_at: dt.datetime | None
+    version: str = Field(
+        description="Changes whenever the ticket does (its last change instant); also the "
+        "ETag header. Send it back as If-Match or `version` when editing (optimistic "
+        "concurrency: 409 when someone else changed the ticket in between)."
+    )
+
+    @staticmethod
+    def resolve_version(obj: Any) -> str:
+        return services.version_of(obj)
 
 
 class TicketFilters(Schema):
@@ -159,17 +183,52 @@ def create_ticket(request: AuthedHttpRequest, payload: TicketIn) -> Any:
     return Status(201, ticket)
 
 
+def _etag(version: str) -> str:
+    return f'"{version}"'
+
+
+def _version_wanted(if_match: str | None, version: str | None) -> str | None:
+    """The version an edit starts from: If-Match's entity tag (quotes and a W/ prefix
+    dropped) or the body's ``version``; None when neither is given, or for ``If-Match: *``."""
+    tag = None
+    if if_match is not None and if_match.strip() != "*":
+        tag = if_match.strip().removeprefix("W/").strip('"')
+        if "," in tag:
+            raise ValidationError({"version": "Send one version in If-Match."})
+    if tag is not None and version is not None and tag != version:
+        raise ValidationError({"version": "The If-Match header and version disagree."})
+    return tag if tag is not None else version
+
+
 @router.get("/tickets/{ticket_id}", response=TicketOut)
-def get_ticket(request: AuthedHttpRequest, ticket_id: int) -> Any:
+def get_ticket(request: AuthedHttpRequest, ticket_id: int, response: HttpResponse) -> Any:
+    """The ETag header carries the ticket's version."""
     require(request, permissions.can_read_tickets)
-    return queries.get_ticket_for(request.user, ticket_id)
+    ticket = queries.get_ticket_for(request.user, ticket_id)
+    response["ETag"] = _etag(services.version_of(ticket))
+    return ticket
 
 
-@router.patch("/tickets/{ticket_id}", response=TicketOut)
-def update_ticket(request: AuthedHttpRequest, ticket_id: int, payload: TicketPatch) -> Any:
+@router.patch("/tickets/{ticket_id}", response={200: TicketOut, 409: TicketConflictOut})
+def update_ticket(
+    request: AuthedHttpRequest,
+    ticket_id: int,
+    payload: TicketPatch,
+    response: HttpResponse,
+    if_match: str | None = Header(
+        None,
+        alias="If-Match",
+        max_length=100,
+        description="The ETag the edit starts from; 409 when the ticket changed since.",
+    ),
+) -> Any:
+    """Partial update. With If-Match or ``version``, a ticket changed since that version
+    answers 409 (``current_version`` and the ETag say what it is now) and nothing changes;
+    without either, the edit applies to the ticket as it is now."""
     require(request, permissions.does_service_work)
     ticket = queries.get_ticket_for(request.user, ticket_id)
     data: dict[str, Any] = payload.dict(exclude_unset=True)
+    expected = _version_wanted(if_match, data.pop("version", None))
     for key in ("subject", "description", "priority", "extra_requirements", "estimate_hours"):
         if key in data and data[key] is None:
             raise ValidationError({key: "May not be null."})
@@ -191,7 +250,20 @@ def update_ticket(request: AuthedHttpRequest, ticket_id: int, payload: TicketPat
             data["service"] = Service.objects.filter(pk=pk, archived_at__isnull=True).first()
             if data["service"] is None:
                 raise ValidationError({"service_id": "Unknown service."})
-    return services.update_ticket(request.user, ticket, data)
+    try:
+        ticket = services.update_ticket(request.user, ticket, data, expected_version=expected)
+    except ValidationError as exc:
+        if getattr(exc, "code", None) != "stale":
+            raise
+        current = services.version_of(ticket)  # the service reloaded the row under its lock
+        response["ETag"] = _etag(current)
+        detail = (
+            f"Someone else changed ticket #{ticket.pk} since version {expected}; nothing was "
+            "saved. Read it again and resend your change."
+        )
+        return Status(409, {"detail": detail, "current_version": current})
+    response["ETag"] = _etag(services.version_of(ticket))
+    return ticket
 
 
 @router.post("/tickets/{ticket_id}/comments", response={201: CommentOut})

@@ -1,10 +1,11 @@
 """Time entries and on-site visits.
 
 Owner and dispatcher see every entry and visit; a technician sees (and logs, edits, deletes)
-their own, another technician's entry is 404; sales and client contacts get 404. Scheduling
-visits: owner and dispatcher. Bodies are strict (unknown keys → 422); the services' field
-errors answer 422 too. An entry is edited with a partial PATCH; the running timer is not
-(422: stop it first).
+their own, another technician's entry is 404; sales and client contacts get 404, except that
+a client contact reads their company's visits. Scheduling visits: owner and dispatcher (409
+when the technician is already booked then). Bodies are strict (unknown keys → 422); the
+services' field errors answer 422 too. An entry is edited with a partial PATCH; the running
+timer is not (422: stop it first).
 """
 
 import datetime as dt
@@ -25,8 +26,11 @@ from sweetspot.desk import time_services, visit_services
 from sweetspot.desk.models import TimeEntry, Visit
 from sweetspot.desk.queries import tickets_visible_to
 from sweetspot.desk.time_views import get_entry_for, own_technician
+from sweetspot.desk.visit_views import visits_visible_to
 from sweetspot.team.models import Technician
 
+from .auth import require
+from .conflicts import ConflictOut
 from .pagination import Pages as PageNumberPagination  # bounded ?page= (issue 15)
 from .schemas import Line, Strict
 
@@ -194,12 +198,13 @@ def delete_time_entry(request: AuthedHttpRequest, entry_id: int) -> Any:
 @router.get("/visits", response=list[VisitOut])
 @paginate(PageNumberPagination, page_size=PAGE_SIZE)
 def list_visits(request: AuthedHttpRequest) -> QuerySet[Visit]:
-    tech = _scope(request)
-    qs = Visit.objects.order_by("starts_at", "pk")
-    return qs if tech is None else qs.filter(technician=tech)
+    """Owner and dispatcher: every visit; a technician: their own; a client contact: their
+    company's (visit_views.visits_visible_to, as the pages)."""
+    require(request, permissions.can_read_visits)
+    return visits_visible_to(request.user).order_by("starts_at", "pk")
 
 
-@router.post("/visits", response={201: VisitOut})
+@router.post("/visits", response={201: VisitOut, 409: ConflictOut})
 def create_visit(request: AuthedHttpRequest, payload: VisitIn) -> Any:
     if _scope(request) is not None:
         raise Http404("Not found")
