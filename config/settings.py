@@ -220,15 +220,16 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
-# Content-Security-Policy on every response (django-csp): scripts from this origin only (no
-# inline scripts, no event-handler attributes, no eval); no framing; forms post here only.
-# Styles still allow inline style attributes and blocks (being moved to app.css; Swagger UI
-# sets style attributes too). A response that sets its own policy (mail attachments) keeps it.
+# Content-Security-Policy on every response (django-csp): scripts and styles from this origin
+# only (no inline scripts, no event-handler attributes, no eval; no style attributes or <style>
+# blocks: pages use classes from web/app.css and each app's static CSS, charts use SVG
+# attributes, htmx's indicator style is off and shipped in app.css); no framing; forms post
+# here only. A response that sets its own policy (mail attachments) keeps it.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],

@@ -38,6 +38,14 @@ MAIN_PAGES = {
 BLOCKING = {"critical", "serious"}
 
 
+@pytest.fixture
+def browser_context_args(browser_context_args: dict) -> dict:
+    """axe is injected into each page as a script: the page's Content-Security-Policy (no
+    inline script) must not stop it, so these contexts bypass the policy (the CSP has its own
+    browser tests, test_csp.py and test_csp_styles.py)."""
+    return {**browser_context_args, "bypass_csp": True}
+
+
 def _blocking(page: Page) -> list[str]:
     result = Axe().run(page)
     return [
