@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 from dataclasses import replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
@@ -12,6 +13,14 @@ from hypothesis import strategies as st
 from sweetspot.desk.batch import (
     NO_CAPACITY,
     NO_QUALIFIED,
+    Plan,
+    _build,
+    _cheaper,
+    _feasible,
+    _fill,
+    _lp_bound,
+    _more_urgent,
+    _value,
     greedy_plan,
     hour_units,
     pair_cost,
@@ -202,3 +211,96 @@ def test_batch_respects_capacity_beats_greedy_and_is_reproducible(queue):
         got.unassigned,
         got.total_cost,
     )
+
+
+# --- warm starts, stages, progress (issue #18) --------------------------------------------
+
+
+def test_urgency_warm_start_makes_room_by_passing_a_ticket_on():
+    """Greedy gives the P1 ticket to Mia (best ranked) and leaves the P2 one nobody else can
+    do; the warm start moves the P1 ticket to Ravi so Mia can take it."""
+    mia = Person("mia", "technician", "entry", Decimal(80), {"printers": 3}, free_hours=Decimal(2))
+    ravi = replace(RAVI, skills={**RAVI.skills, "printers": 2}, free_hours=Decimal(2))
+    urgent = Ticket(
+        "a", "harbor", requires={"printers": 2}, estimate_hours=Decimal(2), priority="P1"
+    )
+    only_mia = Ticket(
+        "b", "harbor", requires={"printers": 3}, estimate_hours=Decimal(2), priority="P2"
+    )
+    prob = _build([urgent, only_mia], [mia, ravi], FAST)
+    greedy = _fill(prob, [0] * len(prob.pairs))
+    warm = _more_urgent(prob, greedy, time.perf_counter() + 5)
+    assert _feasible(prob, warm) and _value(prob, warm)[0] > _value(prob, greedy)[0]
+    assert {
+        prob.tickets[t].id: prob.people[p].id
+        for (t, p), on in zip(prob.pairs, warm, strict=True)
+        if on
+    } == {"a": "ravi", "b": "mia"}
+
+
+def test_cost_warm_start_moves_work_to_the_cheaper_person_with_room():
+    # Tara ($85) and Ravi ($140) both qualify; a plan that sends the Outlook job to Ravi is
+    # made cheaper by moving it to Tara, who has the hours.
+    prob = _build([OUTLOOK], [TARA, RAVI], FAST)
+    to_ravi = [1 if prob.people[p].id == "ravi" else 0 for _, p in prob.pairs]
+    urgency, cost = _value(prob, to_ravi)
+    cheaper = _cheaper(prob, to_ravi, urgency, time.perf_counter() + 5)
+    assert _feasible(prob, cheaper)
+    assert _value(prob, cheaper)[0] >= urgency and _value(prob, cheaper)[1] < cost
+
+
+@settings(max_examples=60, deadline=None)
+@given(queue=queues(max_tickets=8, max_people=4))
+def test_warm_starts_stay_feasible_and_only_improve(queue):
+    tickets, people = queue
+    prob = _build(tickets, people, FAST)
+    greedy = _fill(prob, [0] * len(prob.pairs))
+    warm = _more_urgent(prob, greedy, time.perf_counter() + 5)
+    assert _feasible(prob, warm) and _value(prob, warm)[0] >= _value(prob, greedy)[0]
+    urgency, cost = _value(prob, warm)
+    cheaper = _cheaper(prob, warm, urgency, time.perf_counter() + 5)
+    assert _feasible(prob, cheaper)
+    assert _value(prob, cheaper)[0] >= urgency and _value(prob, cheaper)[1] <= cost
+    # Deterministic: the same input gives the same plan.
+    assert _more_urgent(prob, greedy, time.perf_counter() + 5) == warm
+
+
+def test_plan_reports_its_parts_and_round_trips_through_json():
+    seen: list[str] = []
+    got = plan([OUTLOOK, FIREWALL, SQL_DEV], TEAM, FAST, progress=seen.append)
+    assert seen == ["urgency", "cost"]
+    assert {"build", "urgency", "cost"} <= set(got.stages)
+    assert all(v >= 0 for v in got.stages.values())
+    back = Plan.from_json(got.to_json())
+    assert (back.assignments, back.unassigned, back.total_cost, back.urgency_hours) == (
+        got.assignments,
+        got.unassigned,
+        got.total_cost,
+        got.urgency_hours,
+    )
+    assert (back.status, back.gap, back.urgency_gap, back.cost_gap) == (
+        got.status,
+        got.gap,
+        got.urgency_gap,
+        got.cost_gap,
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(queue=queues(max_tickets=8, max_people=4))
+def test_lp_bounds_hold_against_the_proven_optimum(queue):
+    """The fallback bounds (linear relaxation, read through its duals) never cut off the
+    optimum: urgency bound ≥ the optimal urgency, cost bound ≤ the least cost at it."""
+    tickets, people = queue
+    best = plan(tickets, people, FAST)
+    assert best.status == "optimal"
+    prob = _build(tickets, people, FAST)
+    units = int(best.urgency_hours * 1000)
+    cents = int(best.total_cost * 100)
+    upper = _lp_bound(prob, time.perf_counter() + 5)
+    lower = _lp_bound(prob, time.perf_counter() + 5, units)
+    if not prob.pairs:
+        assert upper is None and lower is None
+        return
+    assert upper is not None and upper >= units - 1e-6
+    assert lower is not None and lower <= cents + 1e-6
