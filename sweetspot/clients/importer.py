@@ -1,9 +1,9 @@
 """Import file format for companies with their sites and contacts (one row per site/contact).
 
 Reading a file (``read_file``) turns a CSV/XLSX upload into plain rows; ``run_import`` checks
-every row, then replays them through the services inside one transaction. A dry run (the
-preview) and an apply with any bad row both roll that transaction back, so the preview sees
-exactly what the apply would do and nothing is half-imported.
+every row in memory (cells against the model fields, rows against the client book loaded in a
+few queries: import_book), then the apply writes them all in bulk in one short transaction.
+The preview writes nothing; an apply with any bad row writes nothing either.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import datetime as dt
 import io
 import re
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -21,14 +21,16 @@ from typing import Any
 
 import tablib
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.validators import EmailValidator
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
+from django.db import models
 
-from sweetspot.core import spreadsheet
+from sweetspot.core import bulk, spreadsheet
 from sweetspot.core.models import User
+from sweetspot.core.validators import field_text_errors, is_single_line
 
-from . import services
+from . import import_book
+from .import_book import company_key
 from .models import Company, CompanyStatus, CurrentSupport, Network
 
 JOB_KIND = "company_import"
@@ -39,7 +41,7 @@ MAX_ROWS = 20_000
 MAX_COLUMNS = 50
 MAX_CELL = 1_000
 RETENTION_DAYS = 7  # uploads and row-by-row results of import jobs are kept this long
-PROGRESS_EVERY = 50
+PROGRESS_EVERY = 1_000  # rows between progress updates (each is a small write)
 
 IMPORT_COLUMNS = [
     "company",
@@ -168,6 +170,10 @@ def _header(value: Any) -> str:
 
 def _text(value: Any) -> str:
     """A cell as the text a user typed (XLSX cells arrive as numbers, booleans, dates)."""
+    if type(value) is str:  # every CSV cell: the quick way
+        value = value.strip()
+        # An exported text cell that looked like a formula carries a leading apostrophe.
+        return spreadsheet.unquote(value) if value[:1] == "'" else value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -191,24 +197,65 @@ def _decode(content: bytes) -> str:
     raise ImportFileError(["The file is not readable text. Save it as “CSV UTF-8”."])
 
 
-def _cells(content: bytes, fmt: str) -> Iterator[list[Any]]:
-    """The file's rows as lists of cells, streamed: an XLSX is read in read-only mode, so a
-    small file that expands to a huge sheet never sits in memory as a whole."""
+def _xlsx_rows(content: bytes) -> Generator[tuple[int, list[Any]], None, None]:
+    """The first worksheet's rows as (row number, values), streamed from the sheet's XML.
+
+    Why not ``load_workbook(read_only=True)``: its worksheet looks for the sheet's dimensions
+    first and, when the file does not state them up front (openpyxl's own write-only files),
+    parses the whole sheet to find them: 10 s for a 200,000-row sheet before the first row.
+    This reads the same parts with openpyxl's own readers (pinned version), row by row, so the
+    row limit stops it at once."""
+    # Heavy modules, loaded only by XLSX imports.
+    from openpyxl.reader.excel import ExcelReader  # noqa: PLC0415
+    from openpyxl.styles.stylesheet import apply_stylesheet  # noqa: PLC0415
+    from openpyxl.worksheet._reader import WorkSheetParser  # noqa: PLC0415
+
+    reader = ExcelReader(io.BytesIO(content), read_only=True, data_only=True)
+    try:
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)  # number formats: which numbers are dates
+        book = reader.wb
+        for _sheet, rel in reader.parser.find_sheets():
+            if rel.target not in reader.valid_files or "chartsheet" in rel.Type:
+                continue
+            with reader.archive.open(rel.target) as source:
+                parser = WorkSheetParser(
+                    source,
+                    reader.shared_strings,
+                    data_only=True,
+                    epoch=book.epoch,
+                    date_formats=book._date_formats,
+                    timedelta_formats=book._timedelta_formats,
+                )
+                first = True
+                for number, cells in parser.parse():
+                    if first and number > 1:
+                        yield 1, []  # the header row is row 1, even when it is empty
+                    first = False
+                    values: list[Any] = [None] * (cells[-1]["column"] if cells else 0)
+                    for cell in cells:
+                        values[cell["column"] - 1] = cell["value"]
+                    yield number, values
+            return
+    finally:
+        reader.archive.close()
+
+
+def _cells(content: bytes, fmt: str) -> Generator[tuple[int, list[Any]], None, None]:
+    """The file's rows as (spreadsheet row number, cells), streamed: a small file that
+    expands to a huge sheet never sits in memory as a whole, and reading stops where the
+    caller stops asking."""
     if fmt == "csv":
         text = _decode(content)
         try:
-            yield from csv.reader(io.StringIO(text, newline=""))
+            yield from enumerate(csv.reader(io.StringIO(text, newline="")), start=1)
         except csv.Error as exc:
             raise ImportFileError(["The file could not be read as CSV."]) from exc
     elif fmt == "xlsx":
-        from openpyxl import load_workbook  # noqa: PLC0415 (heavy; only XLSX imports load it)
-
         try:
-            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            sheet = book.worksheets[0]
-            for row in sheet.iter_rows(values_only=True):
-                yield list(row)
-            book.close()
+            yield from _xlsx_rows(content)
         except ImportFileError:
             raise
         except Exception as exc:  # zip and openpyxl errors: all mean "unreadable"
@@ -259,9 +306,10 @@ def check_file(content: bytes, fmt: str) -> None:
     first = next(rows, None)
     if first is None:
         raise ImportFileError(["The file needs a header row naming its columns."])
-    _headers(first)
-    for row in rows:
+    _headers(first[1])
+    for _number, row in rows:
         if any(_text(v) for v in row):
+            rows.close()
             return
     raise ImportFileError(["The file has a header row but no data rows."])
 
@@ -273,17 +321,22 @@ def read_file(content: bytes, fmt: str) -> list[Row]:
     (they keep their number). Raises ImportFileError for problems with the file as a whole,
     including the limits: MAX_ROWS data rows, MAX_COLUMNS columns, MAX_CELL characters a cell.
     """
+    with bulk.cycle_collector_paused():
+        return _read_rows(content, fmt)
+
+
+def _read_rows(content: bytes, fmt: str) -> list[Row]:
     cells = _cells(content, fmt)
     first = next(cells, None)
     if first is None:
         raise ImportFileError(["The file needs a header row naming its columns."])
-    headers = _headers(first)
+    headers = _headers(first[1])
     width = len(headers)
     keep = [i for i, name in enumerate(headers) if name]
     blank = [i for i, name in enumerate(headers) if not name]
     rows: list[Row] = []
     errors: list[str] = []
-    for number, row in enumerate(cells, start=2):
+    for number, row in cells:
         if len(row) > width:
             if any(_text(v) for v in row[width:]):
                 raise ImportFileError(["A row has more cells than the header row has columns."])
@@ -304,6 +357,7 @@ def read_file(content: bytes, fmt: str) -> list[Row]:
                 [f"Row {number}: “{long[0]}” is longer than {MAX_CELL:,} characters."]
             )
         if len(rows) >= MAX_ROWS:
+            cells.close()  # stop reading at the limit
             raise ImportFileError(
                 [f"The file has more than {MAX_ROWS:,} data rows; split it into smaller files."]
             )
@@ -434,14 +488,6 @@ def _money(value: str) -> Decimal:
     return amount
 
 
-def _email(value: str) -> str:
-    try:
-        EmailValidator()(value)
-    except ValidationError as exc:
-        raise ValueError(f"“{value}” is not a valid e-mail address.") from exc
-    return value
-
-
 def _boolean(value: str) -> bool:
     word = value.lower()
     if word in TRUE_WORDS:
@@ -458,42 +504,127 @@ def _value(column: str, value: str) -> Any:
         return _integer(value)
     if column in MONEY_COLUMNS:
         return _money(value)
-    if column == "contact_email":
-        return _email(value)
     if column == "contact_primary":
         return _boolean(value)
     return value
 
 
-def company_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
+def _fields() -> dict[str, Any]:
+    """Import column -> the model field it fills."""
+    from .models import Contact, Site  # noqa: PLC0415 (Company is imported above)
+
+    out: dict[str, Any] = {}
+    for model, columns in (
+        (Company, COMPANY_COLUMNS),
+        (Site, SITE_COLUMNS),
+        (Contact, CONTACT_COLUMNS),
+    ):
+        for column, name in columns.items():
+            out[column] = model._meta.get_field(name)
+    return out
 
 
-def parse_row(row: Row) -> ParsedRow:
-    """Check one row's values on their own (no database): types, choices, required columns."""
+COLUMN_FIELDS = _fields()
+
+
+def _plain_text(model_field: Any) -> bool:
+    """A CharField whose only rules are its length and the one-line rule (no choices, no
+    e-mail or other validators): a short one-line text passes ``full_clean`` as it is."""
+    builtin = (MaxLengthValidator, ProhibitNullCharactersValidator)
+    return (
+        type(model_field) is models.CharField
+        and not model_field.choices
+        and all(isinstance(v, builtin) for v in model_field.validators)
+    )
+
+
+PLAIN_TEXT = {column: _plain_text(f) for column, f in COLUMN_FIELDS.items()}
+
+
+def _cell(column: str, text: str) -> tuple[Any, list[str]]:
+    """One non-empty cell: its value and the messages against it. Its type first (``_value``),
+    then the checks ``full_clean`` would make of the model field it fills (length, digits,
+    range, e-mail, choices) and, for text, the one-line rule of ``TextChecked``."""
+    model_field = COLUMN_FIELDS[column]
+    if PLAIN_TEXT[column] and len(text) <= model_field.max_length and is_single_line(text):
+        return text, []  # the common case, without the validators' round
+    try:
+        value = _value(column, text)
+    except ValueError as exc:
+        return None, [str(exc)]
+    errors: list[ValidationError] = []
+    try:
+        value = model_field.clean(value, None)
+    except ValidationError as exc:
+        errors = list(exc.error_list)
+    if isinstance(model_field, models.CharField):  # as TextChecked.clean_fields merges them
+        rules = field_text_errors(model_field, value)
+        if not errors:
+            errors = rules
+        elif any(e.code == "max_length" for e in rules):
+            errors = [e for e in errors if e.code != "max_length"]
+            errors += [e for e in rules if e.code == "max_length"]
+    if errors:
+        messages = [m for e in errors for m in e.messages]
+        if column == "contact_email" and any(e.code == "invalid" for e in errors):
+            messages = [f"“{text}” is not a valid e-mail address."]  # the field's EmailValidator
+        return None, messages
+    return value, []
+
+
+Outcome = tuple[Any, list[str]]  # a cell's value and the messages against it
+_PARTS = [
+    (column, part, columns[column])
+    for part, columns in (
+        ("company", COMPANY_COLUMNS),
+        ("site", SITE_COLUMNS),
+        ("contact", CONTACT_COLUMNS),
+    )
+    for column in IMPORT_COLUMNS
+    if column in columns
+]
+_PARTS.sort(key=lambda item: IMPORT_COLUMNS.index(item[0]))
+
+
+def parse_row(row: Row, cache: dict[str, dict[str, Outcome]] | None = None) -> ParsedRow:
+    """Check one row's values on their own (no database): types, choices, the model fields'
+    rules, required columns. ``cache`` keeps each distinct cell's outcome across rows, per
+    column (a file repeats its statuses, cities and company names)."""
+    cache = {} if cache is None else cache
+    if not cache:
+        cache.update((column, {}) for column in IMPORT_COLUMNS)
     values: dict[str, str] = row["values"]
     name = values.get("company", "")
     parsed = ParsedRow(row=row["row"], name=name, key=company_key(name))
     if not name:
         parsed.error("company", "The company name is required.")
-    cleaned: dict[str, Any] = {}
-    for column in IMPORT_COLUMNS:
-        text = values.get(column, "")
-        if not text or column == "company":
+    found: dict[str, dict[str, Any]] = {"company": {}, "site": {}, "contact": {}}
+    has_site = has_contact = False
+    for column, part, model_field in _PARTS:
+        text = values.get(column)
+        if not text:
             continue
-        try:
-            cleaned[column] = _value(column, text)
-        except ValueError as exc:
-            parsed.error(column, str(exc))
-    parsed.company = {COMPANY_COLUMNS[c]: cleaned[c] for c in COMPANY_COLUMNS if c in cleaned}
-    if any(values.get(c) for c in SITE_COLUMNS):
-        parsed.site = {SITE_COLUMNS[c]: cleaned[c] for c in SITE_COLUMNS if c in cleaned}
+        if part == "site":
+            has_site = True
+        elif part == "contact" and column != "contact_primary":
+            has_contact = True
+        known = cache[column]
+        outcome = known.get(text)
+        if outcome is None:
+            outcome = known[text] = _cell(column, text)
+        value, messages = outcome
+        if messages:
+            for message in messages:
+                parsed.error(column, message)
+        elif column != "company":
+            found[part][model_field] = value
+    parsed.company = found["company"]
+    if has_site:
+        parsed.site = found["site"]
         if not values.get("site_name"):
             parsed.error("site_name", "A site needs a name when other site columns are filled.")
-    if any(values.get(c) for c in CONTACT_COLUMNS if c != "contact_primary") or cleaned.get(
-        "contact_primary"
-    ):
-        parsed.contact = {CONTACT_COLUMNS[c]: cleaned[c] for c in CONTACT_COLUMNS if c in cleaned}
+    if has_contact or found["contact"].get("is_primary"):
+        parsed.contact = found["contact"]
         if not values.get("contact_name"):
             parsed.error(
                 "contact_name", "A contact needs a name when other contact columns are filled."
@@ -524,249 +655,11 @@ def _check_consistency(parsed: list[ParsedRow]) -> None:
 # --------------------------------------------------------------------------- running an import
 
 
-class _Rollback(Exception):
-    """Raised at the end of a dry run (or a failed apply) to undo every write."""
-
-
-class _RowFailed(Exception):
-    def __init__(self, errors: list[Error]) -> None:
-        super().__init__(errors)
-        self.errors = errors
-
-
-def _model_errors(exc: ValidationError, columns: dict[str, str]) -> list[Error]:
-    by_field = {model_field: column for column, model_field in columns.items()}
-    errors: list[Error] = []
-    if hasattr(exc, "error_dict"):
-        for model_field, messages in exc.message_dict.items():
-            column = (
-                "row" if model_field == NON_FIELD_ERRORS else by_field.get(model_field, model_field)
-            )
-            errors.extend({"field": column, "message": m} for m in messages)
-    else:
-        errors.extend({"field": "row", "message": m} for m in exc.messages)
-    return errors
-
-
-def _guard(columns: dict[str, str], call: Callable[[], Any]) -> Any:
-    try:
-        return call()
-    except ValidationError as exc:
-        raise _RowFailed(_model_errors(exc, columns)) from exc
-
-
 @dataclass
 class ImportOutcome:
     rows: list[dict[str, Any]]
     summary: dict[str, int]
     applied: bool
-
-
-class _Writer:
-    """Replays parsed rows through the services; remembers companies made so far."""
-
-    def __init__(self, actor: User | None, site_counts: dict[str, int]) -> None:
-        self.actor = actor
-        self.site_counts = site_counts
-        self.companies: dict[str, Company] = {}
-
-    def row(self, parsed: ParsedRow) -> dict[str, Any]:
-        result: dict[str, Any] = {
-            "row": parsed.row,
-            "company": parsed.name,
-            "actions": [],
-            "errors": parsed.errors,
-        }
-        if not parsed.errors:
-            try:
-                with transaction.atomic():  # a savepoint: a failed row leaves no trace
-                    result["actions"] = self._write(parsed)
-            except _RowFailed as exc:
-                # The savepoint undid this row's writes; forget any company it touched.
-                self.companies.pop(parsed.key, None)
-                result["errors"] = exc.errors
-        if result["errors"]:
-            result["outcome"] = "error"
-        else:
-            result["outcome"] = result["actions"][0] if result["actions"] else "unchanged"
-        return result
-
-    def _write(self, parsed: ParsedRow) -> list[str]:
-        actions: list[str] = []
-        company = self.companies.get(parsed.key)
-        if company is None:
-            matches = list(
-                Company.objects.filter(archived_at__isnull=True, name__iexact=parsed.name)[:2]
-            )
-            if len(matches) > 1:
-                message = (
-                    f"Several active companies are named “{parsed.name}”; the import cannot "
-                    "tell which one to update. Rename or archive one first."
-                )
-                raise _RowFailed([{"field": "company", "message": message}])
-            if matches:
-                company = matches[0]
-            else:
-                data = {"name": parsed.name, **parsed.company}
-                data["site_count"] = max(1, self.site_counts.get(parsed.key, 0))
-                company = _guard(COMPANY_COLUMNS, lambda: services.create_company(self.actor, data))
-                actions.append("create company")
-        if not actions:
-            changes = {f: v for f, v in parsed.company.items() if getattr(company, f) != v}
-            if changes:
-                target = company
-                _guard(
-                    COMPANY_COLUMNS,
-                    lambda: services.update_company(self.actor, target, changes),
-                )
-                actions.append("update company")
-        assert company is not None
-        self.companies[parsed.key] = company
-
-        if parsed.site is not None:
-            site_data = parsed.site
-            exists = company.sites.filter(
-                archived_at__isnull=True, name__iexact=site_data["name"]
-            ).exists()
-            if not exists:
-                _guard(SITE_COLUMNS, lambda: services.create_site(self.actor, company, site_data))
-                actions.append("add site")
-
-        if parsed.contact is not None:
-            contact_data = parsed.contact
-            contacts = company.contacts.filter(archived_at__isnull=True)
-            if contact_data.get("email"):
-                contacts = contacts.filter(email__iexact=contact_data["email"])
-            else:
-                contacts = contacts.filter(name__iexact=contact_data["name"])
-            if not contacts.exists():
-                _guard(
-                    CONTACT_COLUMNS,
-                    lambda: services.create_contact(self.actor, company, contact_data),
-                )
-                actions.append("add contact")
-        return actions
-
-
-class _NewCompanies:
-    """Rows of companies the client book does not have yet, checked without a query per row
-    (model validation on unsaved instances) and written with bulk inserts: the bulk of an
-    import of new clients. Rows of existing companies still go through ``_Writer``."""
-
-    def __init__(self, actor: User | None, site_counts: dict[str, int]) -> None:
-        from sweetspot.core.models import Firm  # noqa: PLC0415 (keeps module imports light)
-
-        self.actor = actor
-        self.site_counts = site_counts
-        self.firm = Firm.current()
-        self.companies: dict[str, Company] = {}
-        self.sites: dict[str, list[Any]] = {}
-        self.contacts: dict[str, list[Any]] = {}
-        self.site_names: dict[str, set[str]] = {}
-        self.contact_keys: dict[str, set[str]] = {}
-
-    def row(self, parsed: ParsedRow) -> dict[str, Any]:
-        result: dict[str, Any] = {
-            "row": parsed.row,
-            "company": parsed.name,
-            "actions": [],
-            "errors": parsed.errors,
-        }
-        if not parsed.errors:
-            try:
-                result["actions"] = self._plan(parsed)
-            except _RowFailed as exc:
-                result["errors"] = exc.errors
-        if result["errors"]:
-            result["outcome"] = "error"
-        else:
-            result["outcome"] = result["actions"][0] if result["actions"] else "unchanged"
-        return result
-
-    @staticmethod
-    def _check(obj: Any, columns: dict[str, str], exclude: list[str]) -> None:
-        try:
-            obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-        except ValidationError as exc:
-            raise _RowFailed(_model_errors(exc, columns)) from exc
-
-    def _plan(self, parsed: ParsedRow) -> list[str]:
-        from .models import Contact, EnvironmentProfile, Site  # noqa: PLC0415 (local use)
-
-        actions: list[str] = []
-        company = self.companies.get(parsed.key)
-        if company is None:
-            company = Company(name=parsed.name, **parsed.company)
-            company.site_count = max(1, self.site_counts.get(parsed.key, 0))
-            if not company.segment_pinned:
-                company.segment = self.firm.segment_for(company.pcs)
-            self._check(company, COMPANY_COLUMNS, [])
-            EnvironmentProfile(company=company).full_clean(exclude=["company"])
-            self.companies[parsed.key] = company
-            self.sites[parsed.key], self.contacts[parsed.key] = [], []
-            self.site_names[parsed.key], self.contact_keys[parsed.key] = set(), set()
-            actions.append("create company")
-        else:
-            changes = {f: v for f, v in parsed.company.items() if getattr(company, f) != v}
-            if changes:
-                for field_name, value in changes.items():
-                    setattr(company, field_name, value)
-                if "pcs" in changes and not company.segment_pinned:
-                    company.segment = self.firm.segment_for(company.pcs)
-                self._check(company, COMPANY_COLUMNS, [])
-                actions.append("update company")
-        if parsed.site is not None:
-            name = parsed.site["name"].casefold()
-            if name not in self.site_names[parsed.key]:
-                site = Site(company=company, **parsed.site)
-                self._check(site, SITE_COLUMNS, ["company"])
-                self.site_names[parsed.key].add(name)
-                self.sites[parsed.key].append(site)
-                actions.append("add site")
-        if parsed.contact is not None:
-            data = parsed.contact
-            key = ("@" + data["email"].casefold()) if data.get("email") else data["name"].casefold()
-            if key not in self.contact_keys[parsed.key]:
-                contact = Contact(company=company, **data)
-                self._check(contact, CONTACT_COLUMNS, ["company", "site"])
-                if contact.is_primary:  # the last primary wins, as create_contact does
-                    for other in self.contacts[parsed.key]:
-                        other.is_primary = False
-                self.contact_keys[parsed.key].add(key)
-                self.contacts[parsed.key].append(contact)
-                actions.append("add contact")
-        return actions
-
-    def write(self) -> None:
-        """Insert everything planned (inside the caller's transaction), with audit rows."""
-        from sweetspot.core import audit  # noqa: PLC0415 (local use)
-        from sweetspot.core.models import AuditLog  # noqa: PLC0415 (local use)
-
-        from .models import Contact, EnvironmentProfile, Site  # noqa: PLC0415 (local use)
-
-        if not self.companies:
-            return
-        companies = Company.objects.bulk_create(list(self.companies.values()))
-        for key, company in self.companies.items():
-            for obj in self.sites[key] + self.contacts[key]:
-                obj.company = company
-        EnvironmentProfile.objects.bulk_create([EnvironmentProfile(company=c) for c in companies])
-        sites = Site.objects.bulk_create([s for k in self.sites for s in self.sites[k]])
-        contacts = Contact.objects.bulk_create([c for k in self.contacts for c in self.contacts[k]])
-        actor = self.actor if self.actor is not None and self.actor.pk else None
-        label = actor.label if actor is not None else "system"
-        AuditLog.objects.bulk_create(
-            AuditLog(
-                actor=actor,
-                actor_label=label,
-                action=AuditLog.Action.CREATE,
-                object_type=obj._meta.label,
-                object_id=str(obj.pk),
-                object_repr=str(obj)[:300],
-                changes=audit.diff({}, audit.snapshot(obj)),
-            )
-            for obj in [*companies, *sites, *contacts]
-        )
 
 
 def summarize(rows: list[dict[str, Any]]) -> dict[str, int]:
@@ -791,53 +684,29 @@ def run_import(
     apply: bool,
     progress: Callable[[int], None] | None = None,
 ) -> ImportOutcome:
-    """Check every row, then write them all in one transaction.
+    """Check every row, then (``apply``) write them all in one short transaction, or none.
 
-    The writes go through the services (full_clean and audit rows included), so the model
-    validation of the real import is part of the check. The transaction is rolled back when
-    ``apply`` is false (the preview) or when any row has an error: all or nothing.
+    Each cell is checked on its own against the model field it fills (the rules of
+    ``full_clean``, no database), rows of one company against each other, then every row
+    against the client book loaded in a few queries (import_book.Plan: no query per row).
+    The preview stops there and writes nothing; the apply checks again inside the transaction
+    and writes in bulk (import_book). Any row with an error: nothing is written.
 
     ``progress(n)`` is called every PROGRESS_EVERY rows and at the end of the row check. It
     runs before the transaction opens so that other connections can see the progress.
     """
-    parsed: list[ParsedRow] = []
-    for index, row in enumerate(rows, start=1):
-        parsed.append(parse_row(row))
-        if progress is not None and index % PROGRESS_EVERY == 0:
-            progress(index)
-    _check_consistency(parsed)
-    if progress is not None:
-        progress(len(rows))
-
-    site_names: dict[str, set[str]] = {}
-    for p in parsed:
-        if p.site and p.site.get("name"):
-            site_names.setdefault(p.key, set()).add(p.site["name"].casefold())
-    site_counts = {key: len(names) for key, names in site_names.items()}
-    writer = _Writer(actor, site_counts)
-    # One query for the whole file: which companies exist already (active, by the grouping
-    # key). Their rows go through the services; new companies are checked and inserted in bulk.
-    wanted = {p.key for p in parsed if p.key}
-    existing = {
-        key
-        for name in Company.objects.filter(archived_at__isnull=True).values_list("name", flat=True)
-        if (key := company_key(name)) in wanted
-    }
-    new = _NewCompanies(actor, site_counts)
-
-    results: list[dict[str, Any]] = []
-    applied = False
-    try:
-        with transaction.atomic():
-            results = [
-                writer.row(p) if (not p.key or p.key in existing) else new.row(p) for p in parsed
-            ]
-            if any(r["errors"] for r in results):
-                raise _Rollback
-            new.write()
-            if not apply:
-                raise _Rollback
-            applied = True
-    except _Rollback:
-        pass
-    return ImportOutcome(rows=results, summary=summarize(results), applied=applied)
+    with bulk.cycle_collector_paused():
+        parsed: list[ParsedRow] = []
+        cache: dict[str, dict[str, Outcome]] = {}
+        for index, row in enumerate(rows, start=1):
+            parsed.append(parse_row(row, cache))
+            if progress is not None and index % PROGRESS_EVERY == 0:
+                progress(index)
+        _check_consistency(parsed)
+        if progress is not None:
+            progress(len(rows))
+        if apply:
+            plan, applied = import_book.apply(actor, parsed)
+        else:
+            plan, applied = import_book.preview(actor, parsed), False
+        return ImportOutcome(rows=plan.results, summary=summarize(plan.results), applied=applied)

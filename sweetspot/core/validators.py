@@ -18,6 +18,7 @@ characters" message instead of Django's.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 
@@ -30,8 +31,19 @@ LINE_BREAKS = {"\u2028", "\u2029", "\x85"}
 MULTILINE_ALLOWED = {"\t", "\n", "\r"}
 
 
+# Unicode category Cc is exactly U+0000-U+001F and U+007F-U+009F (U+0085 among them).
+_SINGLE_LINE_REFUSED = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def is_single_line(value: str) -> bool:
+    """True when a one-line field takes ``value`` (no control character, no line break)."""
+    return not _SINGLE_LINE_REFUSED.search(value)
+
+
 def control_characters(value: str, *, multiline: bool = False) -> list[str]:
     """The control characters in ``value`` that its kind of field refuses."""
+    if not multiline and not _SINGLE_LINE_REFUSED.search(value):
+        return []  # the usual case, without a look at each character
     found = []
     for char in value:
         if multiline:
@@ -77,25 +89,29 @@ def text_errors(instance: models.Model, exclude: Any = None) -> dict[str, list[V
     for field in instance._meta.concrete_fields:
         if field.name in skip or not isinstance(field, models.CharField | models.TextField):
             continue
-        value = getattr(instance, field.attname, None)
-        if value is None and not field.null:
-            # Django skips validating None in a blank=True field; the database then refuses
-            # it (an API sending null for a text field was a 500).
-            errors.setdefault(field.name, []).append(
-                ValidationError("This field cannot be null.", code="null")
-            )
-            continue
-        is_text = isinstance(field, models.TextField)
-        limit = field.max_length or (limits.TEXT if is_text else None)
-        if isinstance(value, str) and limit and len(value) > limit:
-            errors.setdefault(field.name, []).append(limits.too_long(limit, len(value)))
-            continue
-        check = validate_text if is_text else validate_single_line
-        try:
-            check(value)
-        except ValidationError as exc:
-            errors.setdefault(field.name, []).append(exc)
+        found = field_text_errors(field, getattr(instance, field.attname, None))
+        if found:
+            errors[field.name] = found
     return errors
+
+
+def field_text_errors(field: Any, value: Any) -> list[ValidationError]:
+    """The rules above for one value of one CharField/TextField (also used on its own by the
+    company import, which checks cells without building model instances)."""
+    if value is None and not field.null:
+        # Django skips validating None in a blank=True field; the database then refuses
+        # it (an API sending null for a text field was a 500).
+        return [ValidationError("This field cannot be null.", code="null")]
+    is_text = isinstance(field, models.TextField)
+    limit = field.max_length or (limits.TEXT if is_text else None)
+    if isinstance(value, str) and limit and len(value) > limit:
+        return [limits.too_long(limit, len(value))]
+    check = validate_text if is_text else validate_single_line
+    try:
+        check(value)
+    except ValidationError as exc:
+        return [exc]
+    return []
 
 
 class TextChecked(models.Model):
