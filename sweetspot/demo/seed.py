@@ -258,9 +258,17 @@ def seed_demo(full: bool = True) -> dict[str, int]:
     or agreements): most tests need only that, and it is several times faster.
     """
     firm = Firm.current()
-    if firm.name != "Brightline IT":
-        firm.name = "Brightline IT"
-        firm.save(update_fields=["name", "updated_at"])
+    contact = {
+        "name": "Brightline IT",
+        "address": "214 Harbor Street, Suite 3\nPortland, ME 04101",
+        "phone": "(207) 555-0140",
+        "email": "help@brightline.example",
+    }
+    changed = [field for field, value in contact.items() if getattr(firm, field) != value]
+    if changed:
+        for field in changed:
+            setattr(firm, field, contact[field])
+        firm.save(update_fields=[*changed, "updated_at"])
     for username, first, last, role in STAFF:
         _user(username, first, last, role, None)
     owner = User.objects.get(username="olivia")
