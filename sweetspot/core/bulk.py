@@ -98,9 +98,8 @@ def row(model: type[models.Model], values: dict[str, Any], now: Any = None) -> d
 def insert(
     model: type[models.Model], rows: Sequence[dict[str, Any]], *, returning: bool = True
 ) -> list[int]:
-    """INSERT ``rows`` (complete rows, see ``row``); their new ids, in row order. Without
-    ``returning``: one prepared single-row INSERT run for every row (``executemany``), and no
-    ids."""
+    """INSERT ``rows`` (complete rows, see ``row``) in multi-row batches; their new ids, in
+    row order (none without ``returning``)."""
     if not rows:
         return []
     fields = _fields(model)
@@ -138,17 +137,19 @@ def insert(
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     ids: list[int] = []
     with db.cursor() as cursor:
-        if not returning:
+        if not returning and db.vendor == "sqlite":
+            # In-process: one prepared statement run per row is as fast and needs no batches.
             cursor.executemany(head + one, [values(r) for r in rows])
             return ids
         limit = db.features.max_query_params or PG_MAX_PARAMS
         size = max(1, min(2000, limit // len(fields)))
-        tail = f" RETURNING {qn(model._meta.pk.column)}"  # type: ignore[union-attr]
+        tail = f" RETURNING {qn(model._meta.pk.column)}" if returning else ""  # type: ignore[union-attr]
         for start in range(0, len(rows), size):
             chunk = rows[start : start + size]
             params: list[Any] = []
             for r in chunk:
                 params.extend(values(r))
             cursor.execute(head + ", ".join([one] * len(chunk)) + tail, params)
-            ids.extend(pk for (pk,) in cursor.fetchall())
+            if returning:
+                ids.extend(pk for (pk,) in cursor.fetchall())
     return ids
