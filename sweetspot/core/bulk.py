@@ -141,15 +141,38 @@ def insert(
             # In-process: one prepared statement run per row is as fast and needs no batches.
             cursor.executemany(head + one, [values(r) for r in rows])
             return ids
+        if db.vendor == "postgresql":
+            # COPY: no SQL text to build and parse for thousands of rows (psycopg's own
+            # writer). The ids come first from the table's sequence, in one query. Django's
+            # query log sees that query but not the COPY.
+            table = model._meta.db_table
+            pk = model._meta.pk.column  # type: ignore[union-attr]
+            columns = ", ".join(qn(f.column) for f in fields)
+            if returning:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [qn(table), pk, len(rows)],
+                )
+                ids = [i for (i,) in cursor.fetchall()]
+                columns = f"{qn(pk)}, {columns}"
+            sql = f"COPY {qn(table)} ({columns}) FROM STDIN"
+            # Django's errors (IntegrityError...), as for its own cursor's queries.
+            with db.wrap_database_errors, cursor.cursor.copy(sql) as copy:
+                if returning:
+                    for i, r in zip(ids, rows, strict=True):
+                        copy.write_row((i, *values(r)))
+                else:
+                    for r in rows:
+                        copy.write_row(values(r))
+            return ids
         limit = db.features.max_query_params or PG_MAX_PARAMS
         size = max(1, min(2000, limit // len(fields)))
-        tail = f" RETURNING {qn(model._meta.pk.column)}" if returning else ""  # type: ignore[union-attr]
+        tail = f" RETURNING {qn(model._meta.pk.column)}"  # type: ignore[union-attr]
         for start in range(0, len(rows), size):
             chunk = rows[start : start + size]
             params: list[Any] = []
             for r in chunk:
                 params.extend(values(r))
             cursor.execute(head + ", ".join([one] * len(chunk)) + tail, params)
-            if returning:
-                ids.extend(pk for (pk,) in cursor.fetchall())
+            ids.extend(pk for (pk,) in cursor.fetchall())
     return ids
