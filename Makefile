@@ -64,6 +64,7 @@ bench: install
 	$(BIN)/python bench/dispatch.py
 	$(BIN)/python bench/queue_bench.py
 	$(BIN)/python bench/billing_bench.py
+	$(BIN)/python bench/scale_bench.py
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .mypy_cache .ruff_cache

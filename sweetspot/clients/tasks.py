@@ -8,9 +8,11 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from sweetspot.core.dbstats import refresh_statistics
 from sweetspot.core.models import Job
 
 from . import importer
+from .models import Company, Contact, Site
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +101,8 @@ def _import(job: Job, *, apply: bool) -> None:
     elif apply:
         job.status = Job.Status.DONE
         job.message = "Imported."
+        # Fresh planner statistics for the rows just loaded (issue 18).
+        refresh_statistics(tables=[m._meta.db_table for m in (Company, Site, Contact)])
     else:
         job.status = Job.Status.DONE
         job.message = f"Checked: {errors} row{'s' if errors != 1 else ''} with errors."

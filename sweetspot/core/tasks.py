@@ -1,4 +1,5 @@
-"""The daily backup, run by the Huey worker (`make run` starts it; production runs run_huey).
+"""The daily backup, run by the Huey worker (`make run` starts it; production runs run_huey),
+and the hourly refresh of the query planner's statistics.
 
 At 02:30 (the server's TIME_ZONE) it writes an archive into BACKUP_DIR and keeps the newest
 BACKUP_KEEP (default 14). BACKUP_SCHEDULE=off turns it off (e.g. when cron runs
@@ -14,6 +15,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
 from . import backup
+from .dbstats import refresh_statistics
 
 log = logging.getLogger(__name__)
 
@@ -29,3 +31,10 @@ def daily_backup() -> str | None:
         "backup: %s (%s bytes), %d old archive(s) removed", result.path, result.size, len(removed)
     )
     return str(result.path)
+
+
+@db_periodic_task(crontab(minute="41"))
+def optimize_statistics() -> None:
+    """Hourly: SQLite's PRAGMA optimize, bounded by analysis_limit (issue 18); nothing on
+    PostgreSQL, whose autovacuum keeps the statistics."""
+    refresh_statistics()

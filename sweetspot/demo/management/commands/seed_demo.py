@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from sweetspot.core.dbstats import refresh_statistics
 from sweetspot.demo.seed import demo_logins, seed_demo
 
 
@@ -13,6 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         counts = seed_demo()
+        refresh_statistics(full=True)  # the planner's statistics for the rows just loaded
         self.stdout.write("Demo firm ready: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
         if not options["quiet_logins"]:
             self.stdout.write("\nDemo logins (http://127.0.0.1:8000/login/):")
