@@ -153,6 +153,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sweetspot.core.middleware.RequestContextMiddleware",
     "sweetspot.core.middleware.MfaMiddleware",
+    "sweetspot.core.engine_cache.GenerationsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -192,6 +193,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+
+# "default" is Django's own default (per-process memory; the header's firm brand, a minute).
+# "engine" holds engine results keyed by the generation tokens in the database
+# (core.engine_cache), so per-process memory is correct across the web and job workers; a
+# cache they all share would only save each process its own recomputation after a change.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "engine": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "engine",
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
 
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [

@@ -1,4 +1,9 @@
-"""Run the promise check on live data: load rows, call the pure engine."""
+"""Run the promise check on live data: load rows, call the pure engine.
+
+``run()`` on today's data is kept in core.engine_cache until the firm settings, the team, the
+catalog, an agreement (or plan, or company name), a ticket or a time entry changes, or the
+day does: the owner's home page and the agreement pages pay no query for it meanwhile. A
+what-if (``extra``) or an explicit firm row is computed every time."""
 
 from __future__ import annotations
 
@@ -6,10 +11,12 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from sweetspot.catalog import engine as depth_engine
 from sweetspot.catalog import loaders as people_loader
 from sweetspot.catalog.models import Service, ServiceRequirement
+from sweetspot.core import engine_cache
 from sweetspot.core.models import Firm
 from sweetspot.team.models import (
     Certification,
@@ -120,12 +127,24 @@ def active_agreements() -> list[Agreement]:
     )
 
 
-def run(extra: Iterable[Agreement] = (), firm: Firm | None = None) -> engine.Result:
-    """The check on every active agreement, plus ``extra`` (a draft, for a what-if)."""
-    firm = firm or Firm.current()
+# Everything run() reads (measured hours come from time entries, through their tickets).
+TOPICS = ("firm", "team", "catalog", "agreements", "tickets", "time")
+
+
+def _run(extra: Iterable[Agreement], firm: Firm) -> engine.Result:
     agreements = active_agreements()
     seen = {a.pk for a in agreements}
     agreements += [a for a in extra if a.pk not in seen]
     return engine.check(
         terms_for(agreements), load_members(), load_services(), settings_for(firm), load_certs()
     )
+
+
+def run(extra: Iterable[Agreement] = (), firm: Firm | None = None) -> engine.Result:
+    """The check on every active agreement, plus ``extra`` (a draft, for a what-if)."""
+    extra = list(extra)
+    if not extra and firm is None:
+        return engine_cache.cached(
+            "promise", TOPICS, lambda: _run((), engine_cache.firm()), timezone.localdate()
+        )
+    return _run(extra, firm or engine_cache.firm())

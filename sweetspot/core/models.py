@@ -333,3 +333,16 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class CacheGeneration(models.Model):
+    """One row per topic of cached engine inputs (core.engine_cache): ``token`` is replaced
+    by a fresh random number, in the writing transaction, whenever a row the topic covers is
+    saved or deleted. Cached results are keyed by the tokens they were computed under, so a
+    process sees a change as soon as the write commits, whichever process wrote it."""
+
+    topic = models.CharField(max_length=32, primary_key=True)
+    token = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.topic}: {self.token:x}"

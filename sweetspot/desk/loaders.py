@@ -9,6 +9,14 @@ held certification), free hours this week and the clients they know.
 * Familiarity ("knows the client"): the person had a ticket for the company created in the
   last ``FAMILIARITY_DAYS`` days, or (technicians) an on-site visit there in that window that
   was not cancelled.
+
+For the current moment (no ``today``/``now`` given) the rows are kept in ``core.engine_cache``
+until a technician, subcontractor, skill, certification, ticket, time entry or visit changes
+(and the week's per day): the ticket page and the batch pay no query for them. What depends
+on the clock within the day is applied on read: the visits ahead are kept as rows and cut at
+``now``; familiarity keeps each person and client's last event up to when it was read and
+their next one after it, so a ticket or visit falls out of (or a visit enters) the window on
+time.
 """
 
 from __future__ import annotations
@@ -16,13 +24,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Max, Min, Q, Sum
 from django.utils import timezone
 
+from sweetspot.catalog import engine as catalog_engine
 from sweetspot.catalog import loaders as people_loader
 from sweetspot.catalog.models import ServiceRequirement
+from sweetspot.core import engine_cache
 from sweetspot.core.models import Firm
 from sweetspot.team.models import (
     Skill,
@@ -46,41 +57,60 @@ def _week_start(today: dt.date) -> dt.date:
     return today - dt.timedelta(days=today.weekday())
 
 
-def _known_clients(
-    now: dt.datetime, company_ids: Collection[int] | None = None
-) -> dict[str, set[str]]:
-    """person id -> company ids they know: tickets created, and (technicians) visits not
-    cancelled, in the last FAMILIARITY_DAYS days up to ``now``. Two queries; with
-    ``company_ids`` only those companies are looked at (the ticket page needs one client, the
-    batch its queue's), which keeps the query on the company index as the history grows."""
+# (person id, company id, last event at or before the moment read, first event after it)
+Familiar = tuple[str, str, dt.datetime | None, dt.datetime | None]
+
+
+def _familiar(now: dt.datetime, company_ids: Collection[int] | None = None) -> list[Familiar]:
+    """Per person and client: the last ticket created / visit started (not cancelled) in the
+    ``FAMILIARITY_DAYS`` days up to ``now``, and the first one after ``now``. Two queries;
+    with ``company_ids`` only those companies are looked at (the ticket page needs one
+    client, the batch its queue's), which keeps the query on the company index as the history
+    grows."""
     since = now - dt.timedelta(days=FAMILIARITY_DAYS)
-    clients: dict[str, set[str]] = defaultdict(set)
     tickets = Ticket.objects.all()
     visits_qs = Visit.objects.all()
     if company_ids is not None:
         tickets = tickets.filter(company_id__in=list(company_ids))
         visits_qs = visits_qs.filter(company_id__in=list(company_ids))
-    pairs = (
-        tickets.filter(created_at__gte=since, created_at__lte=now)
+    out: list[Familiar] = []
+    for tech_id, sub_id, company_id, last, after in (
+        tickets.filter(created_at__gte=since)
         .exclude(technician__isnull=True, subcontractor__isnull=True)
         .order_by()
         .values_list("technician_id", "subcontractor_id", "company_id")
-        .distinct()
-    )
-    for tech_id, sub_id, company_id in pairs:
+        .annotate(
+            last=Max("created_at", filter=Q(created_at__lte=now)),
+            after=Min("created_at", filter=Q(created_at__gt=now)),
+        )
+        .values_list("technician_id", "subcontractor_id", "company_id", "last", "after")
+    ):
         if tech_id:
-            clients[person_id(engine.TECHNICIAN, tech_id)].add(str(company_id))
+            out.append((person_id(engine.TECHNICIAN, tech_id), str(company_id), last, after))
         if sub_id:
-            clients[person_id(engine.SUBCONTRACTOR, sub_id)].add(str(company_id))
-    visits = (
-        visits_qs.filter(starts_at__gte=since, starts_at__lte=now)
+            out.append((person_id(engine.SUBCONTRACTOR, sub_id), str(company_id), last, after))
+    for tech_id, company_id, last, after in (
+        visits_qs.filter(starts_at__gte=since)
         .exclude(status=VisitStatus.CANCELLED)
         .order_by()
         .values_list("technician_id", "company_id")
-        .distinct()
-    )
-    for tech_id, company_id in visits:
-        clients[person_id(engine.TECHNICIAN, tech_id)].add(str(company_id))
+        .annotate(
+            last=Max("starts_at", filter=Q(starts_at__lte=now)),
+            after=Min("starts_at", filter=Q(starts_at__gt=now)),
+        )
+        .values_list("technician_id", "company_id", "last", "after")
+    ):
+        out.append((person_id(engine.TECHNICIAN, tech_id), str(company_id), last, after))
+    return out
+
+
+def _known_clients(familiar: list[Familiar], now: dt.datetime) -> dict[str, set[str]]:
+    """person id -> company ids they know at ``now`` (an event in the window up to now)."""
+    since = now - dt.timedelta(days=FAMILIARITY_DAYS)
+    clients: dict[str, set[str]] = defaultdict(set)
+    for key, company_id, last, after in familiar:
+        if any(at is not None and since <= at <= now for at in (last, after)):
+            clients[key].add(company_id)
     return clients
 
 
@@ -111,19 +141,32 @@ def _remaining_estimates(
     return out
 
 
-def _visit_hours_ahead(now: dt.datetime, week_end: dt.datetime) -> dict[str, Decimal]:
-    """technician person id -> hours of scheduled visits between ``now`` and ``week_end``
-    (a visit under way counts from now). One query on the visit time index."""
-    out: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    rows = (
-        Visit.objects.filter(status=VisitStatus.SCHEDULED, starts_at__lt=week_end, ends_at__gt=now)
+# (technician person id, starts, ends) of the scheduled visits in a week
+VisitRow = tuple[str, dt.datetime, dt.datetime]
+
+
+def _week_visits(week_start: dt.datetime, week_end: dt.datetime) -> list[VisitRow]:
+    """Scheduled visits overlapping the week. One query on the visit time index."""
+    return [
+        (person_id(engine.TECHNICIAN, tech_id), starts, ends)
+        for tech_id, starts, ends in Visit.objects.filter(
+            status=VisitStatus.SCHEDULED, starts_at__lt=week_end, ends_at__gt=week_start
+        )
         .order_by()
         .values_list("technician_id", "starts_at", "ends_at")
-    )
-    for tech_id, starts, ends in rows:
+    ]
+
+
+def _visit_hours_ahead(
+    rows: list[VisitRow], now: dt.datetime, week_end: dt.datetime
+) -> dict[str, Decimal]:
+    """technician person id -> hours of scheduled visits between ``now`` and ``week_end``
+    (a visit under way counts from now)."""
+    out: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for key, starts, ends in rows:
         seconds = (min(ends, week_end) - max(starts, now)).total_seconds()
         if seconds > 0:
-            out[person_id(engine.TECHNICIAN, tech_id)] += Decimal(int(seconds)) / 3600
+            out[key] += Decimal(int(seconds)) / 3600
     return out
 
 
@@ -131,28 +174,36 @@ def _free(capacity: Decimal, used: Decimal) -> Decimal:
     return max(Decimal(capacity) - used, ZERO).quantize(HOURS)
 
 
-def people(
-    today: dt.date | None = None,
-    now: dt.datetime | None = None,
-    company_ids: Collection[int] | None = None,
-) -> list[engine.Person]:
-    """Active technicians then active subcontractors (by id) with free hours for ``today``'s
-    week and the clients known as of ``now`` (default: the current time); pass
-    ``company_ids`` when only those clients' familiarity matters."""
-    now = now or timezone.now()
-    today = today or timezone.localdate(now)
-    # The one people loader (catalog.loaders.people) gives skills, level, rates, capacity and
-    # the certifications held; dispatch adds certified skills, free hours and familiarity.
-    team = sorted(people_loader.people(today), key=lambda p: (p.outside, p.id))
-    techs = [p for p in team if not p.outside]
-    subs = [p for p in team if p.outside]
-    evidenced = people_loader.evidenced_skills()
-    certified: dict[str, set[str]] = defaultdict(set)
-    for p in team:
-        for code in p.certifications:
-            certified[person_id(p.kind, p.id)] |= evidenced.get(code, frozenset())
+@dataclass(frozen=True)
+class _Load:
+    """What dispatch reads for a day, before the clock within the day is applied."""
+
+    team: list[catalog_engine.Person]
+    certified: dict[str, frozenset[str]]
+    logged: dict[str, Decimal]
+    remaining: dict[str, Decimal]
+    visits: list[VisitRow]
+
+
+def _week_bounds(today: dt.date) -> tuple[dt.datetime, dt.datetime]:
     week = _week_start(today)
-    week_end = timezone.make_aware(dt.datetime.combine(week + dt.timedelta(days=7), dt.time.min))
+    start = timezone.make_aware(dt.datetime.combine(week, dt.time.min))
+    return start, timezone.make_aware(dt.datetime.combine(week + dt.timedelta(days=7), dt.time.min))
+
+
+def _load(today: dt.date) -> _Load:
+    """The team (catalog.loaders.people: skills, level, rates, capacity, certifications held)
+    with certified skills, hours logged this week, remaining estimates and the week's visits
+    (10 queries)."""
+    team = sorted(people_loader.people(today), key=lambda p: (p.outside, p.id))
+    evidenced = people_loader.evidenced_skills()
+    certified: dict[str, frozenset[str]] = {}
+    for p in team:
+        held: set[str] = set()
+        for code in p.certifications:
+            held |= evidenced.get(code, frozenset())
+        certified[person_id(p.kind, p.id)] = frozenset(held)
+    week = _week_start(today)
     logged: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for tech_id, sub_id, total in (
         TimeEntry.objects.filter(work_date__gte=week, work_date__lte=today)
@@ -163,9 +214,56 @@ def people(
     ):
         kind = engine.TECHNICIAN if tech_id else engine.SUBCONTRACTOR
         logged[person_id(kind, tech_id or sub_id)] += Decimal(total or 0) / 60
-    remaining = _remaining_estimates([t.id for t in techs], [s.id for s in subs])
-    visits = _visit_hours_ahead(now, week_end)
-    clients = _known_clients(now, company_ids)
+    remaining = _remaining_estimates(
+        [p.id for p in team if not p.outside], [p.id for p in team if p.outside]
+    )
+    return _Load(
+        team=team,
+        certified=certified,
+        logged=dict(logged),
+        remaining=dict(remaining),
+        visits=_week_visits(*_week_bounds(today)),
+    )
+
+
+# What the cached rows depend on (core.engine_cache).
+LOAD_TOPICS = ("team", "tickets", "time", "visits")
+FAMILIAR_TOPICS = ("tickets", "visits")
+
+
+def people(
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+    company_ids: Collection[int] | None = None,
+) -> list[engine.Person]:
+    """Active technicians then active subcontractors (by id) with free hours for ``today``'s
+    week and the clients known as of ``now`` (default: the current time); pass
+    ``company_ids`` when only those clients' familiarity matters. Without ``today`` and
+    ``now`` the rows come from core.engine_cache (no query until an input changes)."""
+    live = today is None and now is None
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    if live:
+        day = today
+        load = engine_cache.cached("dispatch-load", LOAD_TOPICS, lambda: _load(day), day)
+        companies = "all" if company_ids is None else ",".join(map(str, sorted(company_ids)))
+        moment = now
+        familiar = engine_cache.cached(
+            "dispatch-familiar",
+            FAMILIAR_TOPICS,
+            lambda: _familiar(moment, company_ids),
+            companies,
+        )
+    else:
+        load = _load(today)
+        familiar = _familiar(now, company_ids)
+    techs = [p for p in load.team if not p.outside]
+    subs = [p for p in load.team if p.outside]
+    visits = _visit_hours_ahead(load.visits, now, _week_bounds(today)[1])
+    clients = _known_clients(familiar, now)
+    certified: dict[str, frozenset[str]] = defaultdict(frozenset, load.certified)
+    logged: dict[str, Decimal] = defaultdict(lambda: ZERO, load.logged)
+    remaining: dict[str, Decimal] = defaultdict(lambda: ZERO, load.remaining)
 
     def used(key: str) -> Decimal:
         return logged[key] + remaining[key] + visits[key]
@@ -207,24 +305,36 @@ def people(
 
 
 def skill_names() -> dict[str, str]:
-    """slug -> display name for the reasons (one query over the small skill table)."""
-    return dict(Skill.objects.values_list("slug", "name"))
+    """slug -> display name for the reasons (one query over the small skill table, kept in
+    core.engine_cache until a skill changes)."""
+    return engine_cache.cached(
+        "skill-names", ("team",), lambda: dict(Skill.objects.values_list("slug", "name"))
+    )
+
+
+def _read_requirements() -> dict[int, dict[str, tuple[str, int]]]:
+    out: dict[int, dict[str, tuple[str, int]]] = defaultdict(dict)
+    for req in ServiceRequirement.objects.select_related("skill"):
+        out[req.service_id][req.skill.slug] = (req.skill.name, req.min_proficiency)
+    return dict(out)
+
+
+def service_requirements() -> dict[int, dict[str, tuple[str, int]]]:
+    """service id -> {skill slug: (skill name, minimum proficiency)} for every service (one
+    query over the small requirement table, kept until a service, requirement or skill
+    changes)."""
+    return engine_cache.cached("service-requirements", ("catalog", "team"), _read_requirements)
 
 
 def engine_tickets(tickets: list[Ticket], now: dt.datetime) -> list[engine.Ticket]:
     """Tickets (company and service joined) as the engine sees them: the service's required
-    skills (read in one query for all) raised by the ticket's extra ones, the client's name,
-    and the minutes left on the resolution clock at ``now``."""
-    reqs: dict[int, dict[str, int]] = defaultdict(dict)
-    service_ids = {t.service_id for t in tickets if t.service_id}
-    for req in ServiceRequirement.objects.filter(service_id__in=service_ids).select_related(
-        "skill"
-    ):
-        reqs[req.service_id][req.skill.slug] = req.min_proficiency
+    skills (the cached service_requirements) raised by the ticket's extra ones, the client's
+    name, and the minutes left on the resolution clock at ``now``."""
+    every = service_requirements()
     names = skill_names()
     out = []
     for t in tickets:
-        requires = dict(reqs.get(t.service_id or 0, {}))
+        requires = {slug: need for slug, (_, need) in every.get(t.service_id or 0, {}).items()}
         for slug, need in (t.extra_requirements or {}).items():
             requires[str(slug)] = max(requires.get(str(slug), 0), int(need))
         left = None
@@ -253,16 +363,15 @@ def engine_ticket(ticket: Ticket, now: dt.datetime | None = None) -> engine.Tick
 
 
 def required_skills(ticket: Ticket) -> list[tuple[str, int, str]]:
-    """(skill name, minimum proficiency, "service" | "extra") for the ticket page, two queries."""
+    """(skill name, minimum proficiency, "service" | "extra") for the ticket page (from the
+    cached requirements and skill names: no query until they change)."""
     out: dict[str, tuple[str, int, str]] = {}
     if ticket.service_id:
-        for req in ServiceRequirement.objects.filter(service_id=ticket.service_id).select_related(
-            "skill"
-        ):
-            out[req.skill.slug] = (req.skill.name, req.min_proficiency, "service")
+        for slug, (name, need) in service_requirements().get(ticket.service_id, {}).items():
+            out[slug] = (name, need, "service")
     extra = ticket.extra_requirements or {}
     if extra:
-        names = dict(Skill.objects.filter(slug__in=list(extra)).values_list("slug", "name"))
+        names = skill_names()
         for slug, need in extra.items():
             have = out.get(slug)
             if have is None or int(need) > have[1]:
@@ -271,7 +380,7 @@ def required_skills(ticket: Ticket) -> list[tuple[str, int, str]]:
 
 
 def dispatch_settings(firm: Firm | None = None) -> engine.DispatchSettings:
-    firm = firm or Firm.current()
+    firm = firm or engine_cache.firm()
     return engine.DispatchSettings(
         require_certification_for_upper=firm.require_certification_for_upper,
         surplus_weight=firm.dispatch_surplus_weight,
@@ -285,6 +394,19 @@ def suggestions(ticket: Ticket) -> list[tuple[engine.Suggestion, engine.Person]]
     by_id = {p.id: p for p in everyone}
     ranked = engine.suggest(engine_ticket(ticket), everyone, dispatch_settings())
     return [(s, by_id[s.person_id]) for s in ranked]
+
+
+def has_technician(user: object) -> bool:
+    """Whether the login is linked to a technician row (archived or not), from the cached set
+    of linked logins: the ticket page asks it to show the timer without a query."""
+    linked = engine_cache.cached(
+        "technician-logins",
+        ("team",),
+        lambda: frozenset(
+            Technician.objects.filter(user__isnull=False).values_list("user_id", flat=True)
+        ),
+    )
+    return getattr(user, "pk", None) in linked
 
 
 def resolve_person(key: str) -> Technician | Subcontractor | None:

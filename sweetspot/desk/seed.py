@@ -26,6 +26,7 @@ from django.utils import timezone
 from sweetspot.agreements.models import Agreement, AgreementStatus
 from sweetspot.catalog.models import Service, ServiceRequirement
 from sweetspot.clients.models import Company
+from sweetspot.core import engine_cache
 from sweetspot.core.models import AuditLog, User
 from sweetspot.team.models import Subcontractor, Technician
 
@@ -226,6 +227,7 @@ def _seed(today: dt.date) -> dict[str, int]:
                 )
             )
     TimeEntry.objects.bulk_create(entries, batch_size=500)
+    engine_cache.bump("tickets", "time")  # bulk_create sends no signals
     AuditLog.objects.create(
         actor=None,
         actor_label="system",

@@ -40,7 +40,6 @@ from .forms import (
     requirements_of,
 )
 from .models import Priority, Ticket, TicketStatus
-from .time_views import own_technician
 
 work_required = permission_required(permissions.does_service_work)
 dispatch_required = permission_required(permissions.can_dispatch)
@@ -160,7 +159,8 @@ def _ticket_page(
             "comments": list(queries.comments_for(request.user, ticket)),
             "time_entries": entries,
             "time_totals": totals,
-            "show_timer": own_technician(request.user) is not None,
+            # Whether the login has a technician, from the cached set (no query).
+            "show_timer": loaders.has_technician(request.user),
             "suggestions": suggestions,
             "required": loaders.required_skills(ticket),
             "can_edit": permissions.does_service_work(request.user)

@@ -11,3 +11,9 @@ class MailConfig(AppConfig):
         from .notify import connect  # noqa: PLC0415 (models must be loaded first)
 
         connect()
+        # Inputs of the cached on-call tag (core.engine_cache).
+        from sweetspot.core import engine_cache  # noqa: PLC0415 (models must be loaded first)
+
+        engine_cache.watch("mail.MailSettings", "rota", singleton=True)
+        engine_cache.watch("mail.RotaMember", "rota")
+        engine_cache.watch("mail.RotaSwap", "rota")

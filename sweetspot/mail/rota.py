@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from sweetspot.core import engine_cache
 from sweetspot.core.models import Firm, Role, User
 from sweetspot.team.models import Technician
 
@@ -134,7 +135,10 @@ class Rota:
 
 
 def on_call_now(now: dt.datetime | None = None) -> Cover | None:
-    return Rota().cover(firm_today(now))
+    """Who covers the firm's today; kept in core.engine_cache until the rota, a swap, the
+    mail settings or the team changes (the queue and the dispatcher's home show it)."""
+    day = firm_today(now, engine_cache.firm())
+    return engine_cache.cached("on-call", ("team", "rota"), lambda: Rota().cover(day), day)
 
 
 def _address(tech: Technician) -> str:

@@ -7,7 +7,10 @@ whatever the data (tests/test_query_counts.py holds the literal numbers).
   week;
 * sales: my follow-ups (overdue first) and the pipeline;
 * owner: the firm's numbers, SLA attainment over the last 30 days by priority and utilization
-  over the last 4 weeks per person (server-rendered SVG, ``web/charts.py``).
+  over the last 4 weeks per person (server-rendered SVG, ``web/charts.py``). Both charts are
+  kept in core.engine_cache until their inputs change: SLA attainment until a ticket changes
+  or the next due time passes (or the oldest ticket leaves the 30 days), utilization until a
+  technician or time entry changes or the week turns.
 
 web sits above desk, agreements and growth in the layers, so it reads their query helpers.
 """
@@ -18,11 +21,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from sweetspot.core.models import Firm
+from sweetspot.core import engine_cache
 from sweetspot.core.wording import PRIORITY_LABELS
 from sweetspot.desk import queries as desk_queries
 from sweetspot.desk.models import OPEN_STATUSES, Ticket, TimeEntry, Visit, VisitStatus
@@ -147,8 +150,18 @@ def sales_home(user: Any) -> dict[str, Any]:
 def sla_attainment(now: dt.datetime, days: int = 30) -> list[dict[str, Any]]:
     """By priority, over tickets opened in the last ``days`` days: the share of those whose
     response (resolution) target has fallen due — met or missed — that met it. A target
-    not yet due and not yet met is not counted. One query."""
+    not yet due and not yet met is not counted. One query, kept until a ticket changes or
+    the answer would change with the clock."""
+    return engine_cache.cached_until(
+        "sla-attainment", ("tickets",), lambda: _sla_attainment(now, days), now, days
+    )
+
+
+def _sla_attainment(now: dt.datetime, days: int) -> tuple[list[dict[str, Any]], dt.datetime]:
+    """The rows, and the first instant they may change without a ticket changing: the next
+    response or resolution due time still ahead, or the oldest ticket leaving the window."""
     since = now - dt.timedelta(days=days)
+    opened = Q(created_at__lte=now)
     responded = Q(responded_at__isnull=False)
     r_met = responded & Q(responded_at__lte=F("response_due_at"))
     r_due = (
@@ -165,16 +178,36 @@ def sla_attainment(now: dt.datetime, days: int = 30) -> list[dict[str, Any]]:
     )
     rows = {
         r["priority"]: r
-        for r in Ticket.objects.filter(created_at__gte=since, created_at__lte=now)
+        for r in Ticket.objects.filter(created_at__gte=since)
         .values("priority")
         .annotate(
-            r_met=Count("pk", filter=r_met),
-            r_due=Count("pk", filter=r_due),
-            s_met=Count("pk", filter=s_met),
-            s_due=Count("pk", filter=s_due),
+            r_met=Count("pk", filter=opened & r_met),
+            r_due=Count("pk", filter=opened & r_due),
+            s_met=Count("pk", filter=opened & s_met),
+            s_due=Count("pk", filter=opened & s_due),
+            next_r=Min(
+                "response_due_at", filter=Q(responded_at__isnull=True, response_due_at__gte=now)
+            ),
+            next_s=Min(
+                "resolution_due_at",
+                filter=Q(
+                    resolved_at__isnull=True,
+                    resolution_due_at__gte=now,
+                    status__in=OPEN_STATUSES,
+                ),
+            ),
+            oldest=Min("created_at", filter=opened),
+            # a ticket stamped after ``now`` (another process's clock) enters the window then
+            opening=Min("created_at", filter=~opened),
         )
         .order_by("priority")
     }
+    until = now + dt.timedelta(days=days)
+    for r in rows.values():
+        leaves = r["oldest"] and r["oldest"] + dt.timedelta(days=days)
+        for at in (r["next_r"], r["next_s"], leaves, r["opening"]):
+            if at is not None:
+                until = min(until, at)
     out = []
     for p, label in PRIORITY_LABELS.items():
         r = rows.get(p, {})
@@ -190,7 +223,7 @@ def sla_attainment(now: dt.datetime, days: int = 30) -> list[dict[str, Any]]:
                 ),
             }
         )
-    return out
+    return out, until
 
 
 def utilization(today: dt.date, weeks: int = 4) -> list[dict[str, Any]]:
@@ -231,11 +264,15 @@ def utilization(today: dt.date, weeks: int = 4) -> list[dict[str, Any]]:
 
 
 def owner_charts(now: dt.datetime | None = None) -> dict[str, Any]:
-    """Four queries: SLA attainment, the firm row, technicians, billable minutes."""
+    """No query while the cached charts hold (core.engine_cache); else SLA attainment (one
+    query), the firm row, technicians and billable minutes."""
     now = now or timezone.now()
     sla = sla_attainment(now)
-    target = Firm.current().target_utilization
-    people = utilization(timezone.localdate(now))
+    target = engine_cache.firm().target_utilization
+    today = timezone.localdate(now)
+    people = engine_cache.cached(
+        "utilization", ("team", "time"), lambda: utilization(today), _week_start(today)
+    )
     return {
         "sla": sla,
         "sla_chart": charts.sla_attainment_chart(sla),

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from sweetspot.agreements import promise, revenue
 from sweetspot.clients.scoping import companies_visible_to
-from sweetspot.core import permissions
+from sweetspot.core import engine_cache, permissions
 from sweetspot.core.access import any_role_required
 from sweetspot.growth import queries as bd
 from sweetspot.team.models import TechnicianCertification
@@ -22,12 +22,19 @@ def _firm_facts(user: Any) -> dict[str, Any]:
     """A few cheap aggregates for the dashboard (a fixed number of queries)."""
 
     today = timezone.localdate()
-    followups = bd.activities_visible_to(user).filter(owner=user, done_date__isnull=True)
-    board = bd.pipeline_board(user)
-    result = promise.run()
+    followups = (
+        bd.activities_visible_to(user)
+        .filter(owner=user, done_date__isnull=True)
+        .aggregate(
+            overdue=Count("pk", filter=Q(due_date__lt=today)),
+            due_today=Count("pk", filter=Q(due_date=today)),
+        )
+    )
+    board = bd.pipeline_board(user, engine_cache.firm())
+    result = promise.run()  # kept until its inputs change (core.engine_cache)
     facts: dict[str, Any] = {
-        "overdue": followups.filter(due_date__lt=today).count(),
-        "due_today": followups.filter(due_date=today).count(),
+        "overdue": followups["overdue"],
+        "due_today": followups["due_today"],
         "pipeline_monthly": board.weighted_monthly,
         "open_opportunities": board.open_count,
         "promise_ok": result.ok,

@@ -1,0 +1,199 @@
+"""Engine results cached until their inputs change (issue 18): the promise check, dispatch's
+people, the requirements and skill names, the owner's charts, the on-call tag, the firm row.
+
+* **Topics.** Each cached value depends on a few topics (``TOPICS``). Every topic has a row in
+  ``core.CacheGeneration`` whose ``token`` is replaced by a fresh random number whenever a
+  row of one of its models is saved or deleted: ``watch(model, topic)`` connects the
+  ``post_save``/``post_delete`` receivers (each app declares its own models in its
+  ``AppConfig.ready``), ``bump(topic)`` is for writes that bypass signals (``bulk_create``,
+  ``QuerySet.update``). The bump is an UPDATE in the writing transaction, so it commits with
+  the change: a process that reads the new token also sees the new rows (and a rolled-back
+  write leaves the old token). Tokens are random, not counters, so a rolled-back bump's
+  number is never reused for other data.
+* **Reading.** ``generations()`` reads every topic's token in one query, once per request
+  (``GenerationsMiddleware`` keeps it for the request; a bump during the request forgets it).
+  ``cached(name, topics, compute, *parts)`` looks the value up under the name, the tokens of
+  its topics and the other key parts (the day, a company id), and computes it on a miss.
+* **Where values live.** ``CACHES["engine"]``: per-process memory by default. That is correct
+  across gunicorn workers and the Huey worker because the tokens live in the database; each
+  process computes a value once per change. Pointing the alias at a cache all processes share
+  only saves those recomputations.
+* **Time.** A value that depends on the clock takes the day (or week) as a key part, or keeps
+  the raw rows and lets the caller apply ``now`` (dispatch's visits ahead and familiarity), or
+  stores how long it stays true (SLA attainment: until the next due time passes).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from django.core.cache import caches
+from django.db.models import Model
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+
+from .models import CacheGeneration, Firm
+
+TOPICS = (
+    "firm",  # the Firm settings row
+    "team",  # technicians, subcontractors, skills, certifications and their links
+    "catalog",  # services and their required skills
+    "agreements",  # plans, agreements, company names
+    "tickets",
+    "time",  # time entries
+    "visits",
+    "rota",  # on-call rota, swaps, mail settings
+)
+TIMEOUT = 24 * 3600  # keys change with the tokens; this only lets unused values go
+ALIAS = "engine"
+
+T = TypeVar("T")
+_MISSING = object()
+# None: not inside a request (read the tokens every time); {}: inside one, not read yet.
+_memo: contextvars.ContextVar[dict[str, int] | None] = contextvars.ContextVar(
+    "engine_generations", default=None
+)
+
+
+def _token() -> int:
+    return secrets.randbits(62)
+
+
+def _read() -> dict[str, int]:
+    rows = dict(CacheGeneration.objects.values_list("topic", "token"))
+    missing = [t for t in TOPICS if t not in rows]
+    if missing:  # first use of a database: create the rows (another process may race us)
+        CacheGeneration.objects.bulk_create(
+            [CacheGeneration(topic=t, token=_token()) for t in missing], ignore_conflicts=True
+        )
+        rows = dict(CacheGeneration.objects.values_list("topic", "token"))
+    return rows
+
+
+def generations() -> dict[str, int]:
+    """topic -> token; one query (once per request inside GenerationsMiddleware)."""
+    memo = _memo.get()
+    if memo:
+        return memo
+    rows = _read()
+    if memo is not None:
+        memo.update(rows)
+    return rows
+
+
+def bump(*topics: str) -> None:
+    """A row of these topics changed: give them new tokens (in the current transaction)."""
+    unknown = set(topics) - set(TOPICS)
+    if unknown:
+        raise ValueError(f"unknown cache topics: {sorted(unknown)}")
+    if not topics:
+        return
+    updated = CacheGeneration.objects.filter(topic__in=topics).update(token=_token())
+    if updated < len(set(topics)):
+        CacheGeneration.objects.bulk_create(
+            [CacheGeneration(topic=t, token=_token()) for t in topics], ignore_conflicts=True
+        )
+        # A concurrent reader may have created a row before our rows committed: new token.
+        CacheGeneration.objects.filter(topic__in=topics).update(token=_token())
+    memo = _memo.get()
+    if memo:
+        memo.clear()
+
+
+def bump_all() -> None:
+    bump(*TOPICS)
+
+
+def _key(name: str, topics: Iterable[str], parts: Iterable[Any]) -> str:
+    gens = generations()
+    raw = ":".join([*(f"{t}={gens[t]:x}" for t in topics), *(str(p) for p in parts)])
+    if len(raw) > 160:
+        raw = hashlib.sha256(raw.encode()).hexdigest()
+    return f"{name}:{raw}"
+
+
+def cached(name: str, topics: Iterable[str], compute: Callable[[], T], *parts: Any) -> T:
+    """``compute()``'s value, kept until a token of ``topics`` changes (or ``parts`` differ)."""
+    store = caches[ALIAS]
+    key = _key(name, topics, parts)
+    value = store.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        store.set(key, value, TIMEOUT)
+    return value  # type: ignore[return-value]
+
+
+def cached_until(
+    name: str,
+    topics: Iterable[str],
+    compute: Callable[[], tuple[T, dt.datetime | None]],
+    now: dt.datetime,
+    *parts: Any,
+) -> T:
+    """Like ``cached`` for a value that also changes with the clock: ``compute()`` returns the
+    value and the instant it stops being true (None: never, until an input changes); a later
+    ``now`` at or past that instant computes it again."""
+    store = caches[ALIAS]
+    key = _key(name, topics, parts)
+    hit = store.get(key)
+    if hit is not None:
+        since, until, value = hit
+        if since <= now and (until is None or now < until):
+            return value  # type: ignore[no-any-return]
+    value, until = compute()
+    store.set(key, (now, until, value), TIMEOUT)
+    return value
+
+
+def firm() -> Firm:
+    """The firm settings row for reading (a copy: save changes through Firm.current())."""
+    return cached("firm", ("firm",), Firm.current)
+
+
+# --- invalidation -----------------------------------------------------------------------
+
+
+def watch(model: type[Model] | str, *topics: str, singleton: bool = False) -> None:
+    """Saving or deleting a ``model`` row bumps ``topics``. ``model`` may be "app.Model".
+
+    ``singleton``: a settings row that ``current()`` creates with its defaults on first use;
+    creating it changes no answer (every earlier reader created it too), only updates do."""
+
+    def changed(sender: Any, created: bool = False, **kwargs: Any) -> None:
+        if not (singleton and created):
+            bump(*topics)
+
+    # Keep a strong reference: the receivers are closures.
+    uid = f"engine_cache:{model}:{','.join(topics)}"
+    post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid)
+    post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid)
+
+
+def watch_m2m(through: type[Model], *topics: str) -> None:
+    """Adding, removing or clearing links of a many-to-many field bumps ``topics``."""
+
+    def changed(sender: Any, action: str, **kwargs: Any) -> None:
+        if action.startswith("post_"):
+            bump(*topics)
+
+    uid = f"engine_cache:m2m:{through}:{','.join(topics)}"
+    m2m_changed.connect(changed, sender=through, weak=False, dispatch_uid=uid)
+
+
+class GenerationsMiddleware:
+    """Read the tokens at most once per request (and again after a write bumps them)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = _memo.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _memo.reset(token)
