@@ -324,6 +324,11 @@ BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
 BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
 BACKUP_SCHEDULE = env_bool("BACKUP_SCHEDULE", True)
 
+# Batch dispatch (desk/batch_views.py, issue 18): queues with more unassigned tickets than
+# this are solved by the job worker, the page following its progress; smaller ones in the
+# request.
+BATCH_DISPATCH_BACKGROUND_ABOVE = int(os.environ.get("BATCH_DISPATCH_BACKGROUND_ABOVE", "300"))
+
 # Background jobs (Huey). SQLite file queue by default; Redis when REDIS_URL is set.
 HUEY_IMMEDIATE = env_bool("HUEY_IMMEDIATE", TESTING)
 if os.environ.get("REDIS_URL"):
