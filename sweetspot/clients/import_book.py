@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from sweetspot.core import audit, bulk
+from sweetspot.core import audit, bulk, engine_cache
 from sweetspot.core.models import AuditLog, Firm, User
 
 from .models import Company, Contact, EnvironmentProfile, Site
@@ -276,6 +276,9 @@ class Plan:
             Company.objects.bulk_update(
                 [obj for _, obj in updated], sorted(fields), batch_size=CHUNK
             )
+            # bulk_update sends no signals: a renamed company names its agreements in the
+            # cached promise check (core.engine_cache).
+            engine_cache.bump("agreements")
 
         def pk_of(company: _Company) -> int:
             return company.existing.pk if company.existing is not None else company.values["id"]
