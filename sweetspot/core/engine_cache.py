@@ -34,7 +34,7 @@ from typing import Any, TypeVar
 
 from django.core.cache import caches
 from django.db.models import Model
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 
 from .models import CacheGeneration, Firm
@@ -162,27 +162,18 @@ def watch(model: type[Model] | str, *topics: str, singleton: bool = False) -> No
     """Saving or deleting a ``model`` row bumps ``topics``. ``model`` may be "app.Model".
 
     ``singleton``: a settings row that ``current()`` creates with its defaults on first use;
-    creating it changes no answer (every earlier reader created it too), only updates do."""
+    creating it changes no answer (every earlier reader created it too), only updates do.
+    Raw saves (``loaddata``, the JSON backup restore) do not bump: the archive carries the
+    generation rows of the same data."""
 
-    def changed(sender: Any, created: bool = False, **kwargs: Any) -> None:
-        if not (singleton and created):
+    def changed(sender: Any, created: bool = False, raw: bool = False, **kwargs: Any) -> None:
+        if not raw and not (singleton and created):
             bump(*topics)
 
     # Keep a strong reference: the receivers are closures.
     uid = f"engine_cache:{model}:{','.join(topics)}"
     post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid)
     post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid)
-
-
-def watch_m2m(through: type[Model], *topics: str) -> None:
-    """Adding, removing or clearing links of a many-to-many field bumps ``topics``."""
-
-    def changed(sender: Any, action: str, **kwargs: Any) -> None:
-        if action.startswith("post_"):
-            bump(*topics)
-
-    uid = f"engine_cache:m2m:{through}:{','.join(topics)}"
-    m2m_changed.connect(changed, sender=through, weak=False, dispatch_uid=uid)
 
 
 class GenerationsMiddleware:
