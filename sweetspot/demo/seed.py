@@ -258,16 +258,16 @@ def seed_demo(full: bool = True) -> dict[str, int]:
     or agreements): most tests need only that, and it is several times faster.
     """
     firm = Firm.current()
-    contact = {
+    firm_contact = {
         "name": "Brightline IT",
         "address": "214 Harbor Street, Suite 3\nPortland, ME 04101",
         "phone": "(207) 555-0140",
         "email": "help@brightline.example",
     }
-    changed = [field for field, value in contact.items() if getattr(firm, field) != value]
+    changed = [field for field, value in firm_contact.items() if getattr(firm, field) != value]
     if changed:
         for field in changed:
-            setattr(firm, field, contact[field])
+            setattr(firm, field, firm_contact[field])
         firm.save(update_fields=[*changed, "updated_at"])
     for username, first, last, role in STAFF:
         _user(username, first, last, role, None)
