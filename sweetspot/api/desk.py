@@ -27,7 +27,7 @@ from sweetspot.desk.batch_views import accept, build_preview
 
 from .auth import require
 from .conflicts import ConflictOut
-from .pagination import Pages as PageNumberPagination  # bounded ?page= (issue 15)
+from .pagination import CappedPages  # bounded ?page= (issue 15), count to 1,001 (issue 18)
 from .schemas import Strict, Text
 
 router = Router(tags=["desk"])
@@ -144,8 +144,12 @@ class AssignIn(Strict):
     person: str = Field(pattern=r"^[ts]\d+$")
 
 
-@router.get("/tickets", response=list[TicketOut])
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@router.get(
+    "/tickets",
+    response=list[TicketOut],
+    description="Newest first. `count` stops at 1,001 (more than 1,000 tickets match).",
+)
+@paginate(CappedPages, page_size=PAGE_SIZE)
 def list_tickets(request: AuthedHttpRequest, filters: Query[TicketFilters]) -> Any:
     require(request, permissions.can_read_tickets)
     params = {k: ("1" if v is True else v) for k, v in filters.dict().items() if v}

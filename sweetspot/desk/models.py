@@ -48,6 +48,8 @@ OPEN_STATUSES = (
     TicketStatus.IN_PROGRESS,
     TicketStatus.WAITING,
 )
+# The one spelling of "is open" in SQL (the partial indexes below repeat it).
+OPEN_Q = models.Q(status__in=OPEN_STATUSES)
 
 
 class Ticket(TextChecked, models.Model):
@@ -120,6 +122,61 @@ class Ticket(TextChecked, models.Model):
             models.Index(fields=["status", "priority", "created_at"]),
             models.Index(fields=["company", "status"]),
             models.Index(fields=["technician", "status"]),
+            # Issue 18: each list filter with the default sort (newest first; the rowid /
+            # ctid that ends every index breaks the ties), and the subject sort.
+            models.Index(fields=["status", "created_at"], name="ticket_status_created"),
+            models.Index(fields=["priority", "created_at"], name="ticket_priority_created"),
+            models.Index(fields=["company", "created_at"], name="ticket_company_created"),
+            models.Index(fields=["technician", "created_at"], name="ticket_tech_created"),
+            models.Index(fields=["subject"], name="ticket_subject"),
+            # Partial, open tickets only: "open" is a small part of a long history, and the
+            # open list, the at-risk and breached filters and the dispatcher's home read only
+            # those (the two due-time ones serve the home's lists). Queries must spell "open"
+            # as OPEN_Q, word for word (SQLite uses a partial index only when the query
+            # repeats its WHERE term).
+            # Newest first (created_at, then id: the list's ORDER BY) and covering every
+            # column of the open, at-risk and breached filters, so those lists and their
+            # capped counts read this index alone, never the rows.
+            models.Index(
+                fields=[
+                    "created_at",
+                    "id",
+                    "status",
+                    "response_due_at",
+                    "response_at_risk_at",
+                    "responded_at",
+                    "resolution_due_at",
+                    "resolution_at_risk_at",
+                ],
+                condition=OPEN_Q,
+                name="ticket_open_created",
+            ),
+            # By due time, covering the same columns: the at-risk tickets are found (and
+            # counted) among the open ones not yet due, whatever the length of the history.
+            models.Index(
+                fields=[
+                    "response_due_at",
+                    "status",
+                    "response_at_risk_at",
+                    "responded_at",
+                    "resolution_due_at",
+                    "resolution_at_risk_at",
+                ],
+                condition=OPEN_Q,
+                name="ticket_open_response_due",
+            ),
+            models.Index(
+                fields=[
+                    "resolution_due_at",
+                    "status",
+                    "resolution_at_risk_at",
+                    "response_due_at",
+                    "response_at_risk_at",
+                    "responded_at",
+                ],
+                condition=OPEN_Q,
+                name="ticket_open_resolution_due",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
