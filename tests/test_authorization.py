@@ -89,6 +89,8 @@ TABLE: list[Row] = [
         "company_list", "get", lambda o: "/clients/", page(200, STAFF) | {"hana": 302, "milo": 302}
     ),
     Row("company_create", "get", lambda o: "/clients/new/", page(200, EDITORS)),
+    # The company picker's options (issue 18): staff only.
+    Row("company_lookup", "get", lambda o: "/clients/lookup/?q=ma", page(200, STAFF)),
     Row("company_export", "get", lambda o: "/clients/export/?format=csv", page(200, STAFF)),
     Row("import_upload", "get", lambda o: "/clients/import/", page(200, EDITORS)),
     Row(

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from .models import Company, Contact, Site
@@ -61,6 +72,22 @@ def filter_companies(qs: QuerySet[Company], params: Any) -> QuerySet[Company]:
     elif archived != "all":
         qs = qs.filter(archived_at__isnull=True)
     return qs
+
+
+def lookup_companies(qs: QuerySet[Company], q: str, limit: int) -> list[tuple[int, str, bool]]:
+    """(pk, name, archived) of at most ``limit`` companies whose name contains ``q`` (any
+    case), names that start with it first, then by name; all names A–Z when ``q`` is empty."""
+    if q:
+        qs = qs.filter(name__icontains=q).annotate(
+            starts=Case(When(name__istartswith=q, then=Value(0)), default=Value(1))
+        )
+        qs = qs.order_by("starts", "name", "pk")
+    else:
+        qs = qs.order_by("name", "pk")
+    return [
+        (pk, name, archived is not None)
+        for pk, name, archived in qs.values_list("pk", "name", "archived_at")[:limit]
+    ]
 
 
 def sort_companies(qs: QuerySet[Company], sort: str | None) -> tuple[QuerySet[Company], str]:

@@ -7,6 +7,7 @@ app_name = "clients"
 urlpatterns = [
     path("", views.company_list, name="company_list"),
     path("new/", views.company_create, name="company_create"),
+    path("lookup/", views.company_lookup, name="company_lookup"),
     path("export/", views.company_export, name="company_export"),
     path("import/", views.import_upload, name="import_upload"),
     path("import/<int:job_id>/", views.import_status, name="import_status"),

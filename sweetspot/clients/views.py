@@ -26,7 +26,7 @@ from sweetspot.core.access import (
     permission_required,
 )
 from sweetspot.core.models import User
-from sweetspot.core.permissions import can_administer_users, is_client
+from sweetspot.core.permissions import can_administer_users, is_client, is_staff
 from sweetspot.core.writes import save_form
 
 from . import queries, services
@@ -43,6 +43,24 @@ from .models import CompanyStatus, EnvironmentProfile, Segment
 
 def _is_htmx(request: AuthedHttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
+
+
+LOOKUP_LIMIT = 20
+
+
+@permission_required(is_staff)
+def company_lookup(request: AuthedHttpRequest) -> HttpResponse:
+    """The company picker's options (issue 18): at most LOOKUP_LIMIT companies whose name
+    contains ``q``, names starting with it first; one query, whatever the book's size."""
+    q = (request.GET.get("q") or "").strip()[:100]
+    companies = queries.lookup_companies(companies_visible_to(request.user), q, LOOKUP_LIMIT)
+    context = {
+        "companies": companies,
+        "q": q,
+        "listbox": (request.GET.get("listbox") or "company-options")[:60],
+        "any": (request.GET.get("any") or "")[:60],
+    }
+    return render(request, "clients/_company_options.html", context)
 
 
 @any_role_required

@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sweetspot.clients.models import Company
+from sweetspot.clients.scoping import companies_visible_to
 from sweetspot.core import permissions
 from sweetspot.core.access import (
     AuthedHttpRequest,
@@ -60,6 +60,15 @@ def _run(request: AuthedHttpRequest, action: Any) -> Any:
         return None
 
 
+def _selected_company(request: AuthedHttpRequest) -> tuple[int, str] | None:
+    client = str(request.GET.get("client") or "")
+    if not client.isdigit() or len(client) > 10:
+        return None
+    return (
+        companies_visible_to(request.user).filter(pk=int(client)).values_list("pk", "name").first()
+    )
+
+
 def _queue_page(request: AuthedHttpRequest, base: Any, title: str, url_name: str) -> HttpResponse:
     now = timezone.now()
     qs = queries.filter_tickets(base, request.GET, now)
@@ -91,7 +100,9 @@ def _queue_page(request: AuthedHttpRequest, base: Any, title: str, url_name: str
         "filters": request.GET,
         "statuses": TicketStatus.choices,
         "priorities": Priority.choices,
-        "companies": list(Company.objects.order_by("name").values_list("pk", "name")),
+        # The client filter is a picker (clients:company_lookup), not a list of every
+        # company: only the chosen one is loaded, to show its name (issue 18).
+        "selected_client": _selected_company(request),
         # One list of (value, label) so the selected assignee shows as selected.
         "assignees": [
             (f"t{pk}", name)
