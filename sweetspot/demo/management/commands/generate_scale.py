@@ -41,6 +41,7 @@ from sweetspot.clients.models import (
     Presence,
     Site,
 )
+from sweetspot.core import engine_cache
 from sweetspot.core.dbstats import refresh_statistics
 from sweetspot.core.models import AuditLog, Firm
 from sweetspot.core.money import CENT
@@ -358,6 +359,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Created {made} tickets in {elapsed:.2f} s.")
         # A bulk load changes what the planner should choose: fresh statistics (issue 18).
         refresh_statistics(full=True)
+        # It bypasses the save signals too, so cached engine results are forgotten here.
+        engine_cache.bump_all()
 
     def _companies(self, n: int, seed: int) -> None:
         started = time.perf_counter()
