@@ -1427,9 +1427,29 @@ TABLE += [
 # --- desk batch (#7) ---
 # Batch dispatch (preview the optimal plan for the unassigned queue, accept it): owner and
 # dispatcher only, page and API; everyone else 404.
+def _batch_run(o: dict[str, Any]) -> int:
+    """A background batch-dispatch run (#18), still solving: any dispatcher may follow it."""
+    from sweetspot.core.models import Job, User
+
+    if "batch_run" not in o:
+        o["batch_run"] = Job.objects.create(
+            kind="batch_dispatch",
+            created_by=User.objects.get(username="dan"),
+            total=4,
+            result={"queue": "x", "size": 500},
+        )
+    return int(o["batch_run"].pk)
+
+
 TABLE += [
     Row("batch_preview", "get", lambda o: "/desk/batch/", page(200, DESK_DISPATCHERS)),
     Row("batch_accept", "post", lambda o: "/desk/batch/accept/", page(302, DESK_DISPATCHERS)),
+    Row(
+        "batch_run",
+        "get",
+        lambda o: f"/desk/batch/runs/{_batch_run(o)}/",
+        page(200, DESK_DISPATCHERS),
+    ),
     Row(
         "dispatch_batch_preview",
         "post",

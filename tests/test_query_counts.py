@@ -93,6 +93,7 @@ LITERAL_COUNTS: dict[str, int] = {
     "test_agreements_query_count_is_flat[api-agreements]": 4,
     "test_agreements_query_count_is_flat[api-plans]": 4,
     "test_agreements_query_count_is_flat[api-revenue]": 6,
+    "test_batch_run_page_is_flat": 4,
     "test_bd_pages_query_count_is_flat[bd-followups-all]": 4,
     "test_bd_pages_query_count_is_flat[bd-followups]": 4,
     "test_bd_pages_query_count_is_flat[pipeline-board]": 4,
@@ -1063,6 +1064,49 @@ def test_ticket_page_time_section_is_flat(olivia):
 )
 def test_desk_queue_for_batch_is_flat(olivia, setup):
     one, twenty = same_for_1_and_20(olivia, setup)
+    assert one == twenty, f"1 row: {one} queries, 20 rows: {twenty} queries"
+
+
+def _batch_run_url(olivia: User, n: int) -> str:
+    """A finished background batch-dispatch run (#18) proposing n tickets for one person."""
+    from decimal import Decimal
+
+    from sweetspot.core.models import Job
+    from sweetspot.desk import batch, batch_views
+    from sweetspot.desk.models import Ticket
+
+    Job.objects.filter(kind=batch_views.JOB_KIND).delete()
+    desk_url("/desk/queue/", assign=False)(olivia, n)
+    pks = list(Ticket.objects.order_by("pk").values_list("pk", flat=True))
+    plan = batch.Plan(
+        assignments={str(pk): "t1" for pk in pks},
+        unassigned={},
+        total_cost=Decimal(100) * n,
+        urgency_hours=Decimal(n),
+        status="optimal",
+        gap=0.0,
+    )
+    job = Job.objects.create(
+        kind=batch_views.JOB_KIND,
+        created_by=olivia,
+        status=Job.Status.DONE,
+        total=4,
+        progress=4,
+        result={
+            "queue": "q",
+            "size": n,
+            "plan": plan.to_json(),
+            "greedy": plan.to_json(),
+            "people": {"t1": {"kind": "technician", "name": "Tess", "free_hours": "40"}},
+            "rows": [{"ticket": pk, "person": "t1", "hours": "1", "cost": "100"} for pk in pks],
+        },
+    )
+    return f"/desk/batch/runs/{job.pk}/"
+
+
+def test_batch_run_page_is_flat(olivia):
+    """The plan a background run proposed: one query for its tickets, however many."""
+    one, twenty = same_for_1_and_20(olivia, _batch_run_url)
     assert one == twenty, f"1 row: {one} queries, 20 rows: {twenty} queries"
 
 

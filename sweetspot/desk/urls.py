@@ -9,6 +9,7 @@ urlpatterns = [
     path("mine/", views.my_tickets, name="my_tickets"),
     path("batch/", batch_views.batch_preview, name="batch_preview"),
     path("batch/accept/", batch_views.batch_accept, name="batch_accept"),
+    path("batch/runs/<int:pk>/", batch_views.batch_run, name="batch_run"),
     path("tickets/new/", views.ticket_create, name="ticket_create"),
     path("tickets/<int:pk>/", views.ticket_detail, name="ticket_detail"),
     path("tickets/<int:pk>/edit/", views.ticket_edit, name="ticket_edit"),
