@@ -143,3 +143,59 @@ def test_utilization_is_billable_hours_over_capacity_per_week(db, harbor):
         dt.date(2026, 3, 9),
     ]
     assert [w["pct"] for w in weeks] == [75, 0, 0, 50]
+
+
+def _open_copies(n, **fields):
+    """n open tickets like an existing one (bulk, no services: only the counts matter)."""
+    model = Ticket.objects.filter(status="new").first()
+    rows = []
+    for i in range(n):
+        t = Ticket.objects.get(pk=model.pk)
+        t.pk = None
+        t.subject = f"Bulk {i}"
+        for name, value in fields.items():
+            setattr(t, name, value)
+        rows.append(t)
+    Ticket.objects.bulk_create(rows)
+
+
+def test_dispatcher_home_caps_its_counts_at_1000(full_demo, client_for):
+    """Issue 18: past the cap the cards say "1,000+", as the queue does, and each list
+    links to the rest in the queue."""
+    _open_copies(1001, technician=None, subcontractor=None, status="new")
+    page = client_for("dan").get("/")
+    html = page.content.decode()
+    assert page.context["counts"]["unassigned"] == 1001
+    assert page.context["counts"]["open"] == 1001
+    assert '<span class="num warn">1,000+</span> unassigned' in html
+    assert '<span class="num">1,000+</span> open tickets' in html
+    assert len(page.context["unassigned"]) == home.LIST_SIZE
+    assert '/desk/queue/?assignee=none&amp;status=open">See all in the queue' in html
+
+
+def test_dispatcher_home_counts_exactly_below_the_cap(full_demo, client_for):
+    expected = Ticket.objects.filter(
+        status__in=["new", "assigned", "in_progress", "waiting"]
+    ).count()
+    assert expected <= 1000
+    page = client_for("dan").get("/")
+    html = page.content.decode()
+    assert f'<span class="num">{expected:,}</span> open tickets' in html
+    assert "1,000+" not in html
+
+
+def test_technician_home_caps_my_open_tickets_at_1000(full_demo, client_for, personas):
+    tara = Technician.objects.get(user=personas["tara"])
+    before = Ticket.objects.filter(
+        technician=tara, status__in=["new", "assigned", "in_progress", "waiting"]
+    ).count()
+    page = client_for("tara").get("/")
+    assert f'<span class="num">{before:,}</span> open ticket' in page.content.decode()
+    _open_copies(1001, technician=tara, subcontractor=None, status="assigned")
+    page = client_for("tara").get("/")
+    html = page.content.decode()
+    assert '<span class="num">1,000+</span> open tickets of mine' in html
+    assert len(page.context["tickets"]) == home.MY_LIST_SIZE
+    assert "See all in my tickets" in html
+    due = [t.due for t in page.context["tickets"] if t.due is not None]
+    assert due == sorted(due)

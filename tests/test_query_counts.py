@@ -1477,11 +1477,13 @@ def _home_setup(olivia: User, n: int) -> dict[str, User]:
         # firm row and the on-call tag are cached until their inputs change), pipeline
         # cards, certifications expiring, MRR (was 27)
         (Role.OWNER, 8),
-        # session, user, counts, unassigned, at risk, breached, today's visits, the
-        # generation tokens (the on-call tag is cached; was 11)
-        (Role.DISPATCHER, 8),
-        # session, user, technician, my tickets, running timer, hours this week, visits today
-        (Role.TECHNICIAN, 7),
+        # session, user, the capped counts (one query), unassigned, at risk (paused, then by
+        # resolution due time: two), breached, today's visits, the generation tokens (the
+        # on-call tag is cached; was 11, then 8)
+        (Role.DISPATCHER, 9),
+        # session, user, technician, my tickets, their capped count, running timer, hours this
+        # week, visits today
+        (Role.TECHNICIAN, 8),
         # session, user, follow-ups, pipeline cards, firm row
         (Role.SALES, 5),
     ],

@@ -8,6 +8,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Coalesce
 
 from sweetspot.agreements.models import Agreement
 from sweetspot.catalog.models import Service
@@ -176,6 +178,26 @@ class Ticket(TextChecked, models.Model):
                 ],
                 condition=OPEN_Q,
                 name="ticket_open_resolution_due",
+            ),
+            # A technician's open tickets, the soonest due first (the technician's home
+            # page, issue 18): the page's ORDER BY, expression and all, so the first rows are
+            # read in order instead of sorting every open ticket of theirs.
+            models.Index(
+                F("technician"),
+                Coalesce("resolution_due_at", "response_due_at"),
+                F("created_at"),
+                F("id"),
+                condition=OPEN_Q,
+                name="ticket_open_tech_due",
+            ),
+            # The open tickets nobody has, soonest response due first (the dispatcher's home,
+            # issue 18): SQLite otherwise took the (technician, status) index and sorted every
+            # unassigned ticket. The home spells "open" with literal statuses (web.home
+            # _IsOpen): with bound parameters SQLite never matches a partial index's WHERE.
+            models.Index(
+                fields=["response_due_at", "created_at", "id"],
+                condition=OPEN_Q & models.Q(technician__isnull=True, subcontractor__isnull=True),
+                name="ticket_open_unassigned_due",
             ),
         ]
         constraints = [

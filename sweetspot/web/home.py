@@ -21,7 +21,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Min, Q, QuerySet, Sum
+from django.db import connections
+from django.db.models import Count, F, Lookup, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -35,6 +36,7 @@ from sweetspot.team.models import Technician
 from . import charts
 
 LIST_SIZE = 8
+MY_LIST_SIZE = 25
 
 
 def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -42,17 +44,76 @@ def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return start, start + dt.timedelta(days=1)
 
 
+class _IsOpen(Lookup):  # type: ignore[type-arg]
+    """``status IN ('new', 'assigned', 'in_progress', 'waiting')`` with the statuses written
+    into the SQL, as the partial indexes on open tickets spell it (desk.models OPEN_Q).
+    SQLite uses a partial index only when the query repeats its WHERE term, and a bound
+    parameter does not repeat a literal: with ``status IN (%s, %s, %s, %s)`` the planner
+    never picked them, and sorted every open ticket of a technician instead."""
+
+    lookup_name = "is_open"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, params = self.process_lhs(compiler, connection)
+        # The model's own constants, never request data.
+        words = ", ".join("'" + str(s).replace("'", "''") + "'" for s in OPEN_STATUSES)
+        return f"{lhs} IN ({words})", list(params)
+
+
 def _open_tickets(user: Any) -> QuerySet[Ticket]:
-    return desk_queries.tickets_visible_to(user).filter(status__in=OPEN_STATUSES)
+    return desk_queries.tickets_visible_to(user).filter(_IsOpen(F("status"), True))
 
 
-def _rows(qs: QuerySet[Ticket], now: dt.datetime) -> list[Ticket]:
-    rows = list(qs.select_related("company", "technician", "subcontractor")[:LIST_SIZE])
+def _first(qs: QuerySet[Ticket], size: int = LIST_SIZE) -> QuerySet[Ticket]:
+    """The first ``size`` tickets of ``qs`` in its order, with their company and assignee.
+
+    One query, as desk.queries.TicketPaginator does it: the ids come from an inner select on
+    the ticket table alone (read in order from the index of the filter and the sort, limited
+    before anything is joined); the joins are for those rows only. Joined first, SQLite's
+    planner could scan the companies and sort every open ticket of each."""
+    ids = qs.values("pk")[:size]
+    outer = Ticket.objects.filter(pk__in=ids).select_related(
+        "company", "technician", "subcontractor"
+    )
+    return outer.annotate(**qs.query.annotations).order_by(*qs.query.order_by)
+
+
+def _rows(qs: QuerySet[Ticket], now: dt.datetime, size: int = LIST_SIZE) -> list[Ticket]:
+    rows = list(_first(qs, size))
     for t in rows:
         t.due_text = desk_queries.countdown(  # type: ignore[attr-defined]
             t.response_due_at if t.responded_at is None else t.resolution_due_at, now
         )
     return rows
+
+
+def capped_counts(**lists: QuerySet[Ticket]) -> dict[str, int]:
+    """One query: how many rows each queryset has, counting at most COUNT_CAP + 1 (the
+    queue's convention, desk.queries.TicketPaginator: more than the cap shows "1,000+").
+    Each count reads at most cap + 1 rows of the index its filter and order pick, so it
+    costs the same at 1,000 and at 1,000,000 tickets. A list given as several querysets
+    (``name=qs`` then ``name__2=qs``) is their sum, capped."""
+    parts: list[str] = []
+    params: list[Any] = []
+    for qs in lists.values():
+        sql, p = qs.values("pk")[: desk_queries.COUNT_CAP + 1].query.sql_with_params()
+        # The SQL is Django's own, its parameters bound: nothing from the request.
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped)")  # noqa: S608
+        params.extend(p)
+    with connections[Ticket.objects.db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    out: dict[str, int] = {}
+    for name, n in zip(lists, row, strict=True):
+        key = name.split("__")[0]
+        out[key] = min(out.get(key, 0) + int(n), desk_queries.COUNT_CAP + 1)
+    return out
+
+
+def shown_counts(counts: dict[str, int]) -> dict[str, str]:
+    """ "1,000+" past the cap, else the number."""
+    cap = desk_queries.COUNT_CAP
+    return {k: f"{cap:,}+" if n > cap else f"{n:,}" for k, n in counts.items()}
 
 
 def todays_visits(qs: QuerySet[Visit], today: dt.date) -> list[Visit]:
@@ -66,25 +127,40 @@ def todays_visits(qs: QuerySet[Visit], today: dt.date) -> list[Visit]:
 
 
 def dispatcher_home(user: Any, now: dt.datetime | None = None) -> dict[str, Any]:
-    """Five queries: the counts, three short lists, today's visits."""
+    """Six queries, each bounded by an index whatever the history's length (issue 18): the
+    capped counts (one query), the unassigned list, the at-risk list (the paused tickets,
+    then those not yet due by resolution due time), the breached list, today's visits.
+
+    At risk needs a due time still ahead, so it is found among the open tickets due from
+    now on (the work in flight), never by reading every open ticket; breached among the
+    oldest due times, where the first LIST_SIZE (or cap + 1) are found at once."""
     now = now or timezone.now()
     open_qs = _open_tickets(user)
-    unassigned = Q(technician__isnull=True, subcontractor__isnull=True)
-    at_risk = desk_queries._at_risk(now) & ~desk_queries._breached(now)
-    breached = desk_queries._breached(now)
-    counts = open_qs.aggregate(
-        open=Count("pk"),
-        unassigned=Count("pk", filter=unassigned),
-        at_risk=Count("pk", filter=at_risk),
-        breached=Count("pk", filter=breached),
+    unassigned = open_qs.filter(technician__isnull=True, subcontractor__isnull=True).order_by(
+        "response_due_at", "created_at", "pk"
     )
+    at_risk = open_qs.filter(desk_queries._at_risk(now)).exclude(desk_queries._breached(now))
+    # Not breached: the resolution clock is paused (NULL) or its due time is still ahead.
+    paused = at_risk.filter(resolution_due_at__isnull=True).order_by("pk")
+    ahead = at_risk.filter(resolution_due_at__gte=now).order_by("resolution_due_at", "pk")
+    breached = open_qs.filter(desk_queries._breached(now)).order_by("response_due_at", "pk")
+    # Counted without the lists' tie-breaks, so each count reads its index in order and
+    # stops at the cap instead of sorting every match.
+    counts = capped_counts(
+        unassigned=unassigned.order_by(),
+        at_risk=paused.order_by(),
+        at_risk__2=ahead.order_by("resolution_due_at"),
+        breached=breached.order_by("response_due_at"),
+        open=open_qs.order_by(),
+    )
+    # Always both queries, so the page's query count does not depend on the data.
+    at_risk_rows = (_rows(paused, now) + _rows(ahead, now))[:LIST_SIZE]
     return {
         "counts": counts,
-        "unassigned": _rows(
-            open_qs.filter(unassigned).order_by("response_due_at", "created_at", "pk"), now
-        ),
-        "at_risk": _rows(open_qs.filter(at_risk).order_by("resolution_due_at", "pk"), now),
-        "breached": _rows(open_qs.filter(breached).order_by("response_due_at", "pk"), now),
+        "shown": shown_counts(counts),
+        "unassigned": _rows(unassigned, now),
+        "at_risk": at_risk_rows,
+        "breached": _rows(breached, now),
         "visits": todays_visits(Visit.objects.all(), timezone.localdate(now)),
     }
 
@@ -94,19 +170,25 @@ def _week_start(day: dt.date) -> dt.date:
 
 
 def technician_home(user: Any, now: dt.datetime | None = None) -> dict[str, Any]:
-    """Five queries: the technician, my open tickets, my running timer, my visits today, my
-    hours this week."""
+    """Six queries: the technician, my open tickets (the soonest due; their capped count),
+    my running timer, my visits today, my hours this week."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     tech = Technician.objects.filter(user=user).first()
     if tech is None:
         return {"tech": None}
     mine = _open_tickets(user).filter(technician=tech)
+    # The soonest due first, read in order from the index on (technician, that expression,
+    # created_at, id) over open tickets (desk migration 0005), never sorting them all.
     tickets = list(
-        mine.select_related("company", "technician", "subcontractor")
-        .annotate(due=Coalesce("resolution_due_at", "response_due_at"))
-        .order_by("due", "created_at", "pk")[:25]
+        _first(
+            mine.annotate(due=Coalesce("resolution_due_at", "response_due_at")).order_by(
+                "due", "created_at", "pk"
+            ),
+            MY_LIST_SIZE,
+        )
     )
+    counts = capped_counts(mine=mine.order_by())
     for t in tickets:
         t.due_text = desk_queries.countdown(t.due, now)  # type: ignore[attr-defined]
     running = (
@@ -121,6 +203,8 @@ def technician_home(user: Any, now: dt.datetime | None = None) -> dict[str, Any]
     return {
         "tech": tech,
         "tickets": tickets,
+        "mine_count": counts["mine"],
+        "mine_shown": shown_counts(counts)["mine"],
         "running": running,
         "visits": todays_visits(Visit.objects.filter(technician=tech), today),
         "week": week,
