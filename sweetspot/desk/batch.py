@@ -176,24 +176,32 @@ class Plan:
         return out
 
     def to_json(self) -> dict[str, Any]:
+        """The plan as the scenario mode and the API print it: a contract (same keys, same
+        order), so the diagnostics below are not in it."""
         return {
             "assignments": dict(self.assignments),
             "unassigned": dict(self.unassigned),
             "total_cost": str(self.total_cost),
-            "urgency_hours": str(self.urgency_hours),
             "solver": {
                 "status": self.status,
                 "gap": self.gap,
                 "urgency_gap": self.urgency_gap,
                 "cost_gap": self.cost_gap,
                 "seconds": round(self.seconds, 3),
-                "stages": {k: round(v, 3) for k, v in self.stages.items()},
             },
         }
 
+    def to_record(self) -> dict[str, Any]:
+        """``to_json`` plus the urgency-weighted hours and the seconds per stage: what a
+        background run keeps in its job row (``from_json`` reads either)."""
+        data = self.to_json()
+        data["urgency_hours"] = str(self.urgency_hours)
+        data["solver"]["stages"] = {k: round(v, 3) for k, v in self.stages.items()}
+        return data
+
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Plan:
-        """The inverse of ``to_json`` (a plan kept in a background job's result)."""
+        """The inverse of ``to_record`` (a plan kept in a background job's result)."""
         solver = data["solver"]
         return cls(
             assignments=dict(data["assignments"]),

@@ -80,8 +80,8 @@ class Preview:
         """What a background run keeps in its job row (``from_result`` reads it back)."""
         shown = {row["person_id"] for row in self.rows}
         return {
-            "plan": self.plan.to_json(),
-            "greedy": self.greedy.to_json(),
+            "plan": self.plan.to_record(),
+            "greedy": self.greedy.to_record(),
             "people": {
                 p.id: {"kind": p.kind, "name": p.label, "free_hours": str(p.free_hours)}
                 for p in self.people

@@ -265,13 +265,13 @@ def test_warm_starts_stay_feasible_and_only_improve(queue):
     assert _more_urgent(prob, greedy, time.perf_counter() + 5) == warm
 
 
-def test_plan_reports_its_parts_and_round_trips_through_json():
+def test_plan_reports_its_parts_and_round_trips_through_its_record():
     seen: list[str] = []
     got = plan([OUTLOOK, FIREWALL, SQL_DEV], TEAM, FAST, progress=seen.append)
     assert seen == ["urgency", "cost"]
     assert {"build", "urgency", "cost"} <= set(got.stages)
     assert all(v >= 0 for v in got.stages.values())
-    back = Plan.from_json(got.to_json())
+    back = Plan.from_json(got.to_record())
     assert (back.assignments, back.unassigned, back.total_cost, back.urgency_hours) == (
         got.assignments,
         got.unassigned,
@@ -304,3 +304,13 @@ def test_lp_bounds_hold_against_the_proven_optimum(queue):
         return
     assert upper is not None and upper >= units - 1e-6
     assert lower is not None and lower <= cents + 1e-6
+
+
+def test_the_printed_plan_keeps_its_contract_keys():
+    """Scenario mode and the API print ``to_json``: exactly these keys, in this order; the
+    diagnostics (urgency-weighted hours, seconds per stage) stay in the job record only."""
+    got = plan([OUTLOOK, FIREWALL, SQL_DEV], TEAM, FAST)
+    printed = got.to_json()
+    assert list(printed) == ["assignments", "unassigned", "total_cost", "solver"]
+    assert list(printed["solver"]) == ["status", "gap", "urgency_gap", "cost_gap", "seconds"]
+    assert "stages" in got.to_record()["solver"] and "urgency_hours" in got.to_record()

@@ -229,4 +229,7 @@ def test_api_time_entries_and_visits(tara_tech, harbor, api_token):
     r = dan.post("/api/v1/visits", body, content_type="application/json")
     assert r.status_code == 201 and len(r.json()["checklist"]) == 5
     assert tara.get("/api/v1/visits").json()["count"] == visits_before + 1
-    assert hana.get("/api/v1/visits").status_code == 404
+    # A client contact reads their own company's visits (read-only), never another's.
+    mine = hana.get("/api/v1/visits").json()["items"]
+    assert r.json()["id"] in {v["id"] for v in mine}
+    assert {v["company_id"] for v in mine} == {harbor.pk}
