@@ -192,8 +192,9 @@ class Ticket(TextChecked, models.Model):
             ),
             # The open tickets nobody has, soonest response due first (the dispatcher's home,
             # issue 18): SQLite otherwise took the (technician, status) index and sorted every
-            # unassigned ticket. The home spells "open" with literal statuses (web.home
-            # _IsOpen): with bound parameters SQLite never matches a partial index's WHERE.
+            # unassigned ticket. The home spells "open" with literal statuses
+            # (desk.queries.is_open): with bound parameters SQLite never matches a partial
+            # index's WHERE.
             models.Index(
                 fields=["response_due_at", "created_at", "id"],
                 condition=OPEN_Q & models.Q(technician__isnull=True, subcontractor__isnull=True),

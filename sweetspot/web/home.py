@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connections
-from django.db.models import Count, F, Lookup, Min, Q, QuerySet, Sum
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -44,24 +44,8 @@ def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return start, start + dt.timedelta(days=1)
 
 
-class _IsOpen(Lookup):  # type: ignore[type-arg]
-    """``status IN ('new', 'assigned', 'in_progress', 'waiting')`` with the statuses written
-    into the SQL, as the partial indexes on open tickets spell it (desk.models OPEN_Q).
-    SQLite uses a partial index only when the query repeats its WHERE term, and a bound
-    parameter does not repeat a literal: with ``status IN (%s, %s, %s, %s)`` the planner
-    never picked them, and sorted every open ticket of a technician instead."""
-
-    lookup_name = "is_open"
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        lhs, params = self.process_lhs(compiler, connection)
-        # The model's own constants, never request data.
-        words = ", ".join("'" + str(s).replace("'", "''") + "'" for s in OPEN_STATUSES)
-        return f"{lhs} IN ({words})", list(params)
-
-
 def _open_tickets(user: Any) -> QuerySet[Ticket]:
-    return desk_queries.tickets_visible_to(user).filter(_IsOpen(F("status"), True))
+    return desk_queries.tickets_visible_to(user).filter(desk_queries.is_open())
 
 
 def _first(qs: QuerySet[Ticket], size: int = LIST_SIZE) -> QuerySet[Ticket]:

@@ -62,3 +62,55 @@ def test_api_count_stops_at_the_cap(client_for, api_token, maple, monkeypatch):
         "/api/v1/tickets?status=open", headers={"Authorization": f"Bearer {api_token('dan')}"}
     ).json()
     assert body["count"] == 4 and len(body["items"]) >= 4
+
+
+def test_at_risk_and_breached_lists_are_the_flagged_tickets(client_for, api_token, maple):
+    """The queue's and the API's at-risk and breached filters (open spelled with literal
+    statuses, at risk bounded by the resolution clocks still ahead or paused, the API's page
+    read by ids first) list exactly the open tickets the SLA flags mark, newest first."""
+    Ticket.objects.all().delete()
+    now = timezone.now()
+    hour = dt.timedelta(hours=1)
+    a, b, c, d, e, f = _tickets(maple, 6)
+    clocks = {
+        # response at risk, resolution clock paused
+        a: dict(response_at_risk_at=now - hour, response_due_at=now + hour, **_paused()),
+        # resolution at risk, due ahead
+        b: dict(resolution_at_risk_at=now - hour, resolution_due_at=now + hour),
+        # resolution breached
+        c: dict(resolution_at_risk_at=now - 3 * hour, resolution_due_at=now - hour),
+        # response breached, resolution ahead and at risk: breached only
+        d: dict(
+            response_due_at=now - hour,
+            resolution_at_risk_at=now - hour,
+            resolution_due_at=now + hour,
+        ),
+        # fine: nothing at risk yet
+        e: dict(
+            response_at_risk_at=now + hour,
+            resolution_at_risk_at=now + hour,
+            resolution_due_at=now + 2 * hour,
+        ),
+    }
+    base = dict(responded_at=None, response_due_at=now + 2 * hour, response_at_risk_at=now + hour)
+    for pk, times in clocks.items():
+        Ticket.objects.filter(pk=pk).update(**(base | times))
+    # closed, its clocks as b's: never listed
+    Ticket.objects.filter(pk=f).update(status="closed", **(base | clocks[b]))
+    flags = {t.pk: (t.is_at_risk, t.is_breached) for t in queries.with_flags(Ticket.objects.all())}
+    assert [pk for pk in (a, b, c, d, e, f) if flags[pk][0]] == [a, b]
+    assert [pk for pk in (a, b, c, d, e, f) if flags[pk][1]] == [c, d]
+    auth = {"Authorization": f"Bearer {api_token('dan')}"}
+    api = client_for(None)
+    dan = client_for("dan")
+    for query, expected in (("at_risk", [b, a]), ("breached", [d, c])):
+        body = api.get(f"/api/v1/tickets?{query}=true", headers=auth).json()
+        assert [t["id"] for t in body["items"]] == expected and body["count"] == 2
+        page = dan.get(f"/desk/queue/?{query}=1").context["page"]
+        assert [t.pk for t in page] == expected
+    body = api.get("/api/v1/tickets?at_risk=true&page_size=1&page=2", headers=auth).json()
+    assert [t["id"] for t in body["items"]] == [a] and body["count"] == 2
+
+
+def _paused() -> dict[str, None]:
+    return {"resolution_due_at": None, "resolution_at_risk_at": None}
