@@ -1462,6 +1462,12 @@ TABLE += [
         lambda o: "/api/v1/dispatch/batch/accept",
         api(200, DESK_DISPATCHERS),
     ),
+    Row(
+        "dispatch_batch_run",
+        "get",
+        lambda o: f"/api/v1/dispatch/batch/runs/{_batch_run(o)}",
+        api(200, DESK_DISPATCHERS),
+    ),
 ]
 # --- end desk batch ---
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from ninja import Header, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
@@ -21,9 +21,8 @@ from sweetspot.clients.models import Contact, Site
 from sweetspot.clients.scoping import companies_visible_to
 from sweetspot.core import limits, permissions
 from sweetspot.core.access import AuthedHttpRequest
-from sweetspot.core.models import Role
-from sweetspot.desk import loaders, queries, services
-from sweetspot.desk.batch_views import accept, build_preview
+from sweetspot.core.models import Job, Role
+from sweetspot.desk import batch_views, loaders, queries, services
 
 from .auth import require
 from .conflicts import ConflictOut
@@ -313,15 +312,69 @@ def assign_ticket(request: AuthedHttpRequest, ticket_id: int, payload: AssignIn)
 # --- batch dispatch (#7): preview and accept the optimal plan for the unassigned queue ---
 
 
-@router.post("/dispatch/batch/preview", response=dict[str, Any])
+class BatchRunOut(Schema):
+    """A background batch-dispatch run (#18): queues above BATCH_DISPATCH_BACKGROUND_ABOVE
+    tickets are solved by the job worker, never in the request. ``plan`` is the preview (the
+    same body as a small queue's 200) once ``status`` is "done"."""
+
+    run: int
+    status: str
+    progress: int
+    total: int
+    message: str
+    plan: dict[str, Any] | None = None
+
+
+def _run_out(job: Job) -> dict[str, Any]:
+    done = job.status == Job.Status.DONE
+    return {
+        "run": job.pk,
+        "status": job.status,
+        "progress": job.progress,
+        "total": job.total,
+        "message": job.message,
+        "plan": batch_views.Preview.from_result(job.result).to_json() if done else None,
+    }
+
+
+@router.post("/dispatch/batch/preview", response={200: dict[str, Any], 202: BatchRunOut})
 def dispatch_batch_preview(request: AuthedHttpRequest) -> Any:
+    """A small queue's plan at once (200); a large one's background run (202): follow it at
+    ``GET /dispatch/batch/runs/{run}`` and accept it with ``?run=``."""
     require(request, permissions.can_dispatch)
+    pks = batch_views.unassigned_pks()
+    if len(pks) <= batch_views.background_above():
+        return batch_views.build_preview().to_json()
+    return Status(202, _run_out(batch_views.start_run(request.user, pks)))
 
-    return build_preview().to_json()
 
-
-@router.post("/dispatch/batch/accept", response=dict[str, Any])
-def dispatch_batch_accept(request: AuthedHttpRequest) -> Any:
+@router.get("/dispatch/batch/runs/{run_id}", response=BatchRunOut)
+def dispatch_batch_run(request: AuthedHttpRequest, run_id: int) -> Any:
     require(request, permissions.can_dispatch)
+    job = Job.objects.filter(pk=run_id, kind=batch_views.JOB_KIND).first()
+    if job is None:
+        raise Http404("No such run.")
+    return _run_out(job)
 
-    return {"assigned": accept(request.user)}
+
+@router.post("/dispatch/batch/accept", response={200: dict[str, Any], 409: ConflictOut})
+def dispatch_batch_accept(request: AuthedHttpRequest, run: int | None = None) -> Any:
+    """Assign the plan: a finished background run's (``?run=``; tickets assigned meanwhile
+    are skipped), or a small queue's solved now. A large queue without a finished run: 409."""
+    require(request, permissions.can_dispatch)
+    if run is not None:
+        job = Job.objects.filter(pk=run, kind=batch_views.JOB_KIND).first()
+        if job is None:
+            raise Http404("No such run.")
+        if job.status != Job.Status.DONE:
+            return Status(409, {"detail": f"Run {job.pk} is {job.status}, not done."})
+        return {"assigned": batch_views.accept_run(request.user, job)}
+    if len(batch_views.unassigned_pks()) > batch_views.background_above():
+        return Status(
+            409,
+            {
+                "detail": "This queue is solved in the background: POST "
+                "/api/v1/dispatch/batch/preview, follow the run, then accept it with ?run=."
+            },
+        )
+    return {"assigned": batch_views.accept(request.user)}

@@ -56,6 +56,15 @@ def background_above() -> int:
     return int(django_settings.BATCH_DISPATCH_BACKGROUND_ABOVE)
 
 
+def unassigned_pks() -> list[int]:
+    """The ids of the unassigned queue (its size decides where it is solved)."""
+    return list(
+        Ticket.objects.filter(
+            status=TicketStatus.NEW, technician__isnull=True, subcontractor__isnull=True
+        ).values_list("pk", flat=True)
+    )
+
+
 def unassigned_queue() -> list[Ticket]:
     return list(
         Ticket.objects.filter(
@@ -306,11 +315,7 @@ def _page(request: AuthedHttpRequest, preview: Preview | None, job: Job | None) 
 @dispatch_required
 @require_GET
 def batch_preview(request: AuthedHttpRequest) -> HttpResponse:
-    pks = list(
-        Ticket.objects.filter(
-            status=TicketStatus.NEW, technician__isnull=True, subcontractor__isnull=True
-        ).values_list("pk", flat=True)
-    )
+    pks = unassigned_pks()
     if len(pks) <= background_above():
         return _page(request, build_preview(), None)
     job = start_run(request.user, pks)
@@ -336,10 +341,7 @@ def batch_accept(request: AuthedHttpRequest) -> HttpResponse:
         job = get_object_or_404(Job, pk=int(run), kind=JOB_KIND, status=Job.Status.DONE)
         count = accept_run(request.user, job)
     else:
-        size = Ticket.objects.filter(
-            status=TicketStatus.NEW, technician__isnull=True, subcontractor__isnull=True
-        ).count()
-        if size > background_above():
+        if len(unassigned_pks()) > background_above():
             messages.info(request, "This queue is solved in the background: accept its plan.")
             return redirect("desk:batch_preview")
         count = accept(request.user)

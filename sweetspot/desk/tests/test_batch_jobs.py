@@ -118,3 +118,48 @@ def test_a_failing_solver_marks_the_run_failed(large, client_for, monkeypatch):
     monkeypatch.undo()
     client_for("dan").get("/desk/batch/")
     assert Job.objects.filter(kind=batch_views.JOB_KIND, status=Job.Status.DONE).count() == 1
+
+
+@pytest.mark.django_db
+def test_api_a_large_queue_answers_with_a_run_to_follow_and_accept(large, client_for, monkeypatch):
+    """Over the API too no request waits on the solver: 202 with the run, its progress at
+    GET /dispatch/batch/runs/{id}, the plan once done, and accept ?run= assigns it."""
+    techs, tickets, nobody = large
+    queued: list[int] = []
+    monkeypatch.setattr(tasks, "solve_batch", queued.append)  # the worker has not run yet
+    monkeypatch.setattr(batch, "plan", _no_solver_here)
+    dan = client_for("dan")
+    resp = dan.post("/api/v1/dispatch/batch/preview")
+    assert resp.status_code == 202
+    run = resp.json()
+    assert run["status"] == Job.Status.QUEUED and run["plan"] is None and queued == [run["run"]]
+    follow = f"/api/v1/dispatch/batch/runs/{run['run']}"
+    assert dan.get(follow).json()["status"] == Job.Status.QUEUED
+    # Not done yet: accepting the run, or the queue without a run, is a conflict.
+    assert dan.post(f"/api/v1/dispatch/batch/accept?run={run['run']}").status_code == 409
+    refused = dan.post("/api/v1/dispatch/batch/accept")
+    assert refused.status_code == 409 and "background" in refused.json()["detail"]
+    assert not Ticket.objects.filter(pk__in=[t.pk for t in tickets], technician__isnull=False)
+
+    monkeypatch.undo()
+    tasks.solve_batch.call_local(run["run"])
+    done = dan.get(follow).json()
+    assert done["status"] == Job.Status.DONE and done["progress"] == done["total"]
+    assert len(done["plan"]["assignments"]) == 3
+    assert done["plan"]["unassigned"][str(nobody.pk)] == "no_qualified"
+    assert list(done["plan"]["solver"]) == ["status", "gap", "urgency_gap", "cost_gap", "seconds"]
+    resp = dan.post(f"/api/v1/dispatch/batch/accept?run={run['run']}")
+    assert resp.status_code == 200 and resp.json() == {"assigned": 3}
+    assigned = Ticket.objects.filter(pk__in=[int(t) for t in done["plan"]["assignments"]])
+    assert all(t.technician_id for t in assigned)
+    # Another role, or a run that does not exist: 404.
+    assert client_for("tara").get(follow).status_code == 404
+    assert dan.get("/api/v1/dispatch/batch/runs/999999").status_code == 404
+
+
+@pytest.mark.django_db
+def test_api_a_small_queue_is_still_solved_at_once(queue, client_for):  # noqa: F811
+    resp = client_for("dan").post("/api/v1/dispatch/batch/preview")
+    assert resp.status_code == 200
+    assert not Job.objects.filter(kind=batch_views.JOB_KIND).exists()
+    assert list(resp.json())[:4] == ["assignments", "unassigned", "total_cost", "solver"]
