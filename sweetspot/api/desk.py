@@ -11,7 +11,8 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from ninja import Header, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
@@ -351,10 +352,7 @@ def dispatch_batch_preview(request: AuthedHttpRequest) -> Any:
 @router.get("/dispatch/batch/runs/{run_id}", response=BatchRunOut)
 def dispatch_batch_run(request: AuthedHttpRequest, run_id: int) -> Any:
     require(request, permissions.can_dispatch)
-    job = Job.objects.filter(pk=run_id, kind=batch_views.JOB_KIND).first()
-    if job is None:
-        raise Http404("No such run.")
-    return _run_out(job)
+    return _run_out(get_object_or_404(Job, pk=run_id, kind=batch_views.JOB_KIND))
 
 
 @router.post("/dispatch/batch/accept", response={200: dict[str, Any], 409: ConflictOut})
@@ -363,13 +361,11 @@ def dispatch_batch_accept(request: AuthedHttpRequest, run: int | None = None) ->
     are skipped), or a small queue's solved now. A large queue without a finished run: 409."""
     require(request, permissions.can_dispatch)
     if run is not None:
-        job = Job.objects.filter(pk=run, kind=batch_views.JOB_KIND).first()
-        if job is None:
-            raise Http404("No such run.")
+        job = get_object_or_404(Job, pk=run, kind=batch_views.JOB_KIND)
         if job.status != Job.Status.DONE:
             return Status(409, {"detail": f"Run {job.pk} is {job.status}, not done."})
         return {"assigned": batch_views.accept_run(request.user, job)}
-    if len(batch_views.unassigned_pks()) > batch_views.background_above():
+    if batch_views.queue_is_large():
         return Status(
             409,
             {

@@ -56,23 +56,24 @@ def background_above() -> int:
     return int(django_settings.BATCH_DISPATCH_BACKGROUND_ABOVE)
 
 
-def unassigned_pks() -> list[int]:
-    """The ids of the unassigned queue (its size decides where it is solved)."""
-    return list(
-        Ticket.objects.filter(
-            status=TicketStatus.NEW, technician__isnull=True, subcontractor__isnull=True
-        ).values_list("pk", flat=True)
+def _unassigned() -> Any:
+    return Ticket.objects.filter(
+        status=TicketStatus.NEW, technician__isnull=True, subcontractor__isnull=True
     )
+
+
+def unassigned_pks() -> list[int]:
+    """The ids of the unassigned queue (a background run is keyed by them)."""
+    return list(_unassigned().values_list("pk", flat=True))
+
+
+def queue_is_large() -> bool:
+    """More unassigned tickets than the request may solve: the job worker solves them."""
+    return _unassigned().count() > background_above()
 
 
 def unassigned_queue() -> list[Ticket]:
-    return list(
-        Ticket.objects.filter(
-            status=TicketStatus.NEW, technician__isnull=True, subcontractor__isnull=True
-        )
-        .select_related("company", "service")
-        .order_by("created_at", "pk")
-    )
+    return list(_unassigned().select_related("company", "service").order_by("created_at", "pk"))
 
 
 @dataclass
@@ -341,7 +342,7 @@ def batch_accept(request: AuthedHttpRequest) -> HttpResponse:
         job = get_object_or_404(Job, pk=int(run), kind=JOB_KIND, status=Job.Status.DONE)
         count = accept_run(request.user, job)
     else:
-        if len(unassigned_pks()) > background_above():
+        if queue_is_large():
             messages.info(request, "This queue is solved in the background: accept its plan.")
             return redirect("desk:batch_preview")
         count = accept(request.user)
