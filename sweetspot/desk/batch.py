@@ -40,53 +40,77 @@ possible total cost in cents (~10⁸ on a 1,000-ticket queue); times urgency val
 that is ~10¹⁸, past the 2⁵³ ≈ 9·10¹⁵ a double holds exactly and far past the tolerances of a
 floating-point MIP solver. So the stages are kept apart.
 
-**Warm starts** (issue #18). Before stage 1, a local search improves the greedy plan's
-urgency (``_more_urgent``): each left-over ticket, most urgent first, goes to a candidate
-with room, else to a candidate who makes room by passing one of their tickets to another
-candidate with room, else in place of a less valuable ticket. Before stage 2, and after it
-when it was cut short, a second local search lowers the cost
-without losing urgency (``_cheaper``): move a ticket to a cheaper candidate with room, swap
-two tickets between two people, or put a left-over ticket in place of an assigned one when
-that is cheaper and keeps the urgency. Both are deterministic and only ever improve the plan
-lexicographically, so they change no bound and no gap definition; on the 1,000 × 50
-benchmark queue they take a fraction of a second and start stage 1 at 0.15 % from the
-optimal urgency instead of greedy's 0.30 % (bench/results/2026-12-02-dispatch.json).
+**Capacity in whole tickets.** A person's hours beyond the largest multiple of the common
+divisor of their tickets' estimates can never be used (with estimates in half hours, 14.6
+free hours hold 14.5 hours of work), so ``_build`` rounds each capacity down to it. The
+integer plans are the same; the linear relaxation becomes tight: on the 1,000 × 50
+benchmark queue, at the urgency of the improved greedy plan, its cost bound rose from
+$145,994 to $147,186, 0.3 % under the best plan known there ($147,705), and its urgency
+bound is the optimal urgency itself.
 
-**Solver discipline.** Single-threaded, seeded (``DispatchSettings.seed``), warm-started
-from the local-search plans above (stage 1 from the improved greedy plan, stage 2 from the
-better of the stage-1 plan and greedy, made cheaper), under one time limit
-(``DispatchSettings.time_limit_seconds``, default 10 s; stage 1, its warm start included,
-gets up to 40 % of it, stage 2 the rest but the reserve below). Queues of up to 50 tickets solve
-to proven optimality in well under a second. When the limit stops a stage, the gaps are
-reported against the solver's proven bounds:
+**Local searches.** ``_more_urgent`` improves a plan's urgency: each left-over ticket, most
+urgent first, goes to a candidate with room, else to a candidate who makes room by passing
+one of their tickets to another candidate with room, else in place of a less valuable
+ticket. ``_cheaper`` lowers the cost without losing urgency: move a ticket to a cheaper
+candidate with room, swap two tickets between two people, or put a left-over ticket in
+place of an assigned one when that is cheaper and keeps the urgency. ``_fill`` gives each
+left-over ticket, most urgent first, to its best-ranked candidate with room. All are
+deterministic and only ever improve a plan lexicographically.
+
+**Small queues** (stage 1 proves its optimum within its share of the limit, always so up to
+50 tickets): stage 1 from the improved greedy plan, then stage 2 from the cheaper of it
+and greedy; both to proven optimality in well under a second.
+
+**Large queues** (issue #18; stage 1 not proven within ``STAGE1_SHARE`` of the limit).
+Solving either stage on the whole model spends seconds in HiGHS's root before its
+heuristics find good plans, so each stage first solves a *restricted* model: the pairs its
+linear relaxation prices best (least reduced cost, ``RESTRICTED_PAIRS`` per ticket) plus the
+current plan's, a MIP a fifth the size whose heuristics find good plans in a fraction of a
+second. Its plan is only a start: it proves nothing about the whole problem, and every
+bound comes from the whole model.
+
+1. Urgency: the relaxation gives the bound and its whole assignments (filled and improved,
+   a second start); the restricted stage-1 model, from the better start, gets
+   ``RESTRICTED_URGENCY_SHARE`` of the time left, unless the plan is already within
+   ``URGENCY_CLOSE`` of the bound: there the time does more good on the cost.
+2. Cost: the plan is made cheaper, and filled again wherever that freed room (the target
+   urgency rises with it: more work is always better, lexicographically). The relaxation at
+   the target gives a cost bound, its reduced costs and the urgency's marginal cost μ; the
+   restricted stage-2 model then minimises cost − ``PRICE_FACTOR``·μ·urgency for
+   ``RESTRICTED_SHARE`` of the time left. The price lets it take more work where that costs
+   little, rather than leave room that the next fill would hand out at greedy's prices; a
+   more urgent plan it finds is lexicographically better and becomes the target. Then the
+   whole stage-2 model runs from the best plan for the time left.
+
+**Solver discipline.** Single-threaded, seeded (``DispatchSettings.seed``), under one time
+limit (``DispatchSettings.time_limit_seconds``, default 10 s; the whole stage-1 model gets
+up to ``STAGE1_SHARE`` of it, ``RESERVE_SHARE`` is held back for the closing below), with
+HiGHS's cut pool capped and its root reduced-cost heuristic off (a sub-MIP that took over
+a second on the benchmark queue, the restricted models do that job). When the limit stops a
+stage, the gaps are reported against proven bounds:
 
 * ``urgency_gap`` = (bound on urgency − urgency assigned) / urgency assigned;
-* ``cost_gap`` = (cost − bound on cost) / cost, where the bound is the least cost of any
-  plan at least as urgent as the one the last cost stage was asked for (stage 1's, or the
-  plan's own after a closing run); the true lexicographic optimum is such a plan, so this
-  bounds the distance to it too;
+* ``cost_gap`` = (cost − bound on cost) / cost, where the bound is the largest of the
+  bounds proven on the least cost of plans at least as urgent as some target stage 2 was
+  given; the lexicographic optimum is at least as urgent as every plan found, so each of
+  them bounds its cost and this bounds the distance to it too;
 * ``gap`` = the larger of the two.
 
-When a stage is stopped before the MIP solver has a bound of its own (a short limit on a
-large queue, a busy machine), the bound comes from the linear relaxation instead
-(``_lp_bound``: read through its row duals as a Lagrangian bound, so solver tolerances
-cannot overstate it): for stage 1 when it has none, and for the cost always once stage 1 is
-not optimal (the larger of it and the solver's is used: both hold for any plan at least as
-urgent as stage 1's). So a gap is always reported; it is None only when even the relaxation
-did not finish in time.
+Bounds come from the whole MIP when it gets that far, and from the linear relaxations
+(read through their row duals as Lagrangian bounds, so solver tolerances cannot overstate
+them: ``_urgency_relaxation``, ``_cost_relaxation``), which take a tenth of a second on the
+benchmark queue. So a gap is always reported; it is None only when even the relaxation did
+not finish in time.
 
-Tickets left over that still fit a candidate's remaining hours are filled in (urgent first)
-after stage 1 and again after stage 2 (no-ops when stage 1 is optimal). When the second
-fill adds work — stage 2's cheaper reshuffle freed hours — the plan is more urgent than
-stage 2 was asked for, so its cost bound no longer applies; a short closing run of stage 2
-at the new urgency, in half the time held back (10 % of the limit, at most 1 s), gives the
-bound (and sometimes a cheaper plan). The result is compared with the greedy plan
-and greedy is returned if it is lexicographically better, so the plan is never worse than
-greedy: at least as much urgency-weighted work, and where both assign the same tickets (so
-the same urgency) no more cost. A plan is reproducible for a given input whenever the solve
-finishes within its limit (always on ≤ 50-ticket queues); a solve stopped by the wall-clock
-limit can stop at a different point on a busier machine (HiGHS has no deterministic work
-limit).
+After stage 2 a last fill may add work again (its reshuffles freed hours): the plan is then
+made cheaper at its new urgency and bounded there by the relaxation, and a closing run of
+stage 2 at that urgency uses what is left of the reserve. The result is compared with the
+greedy plan and greedy is returned if it is lexicographically better, so the plan is never
+worse than greedy: at least as much urgency-weighted work, and where both assign the same
+tickets (so the same urgency) no more cost. A plan is reproducible for a given input
+whenever the solve finishes within its limit (always on ≤ 50-ticket queues); a solve
+stopped by the wall-clock limit can stop at a different point on a busier machine (HiGHS
+has no deterministic work limit).
 
 ``Plan.stages`` has the wall-clock seconds of each part (build: candidates, costs and
 greedy; urgency; cost; closing) and ``plan(progress=…)`` is told each part as it starts, for
@@ -101,10 +125,10 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from functools import reduce
-from typing import Any
+from typing import Any, NamedTuple
 
 import highspy
 import numpy as np
@@ -116,8 +140,16 @@ PRIORITY_WEIGHT = {"P1": 1000, "P2": 100, "P3": 10, "P4": 1}
 SLA_STEPS = (0, 15, 30, 60, 120, 240, 480, 960, 1920)  # minutes left → boost 9, 8, … 1
 NO_QUALIFIED = "no_qualified"
 NO_CAPACITY = "no_capacity"
-STAGE1_SHARE = 0.4
-RESERVE_SHARE = 0.1
+# Time shares and sizes of the solve (module docstring; measured on the 1,000 × 50 benchmark
+# queue, bench/dispatch.py).
+STAGE1_SHARE = 0.1  # of the limit, for the whole stage-1 model (small queues finish in it)
+RESERVE_SHARE = 0.1  # of the limit (at most 1 s), held back for the closing
+RESTRICTED_PAIRS = 1.5  # pairs kept per ticket in a restricted model
+RESTRICTED_URGENCY_SHARE = 0.25  # of the time left, for the restricted stage-1 model
+URGENCY_CLOSE = 0.0025  # ...which is skipped when the plan is this close to its bound
+RESTRICTED_SHARE = 0.8  # of the time left, for the restricted stage-2 model
+PRICE_FACTOR = 3.0  # × the relaxation's marginal cost of urgency, in that model
+FILL_ROUNDS = 10  # make cheaper, fill the room it freed, at most this many times
 
 
 def sla_boost(minutes_left: int | None) -> int:
@@ -241,17 +273,24 @@ def _build(
     index = {p.id: i for i, p in enumerate(people)}
     capacity = [hour_units(p.free_hours, ROUND_FLOOR) for p in people]
     prob = _Problem(list(tickets), people, settings, [], [], [], capacity, [], [], [])
+    # Only people meeting every required skill can qualify (engine.qualified), so ranking
+    # those alone gives the same list as ranking everyone, at a fraction of the checks; the
+    # skill check itself is one comparison per ticket over a people × skills matrix.
+    skills = sorted({s for t in prob.tickets for s in t.requires})
+    column = {s: j for j, s in enumerate(skills)}
+    level = np.array([[p.skills.get(s, 0) for s in skills] for p in people], dtype=np.int64)
+    level = level.reshape(len(people), len(skills))
     for ti, ticket in enumerate(prob.tickets):
         demand = hour_units(ticket.estimate_hours, ROUND_CEILING)
         prob.demand.append(demand)
         prob.weight.append(urgency_weight(ticket))
-        # Only people meeting every required skill can qualify (engine.qualified), so ranking
-        # those alone gives the same list as ranking everyone, at a fraction of the checks.
-        skilled = [
-            p
-            for p in people
-            if all(p.skills.get(skill, 0) >= need for skill, need in ticket.requires.items())
-        ]
+        needs = list(ticket.requires.items())
+        if needs:
+            cols = [column[s] for s, _ in needs]
+            ok = np.all(level[:, cols] >= np.array([n for _, n in needs]), axis=1)
+            skilled = [people[i] for i in np.flatnonzero(ok).tolist()]
+        else:
+            skilled = people
         ranked = [index[p.id] for p in engine.candidates(ticket, skilled, settings)]
         prob.candidates.append(ranked)
         for pi in ranked:
@@ -260,6 +299,13 @@ def _build(
                 prob.pairs.append((ti, pi))
                 prob.pair_cost.append(money)
                 prob.cost.append(int(money * 100))
+    # A person's hours beyond the largest multiple of their tickets' common divisor can
+    # never be used (estimates in half hours leave 14.6 h as 14.5 h of work), so capacity is
+    # rounded down to it: the same integer plans, a much tighter linear relaxation.
+    step = [0] * len(people)
+    for ti, pi in prob.pairs:
+        step[pi] = math.gcd(step[pi], prob.demand[ti])
+    prob.capacity = [cap - cap % g if g else cap for cap, g in zip(capacity, step, strict=True)]
     return prob
 
 
@@ -538,11 +584,13 @@ def _solver(prob: _Problem, until: float) -> Any:
     h.setOptionValue("random_seed", prob.settings.seed)
     h.setOptionValue("mip_rel_gap", 0.0)
     h.setOptionValue("mip_abs_gap", 0.5)  # both objectives take integer values
+    h.setOptionValue("mip_pool_soft_limit", 50)
+    h.setOptionValue("mip_heuristic_run_root_reduced_cost", False)
     h.setOptionValue("time_limit", max(0.01, until - time.perf_counter()))
     return h
 
 
-def _add_columns(h: Any, n: int, cost: list[int]) -> None:
+def _add_columns(h: Any, n: int, cost: Sequence[float]) -> None:
     cols = np.arange(n, dtype=np.int32)
     h.addVars(n, np.zeros(n), np.ones(n))
     h.changeColsCost(n, cols, np.array(cost, dtype=float))
@@ -570,19 +618,23 @@ def _add_rows(h: Any, rows: list[tuple[float, float, list[int], list[float]]]) -
     )
 
 
-def _structure(prob: _Problem) -> tuple[dict[int, list[int]], list[tuple[Any, ...]]]:
-    """Pairs per ticket, and the capacity rows that can bind."""
+def _structure(
+    prob: _Problem,
+) -> tuple[dict[int, list[int]], list[tuple[Any, ...]], list[int]]:
+    """Pairs per ticket, the capacity rows that can bind, and whose rows they are."""
     by_ticket: dict[int, list[int]] = {}
     by_person: dict[int, list[int]] = {}
     for k, (ti, pi) in enumerate(prob.pairs):
         by_ticket.setdefault(ti, []).append(k)
         by_person.setdefault(pi, []).append(k)
     capacity_rows: list[tuple[Any, ...]] = []
+    people: list[int] = []
     for pi, ks in sorted(by_person.items()):
         demands = [float(prob.demand[prob.pairs[k][0]]) for k in ks]
         if sum(demands) > prob.capacity[pi]:
             capacity_rows.append((-highspy.kHighsInf, float(prob.capacity[pi]), ks, demands))
-    return by_ticket, capacity_rows
+            people.append(pi)
+    return by_ticket, capacity_rows, people
 
 
 def _run(h: Any, start: Sequence[int | float], n_pairs: int) -> _Stage:
@@ -606,102 +658,245 @@ def _solve_urgency(prob: _Problem, start: list[int], until: float) -> _Stage:
     n = len(prob.pairs)
     _add_columns(h, n, [prob.weight[ti] * prob.demand[ti] for ti, _ in prob.pairs])
     h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-    by_ticket, capacity_rows = _structure(prob)
+    by_ticket, capacity_rows, _ = _structure(prob)
     rows = [(-highspy.kHighsInf, 1.0, ks, [1.0] * len(ks)) for ks in by_ticket.values()]
     _add_rows(h, [r for r in rows if len(r[2]) > 1] + capacity_rows)
     return _run(h, start, n)
 
 
-def _solve_cost(prob: _Problem, start: list[int], urgency: int, until: float) -> _Stage:
-    """Stage 2: min Σ cost·x keeping at least ``urgency`` (over y_t = Σ_p x_pt)."""
+def _solve_cost(
+    prob: _Problem, start: list[int], urgency: int, until: float, price: float = 0.0
+) -> _Stage:
+    """Stage 2: min Σ cost·x keeping at least ``urgency`` (over y_t = Σ_p x_pt). With a
+    ``price`` the objective is cost − price × urgency (in the urgency row's units): a
+    heuristic for more urgent plans that cost little more, whose bound proves nothing."""
     if until - time.perf_counter() <= 0.01:
         return _Stage(None, False, None)
     h = _solver(prob, until)
     n = len(prob.pairs)
-    by_ticket, capacity_rows = _structure(prob)
+    tickets = _cost_model(h, prob, urgency, price).tickets
+    taken = {prob.pairs[k][0] for k, on in enumerate(start) if on}
+    return _run(h, [*start, *(1 if ti in taken else 0 for ti in tickets)], n)
+
+
+class _CostModel(NamedTuple):
+    tickets: list[int]  # the tickets with pairs, in the order of their y columns and rows
+    people: list[int]  # the people whose capacity row can bind, in the order of those rows
+    g: int  # the urgency row's coefficients are w·h/g
+
+
+def _cost_model(h: Any, prob: _Problem, urgency: int, price: float = 0.0) -> _CostModel:
+    """Stage 2's columns (x per pair, then y per ticket with pairs, costing −price × its
+    urgency in the urgency row's units) and rows (one per such ticket, the urgency row,
+    then the capacity rows that can bind) in ``h``."""
+    n = len(prob.pairs)
+    by_ticket, capacity_rows, people = _structure(prob)
     tickets = sorted(by_ticket)
-    _add_columns(h, n + len(tickets), prob.cost + [0] * len(tickets))
+    coefs = [prob.weight[ti] * prob.demand[ti] for ti in tickets]
+    g = reduce(math.gcd, coefs, 0) or 1
+    _add_columns(h, n + len(tickets), prob.cost + [-price * (c // g) for c in coefs])
     rows = [
         (0.0, 0.0, [*by_ticket[ti], n + j], [1.0] * len(by_ticket[ti]) + [-1.0])
         for j, ti in enumerate(tickets)
     ]
-    coefs = [prob.weight[ti] * prob.demand[ti] for ti in tickets]
-    g = reduce(math.gcd, coefs, 0) or 1
     rows.append(
         (
-            urgency // g - 0.5,
+            -(-urgency // g) - 0.5,  # Σ (w·h/g)·y is an integer: at least ⌈urgency/g⌉
             math.inf,
             [n + j for j in range(len(tickets))],
             [float(c // g) for c in coefs],
         )
     )
     _add_rows(h, rows + capacity_rows)
-    taken = {prob.pairs[k][0] for k, on in enumerate(start) if on}
-    return _run(h, [*start, *(1 if ti in taken else 0 for ti in tickets)], n)
+    return _CostModel(tickets, people, g)
 
 
-def _lp_bound(prob: _Problem, until: float, urgency: int | None = None) -> float | None:
-    """A proven bound from the linear relaxation, for a stage the time limit stopped before
-    the MIP solver had one: without ``urgency``, an upper bound on stage 1's urgency; with
-    it, a lower bound on the cost of any plan at least that urgent.
-
-    The bound is not the LP's reported optimum but the Lagrangian value of its row duals,
-    clipped to the signs that make it valid (for any non-negative multipliers u per ticket,
-    λ per person, μ on the urgency row, Σ u + Σ λ·cap + Σ max(0, w·h − u − λ·h) bounds the
-    urgency, and −Σ u − Σ λ·cap + μ·U + Σ min(0, cost + u + λ·h − μ·w·h) the cost), so
-    solver tolerances cannot overstate it."""
-    left = until - time.perf_counter()
-    if left <= 0.01 or not prob.pairs:
+def _restricted(
+    prob: _Problem, start: list[int], order: Any
+) -> tuple[_Problem, list[int], list[int]] | None:
+    """The problem over the first RESTRICTED_PAIRS pairs per ticket of ``order`` (pairs,
+    best first by a relaxation's reduced costs) and the pairs of ``start``, so that it
+    stays feasible: a MIP a fifth the size, whose heuristics find good plans in a fraction
+    of the full model's time. Returns it, the kept pairs and the start over them; None when
+    it would keep every pair."""
+    size = int(RESTRICTED_PAIRS * len({ti for ti, _ in prob.pairs}))
+    kept = sorted(set(order[:size].tolist()) | {k for k, on in enumerate(start) if on})
+    if len(kept) >= len(prob.pairs):
         return None
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
-    h.setOptionValue("time_limit", left)
+    sub = replace(
+        prob,
+        pairs=[prob.pairs[k] for k in kept],
+        cost=[prob.cost[k] for k in kept],
+        pair_cost=[prob.pair_cost[k] for k in kept],
+    )
+    return sub, kept, [start[k] for k in kept]
+
+
+def _widen(prob: _Problem, kept: list[int], x: list[int] | None) -> list[int] | None:
+    """A restricted problem's plan over the whole problem's pairs."""
+    if x is None:
+        return None
+    out = [0] * len(prob.pairs)
+    for j, on in enumerate(x):
+        if on:
+            out[kept[j]] = 1
+    return out
+
+
+def _restricted_urgency(
+    prob: _Problem, start: list[int], until: float, reduced: Any
+) -> list[int] | None:
+    """A more urgent plan, fast: stage 1 over the pairs its relaxation prices best
+    (``_restricted``). It proves nothing about the full problem."""
+    found = _restricted(prob, start, np.argsort(-reduced, kind="stable"))
+    if found is None:
+        return None
+    sub, kept, sub_start = found
+    return _widen(prob, kept, _solve_urgency(sub, sub_start, until).x)
+
+
+def _restricted_cost(
+    prob: _Problem, start: list[int], urgency: int, until: float, reduced: Any, price: float
+) -> list[int] | None:
+    """A cheap plan at least ``urgency`` urgent, fast: stage 2 over the pairs its relaxation
+    at that urgency prices best (``_restricted``), with the urgency ``price`` (see
+    ``_solve_cost``). It proves nothing about the full problem."""
+    found = _restricted(prob, start, np.argsort(reduced, kind="stable"))
+    if found is None:
+        return None
+    sub, kept, sub_start = found
+    return _widen(prob, kept, _solve_cost(sub, sub_start, urgency, until, price).x)
+
+
+def _cost_relaxation(prob: _Problem, urgency: int, until: float) -> tuple[float | None, Any, float]:
+    """Stage 2's linear relaxation: a proven lower bound on the cost of any plan at least
+    ``urgency`` urgent, and the reduced cost of each pair (both None when it did not finish
+    in time). With capacities rounded down to what whole tickets can use (``_build``) it is
+    tight: on the 1,000 × 50 benchmark queue within 0.5 % of the best plans' cost, in a
+    tenth of a second.
+
+    The bound is the Lagrangian value of the row duals rather than the LP's reported
+    optimum, so solver tolerances cannot overstate it: for any multipliers α per ticket row
+    (Σ x − y = 0), μ ≥ 0 on the urgency row (Σ (w·h/g)·y ≥ R, R = ⌈urgency/g⌉) and λ ≥ 0
+    per capacity row, μ·R − Σ λ·cap + Σ_pairs min(0, cost + λ·h − α) + Σ_tickets min(0,
+    α − μ·w·h/g) is at most the cost of every such plan."""
+    if until - time.perf_counter() <= 0.01 or not prob.pairs:
+        return None, None, 0.0
+    h = _solver(prob, until)
+    n = len(prob.pairs)
+    model = _cost_model(h, prob, urgency)
+    h.setOptionValue("solve_relaxation", True)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None, None, 0.0
+    solution = h.getSolution()
+    dual = np.array(solution.row_dual, dtype=float)
+    reduced = np.array(solution.col_dual, dtype=float)[:n]
+    nt = len(model.tickets)
+    row_of = {ti: j for j, ti in enumerate(model.tickets)}
+    ticket_row = np.array([row_of[ti] for ti, _ in prob.pairs], dtype=np.int64)
+    cap_row = {pi: j for j, pi in enumerate(model.people)}
+    pair_cap = np.array([cap_row.get(pi, -1) for _, pi in prob.pairs], dtype=np.int64)
+    cost = np.array(prob.cost, dtype=float)
+    demand = np.array([prob.demand[ti] for ti, _ in prob.pairs], dtype=float)
+    value = np.array([prob.weight[ti] * prob.demand[ti] for ti in model.tickets], dtype=float)
+    capacity = np.array([prob.capacity[pi] for pi in model.people], dtype=float)
+    need = float(-(-urgency // model.g))
+    best: float | None = None
+    for sign in (1.0, -1.0):  # whichever sign convention the duals come in
+        alpha = sign * dual[:nt]
+        mu = max(0.0, sign * dual[nt])
+        lam = np.append(np.maximum(0.0, -sign * dual[nt + 1 :]), 0.0)  # [-1]: no row
+        bound = mu * need - float(lam[:-1] @ capacity)
+        bound += float(np.minimum(0.0, cost + lam[pair_cap] * demand - alpha[ticket_row]).sum())
+        bound += float(np.minimum(0.0, alpha - mu * value / model.g).sum())
+        best = bound if best is None else max(best, bound)
+    return best, reduced, abs(float(dual[nt]))
+
+
+def _urgency_relaxation(prob: _Problem, until: float) -> tuple[float | None, list[int] | None, Any]:
+    """Stage 1's linear relaxation: a proven upper bound on the urgency of any plan, the
+    plan of its whole assignments (every pair the relaxation takes whole; a warm start once
+    filled and improved) and the reduced costs of the pairs, all None when it did not
+    finish in time.
+
+    The bound is the Lagrangian value of its row duals rather than the LP's reported
+    optimum, so solver tolerances cannot overstate it: for any non-negative multipliers u
+    per ticket and λ per person, Σ u + Σ λ·cap + Σ_pairs max(0, w·h − u − λ·h) is at least
+    the urgency of every plan."""
+    if until - time.perf_counter() <= 0.01 or not prob.pairs:
+        return None, None, None
+    h = _solver(prob, until)
     n, nt, npp = len(prob.pairs), len(prob.tickets), len(prob.people)
     ti = np.array([t for t, _ in prob.pairs], dtype=np.int64)
     pi = np.array([p for _, p in prob.pairs], dtype=np.int64)
     demand = np.array(prob.demand, dtype=float)[ti]
     value = np.array(prob.weight, dtype=float)[ti] * demand
-    cost = np.array(prob.cost, dtype=float)
     capacity = np.array(prob.capacity, dtype=float)
     h.addVars(n, np.zeros(n), np.ones(n))
-    cols = np.arange(n, dtype=np.int32)
-    h.changeColsCost(n, cols, value if urgency is None else cost)
-    if urgency is None:
-        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-    rows: list[tuple[float, float, list[int], list[float]]] = []
+    h.changeColsCost(n, np.arange(n, dtype=np.int32), value)
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
     by_ticket: list[list[int]] = [[] for _ in range(nt)]
     by_person: list[list[int]] = [[] for _ in range(npp)]
     for k, (t, p) in enumerate(prob.pairs):
         by_ticket[t].append(k)
         by_person[p].append(k)
-    rows += [(-highspy.kHighsInf, 1.0, ks, [1.0] * len(ks)) for ks in by_ticket]
+    rows = [(-highspy.kHighsInf, 1.0, ks, [1.0] * len(ks)) for ks in by_ticket]
     rows += [
         (-highspy.kHighsInf, float(prob.capacity[p]), ks, [float(demand[k]) for k in ks])
         for p, ks in enumerate(by_person)
     ]
-    scale = float(value.max()) or 1.0  # keeps the urgency row's coefficients near 1
-    if urgency is not None:
-        rows.append((urgency / scale, highspy.kHighsInf, list(range(n)), (value / scale).tolist()))
     _add_rows(h, rows)
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        return None
-    dual = np.array(h.getSolution().row_dual, dtype=float)
+        return None, None, None
+    solution = h.getSolution()
+    dual = np.array(solution.row_dual, dtype=float)
     best: float | None = None
-    for sign in (1.0, -1.0):
+    for sign in (1.0, -1.0):  # whichever sign convention the duals come in
         u = np.maximum(0.0, sign * dual[:nt])
         lam = np.maximum(0.0, sign * dual[nt : nt + npp])
-        if urgency is None:
-            slack = np.maximum(0.0, value - u[ti] - lam[pi] * demand)
-            bound = float(u.sum() + lam @ capacity + slack.sum())
-            best = bound if best is None else min(best, bound)
-        else:
-            mu = max(0.0, -sign * dual[-1]) / scale
-            reduced = np.minimum(0.0, cost + u[ti] + lam[pi] * demand - mu * value)
-            bound = float(-u.sum() - lam @ capacity + mu * urgency + reduced.sum())
-            best = bound if best is None else max(best, bound)
-    return best
+        slack = np.maximum(0.0, value - u[ti] - lam[pi] * demand)
+        bound = float(u.sum() + lam @ capacity + slack.sum())
+        best = bound if best is None else min(best, bound)
+    whole = [1 if v > 1 - 1e-6 else 0 for v in solution.col_value[:n]]
+    reduced = np.array(solution.col_dual, dtype=float)
+    return best, whole if _feasible(prob, whole) else None, reduced
+
+
+def _cheapest(prob: _Problem, x: list[int], found: Sequence[int] | None, urgency: int) -> list[int]:
+    """``found`` when it is a feasible plan at least ``urgency`` urgent and cheaper than
+    ``x``, else ``x``."""
+    if found is None or not _feasible(prob, found):
+        return x
+    u, c = _value(prob, found)
+    return list(found) if u >= urgency and c < _value(prob, x)[1] else x
+
+
+def _better(prob: _Problem, x: list[int], found: Sequence[int] | None) -> list[int]:
+    """``found`` when it is a feasible plan lexicographically better than ``x`` (more
+    urgent, or as urgent and cheaper), else ``x``."""
+    if found is None or not _feasible(prob, found):
+        return x
+    u, c = _value(prob, found)
+    ux, cx = _value(prob, x)
+    return list(found) if (u, -c) > (ux, -cx) else x
+
+
+def _settle(
+    prob: _Problem, x: list[int], target: int, until: float, cost_bounds: list[float | None]
+) -> tuple[list[int], int]:
+    """Fill ``x``; when that adds work, the plan is more urgent than ``target``: make it
+    cheaper at its new urgency and bound the cost there too (the relaxation's bound at the
+    higher urgency is the tighter one). Returns the plan and its urgency, the new target."""
+    filled = _fill(prob, x)
+    more = _value(prob, filled)[0]
+    if more <= target:
+        return x, target
+    filled = _cheaper(prob, filled, more, until)
+    more = _value(prob, filled)[0]  # a swap in the cheaper search may add work too
+    cost_bounds.append(_cost_relaxation(prob, more, until)[0])
+    return filled, more
 
 
 def greedy_plan(
@@ -745,53 +940,77 @@ def plan(
     reserve = min(1.0, limit * RESERVE_SHARE)  # for the closing run and bounds, when needed
     began = part("urgency")
     until1 = min(deadline - reserve, start + limit * STAGE1_SHARE)
-    warm = _more_urgent(prob, greedy, until1)
+    warm = _more_urgent(prob, greedy, deadline - reserve)
     stage1 = _solve_urgency(prob, warm, until1)
     clock["urgency"] = time.perf_counter() - began
     x1 = stage1.x if stage1.x is not None and _feasible(prob, stage1.x) else warm
     urgency_bound = stage1.bound
-    if urgency_bound is None and not stage1.optimal:  # stopped before the root's bound
-        urgency_bound = _lp_bound(prob, deadline - reserve)
+    if not stage1.optimal:
+        # The relaxation's bound, in case it beats the solver's so far, and its whole
+        # assignments, filled and improved: often a more urgent start than greedy's.
+        relaxed, whole, reduced = _urgency_relaxation(prob, deadline - reserve)
+        if relaxed is not None:
+            urgency_bound = relaxed if urgency_bound is None else min(urgency_bound, relaxed)
+        if whole is not None:
+            x1 = _better(prob, x1, _more_urgent(prob, _fill(prob, whole), deadline - reserve))
+        if (
+            reduced is not None
+            and relaxed is not None
+            and relaxed > (1 + URGENCY_CLOSE) * _value(prob, x1)[0]
+        ):
+            now = time.perf_counter()
+            until = now + (deadline - reserve - now) * RESTRICTED_URGENCY_SHARE
+            x1 = _better(prob, x1, _restricted_urgency(prob, _fill(prob, x1), until, reduced))
     x1 = _fill(prob, x1)  # a no-op when stage 1 is optimal
     u1, c1 = _value(prob, x1)
     if ug > u1:  # cannot happen with a warm start, but never trust it
         x1, u1, c1 = greedy, ug, cg
     start2 = greedy if (ug == u1 and cg < c1) else x1
     began = part("cost")
-    lp_cost_bound = None
+    x2 = _cheaper(prob, start2, u1, deadline - reserve)
+    target = u1  # the urgency stage 2 keeps: u1, or more once a fill finds room
+    for _ in range(FILL_ROUNDS):  # the cheaper plan may leave room for more work
+        filled = _fill(prob, x2)
+        more = _value(prob, filled)[0]
+        if more <= target:
+            break
+        x2 = _cheaper(prob, filled, more, deadline - reserve)
+        target = _value(prob, x2)[0]
+    # Lower bounds on the cost of the lexicographic optimum: each bounds the cost of every
+    # plan at least as urgent as the urgency it was proven for, which the optimum is.
+    cost_bounds: list[float | None] = []
     if not stage1.optimal:
-        # A bound for any plan at least as urgent as u1 whatever happens next (stage 2 or
-        # the closing run may be stopped before their own).
-        lp_cost_bound = _lp_bound(prob, deadline - reserve, u1)
-    start2 = _cheaper(prob, start2, u1, deadline - reserve)
-    stage2 = _solve_cost(prob, start2, u1, deadline - reserve)
-    x2 = start2
-    if stage2.x is not None and _feasible(prob, stage2.x):
-        u2, c2 = _value(prob, stage2.x)
-        if u2 >= u1 and c2 <= _value(prob, start2)[1]:
-            x2 = stage2.x
+        # A hard queue. The relaxation at u1 bounds the cost whatever happens next, and its
+        # reduced costs pick the pairs of a smaller model that finds a cheap plan quickly.
+        relaxed, reduced, price = _cost_relaxation(prob, target, deadline - reserve)
+        cost_bounds.append(relaxed)
+        if reduced is not None:
+            now = time.perf_counter()
+            until = now + (deadline - reserve - now) * RESTRICTED_SHARE
+            found = _restricted_cost(prob, x2, target, until, reduced, price * PRICE_FACTOR)
+            x2 = _better(prob, x2, found)
+        x2, target = _settle(prob, x2, target, deadline - reserve, cost_bounds)
+    stage2 = _solve_cost(prob, x2, target, deadline - reserve)
+    x2 = _cheapest(prob, x2, stage2.x, target)
+    cost_bounds.append(stage2.bound)
     if not stage2.optimal:
-        x2 = _cheaper(prob, x2, u1, deadline - reserve)
-    clock["cost"] = time.perf_counter() - began
+        x2 = _cheaper(prob, x2, target, deadline - reserve)
     optimal = stage1.optimal and stage2.optimal
     status = "optimal" if optimal else "time_limit"
-    cost_bound = float(_value(prob, x2)[1]) if optimal else stage2.bound
+    clock["cost"] = time.perf_counter() - began
     filled = _fill(prob, x2)
-    uf, cf = _value(prob, filled)
-    if uf > u1:
-        # Cheaper reshuffles left room for more work: the plan is more urgent than stage 2
-        # was asked for, so bound its cost at its own urgency (half the time held in
-        # reserve: enough for the root of the search, whose bound is all we use).
+    if _value(prob, filled)[0] > target:
+        # The cheaper reshuffles left room for more work: the plan is more urgent than stage
+        # 2 was asked for. Made cheaper at its own urgency and bounded there (the reserve).
         began = part("closing")
-        closing = _solve_cost(prob, filled, uf, deadline - reserve / 2)
+        filled, target = _settle(prob, filled, target, deadline - reserve / 4, cost_bounds)
+        closing = _solve_cost(prob, filled, target, deadline - reserve / 8)
+        filled = _cheapest(prob, filled, closing.x, target)
+        cost_bounds.append(closing.bound)
         clock["closing"] = time.perf_counter() - began
-        cost_bound = closing.bound
-        if closing.x is not None and _feasible(prob, closing.x):
-            uc, cc = _value(prob, closing.x)
-            if uc >= uf and cc < cf:
-                filled, uf, cf = closing.x, uc, cc
-    if not optimal and lp_cost_bound is not None:  # valid too: the plan is ≥ u1 urgent
-        cost_bound = lp_cost_bound if cost_bound is None else max(cost_bound, lp_cost_bound)
+    uf, cf = _value(prob, filled)
+    proven = [b for b in cost_bounds if b is not None]
+    cost_bound = float(_value(prob, x2)[1]) if optimal else max(proven, default=None)
     if (ug, -cg) > (uf, -cf):
         filled, status = greedy, "greedy"
     bounds = (float(u1) if stage1.optimal else urgency_bound, cost_bound)

@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import Any
 
 from sweetspot.catalog import engine as depth_engine
@@ -67,6 +68,12 @@ class Person:
     def label(self) -> str:
         return self.name or self.id
 
+    @cached_property
+    def member(self) -> depth_engine.Person:
+        """The person as the catalog's rules see them, made once (a batch asks for it for
+        every ticket)."""
+        return _member_of(self)
+
 
 @dataclass(frozen=True)
 class Ticket:
@@ -92,6 +99,11 @@ class Ticket:
     @property
     def client_label(self) -> str:
         return self.client_name or f"client {self.client}"
+
+    @cached_property
+    def service(self) -> depth_engine.ServiceSpec:
+        """The ticket as the catalog's rules see it, made once."""
+        return _service_of(self)
 
 
 @dataclass(frozen=True)
@@ -129,6 +141,14 @@ class Suggestion:
 
 
 def _as_service(ticket: Ticket) -> depth_engine.ServiceSpec:
+    return ticket.service
+
+
+def _as_member(person: Person) -> depth_engine.Person:
+    return person.member
+
+
+def _service_of(ticket: Ticket) -> depth_engine.ServiceSpec:
     return depth_engine.ServiceSpec(
         id=0,
         name=ticket.id,
@@ -138,7 +158,7 @@ def _as_service(ticket: Ticket) -> depth_engine.ServiceSpec:
     )
 
 
-def _as_member(person: Person) -> depth_engine.Person:
+def _member_of(person: Person) -> depth_engine.Person:
     return depth_engine.Person(
         id=0, kind=person.kind, name=person.label, skills=person.skills, level=person.level
     )

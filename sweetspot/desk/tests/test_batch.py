@@ -16,10 +16,13 @@ from sweetspot.desk.batch import (
     Plan,
     _build,
     _cheaper,
+    _cost_relaxation,
     _feasible,
     _fill,
-    _lp_bound,
     _more_urgent,
+    _restricted_cost,
+    _restricted_urgency,
+    _urgency_relaxation,
     _value,
     greedy_plan,
     hour_units,
@@ -289,21 +292,56 @@ def test_plan_reports_its_parts_and_round_trips_through_its_record():
 @settings(max_examples=60, deadline=None)
 @given(queue=queues(max_tickets=8, max_people=4))
 def test_lp_bounds_hold_against_the_proven_optimum(queue):
-    """The fallback bounds (linear relaxation, read through its duals) never cut off the
-    optimum: urgency bound ≥ the optimal urgency, cost bound ≤ the least cost at it."""
+    """The relaxations' bounds (read through their duals) never cut off the optimum: urgency
+    bound ≥ the optimal urgency, cost bound ≤ the least cost at it."""
     tickets, people = queue
     best = plan(tickets, people, FAST)
     assert best.status == "optimal"
     prob = _build(tickets, people, FAST)
     units = int(best.urgency_hours * 1000)
     cents = int(best.total_cost * 100)
-    upper = _lp_bound(prob, time.perf_counter() + 5)
-    lower = _lp_bound(prob, time.perf_counter() + 5, units)
+    upper, whole, _ = _urgency_relaxation(prob, time.perf_counter() + 5)
+    lower, reduced, price = _cost_relaxation(prob, units, time.perf_counter() + 5)
     if not prob.pairs:
         assert upper is None and lower is None
         return
     assert upper is not None and upper >= units - 1e-6
     assert lower is not None and lower <= cents + 1e-6
+    assert whole is not None and _feasible(prob, whole)
+    assert reduced is not None and len(reduced) == len(prob.pairs) and price >= 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(queue=queues(max_tickets=8, max_people=4))
+def test_restricted_models_return_feasible_plans_that_keep_the_urgency(queue):
+    """The restricted models (large queues' first step) only ever return whole-problem plans
+    that fit, and the cost one never drops below the urgency it was asked for."""
+    tickets, people = queue
+    prob = _build(tickets, people, FAST)
+    if not prob.pairs:
+        return
+    greedy = _fill(prob, [0] * len(prob.pairs))
+    urgency = _value(prob, greedy)[0]
+    _, _, reduced = _urgency_relaxation(prob, time.perf_counter() + 5)
+    more = _restricted_urgency(prob, greedy, time.perf_counter() + 5, reduced)
+    assert more is None or _feasible(prob, more)
+    _, reduced, price = _cost_relaxation(prob, urgency, time.perf_counter() + 5)
+    for priced in (0.0, price * 3):
+        cheaper = _restricted_cost(prob, greedy, urgency, time.perf_counter() + 5, reduced, priced)
+        assert cheaper is None or (_feasible(prob, cheaper) and _value(prob, cheaper)[0] >= urgency)
+
+
+def test_capacity_is_rounded_down_to_what_whole_tickets_can_use():
+    """2.6 free hours hold at most 2.5 hours of half-hour jobs: the plan is the same (five
+    jobs), and the relaxation no longer counts the unusable tenth, so its bound is exact."""
+    tara = replace(TARA, free_hours=Decimal("2.6"))
+    jobs = [replace(OUTLOOK, id=f"o{i}", estimate_hours=Decimal("0.5")) for i in range(8)]
+    prob = _build(jobs, [tara], FAST)
+    assert prob.capacity == [250]
+    got = plan(jobs, [tara], FAST)
+    assert len(got.assignments) == 5 and got.status == "optimal"
+    upper, _, _ = _urgency_relaxation(prob, time.perf_counter() + 5)
+    assert upper is not None and abs(upper - float(got.urgency_hours * 1000)) < 1e-6
 
 
 def test_the_printed_plan_keeps_its_contract_keys():
