@@ -117,9 +117,14 @@ def test_on_call_tag_follows_a_swap(full_demo, client_for, personas):
     assert f"<strong>{tech.name}</strong> <span" in after and after != before
 
 
-def test_a_write_gives_its_topics_new_tokens_in_its_own_transaction(tara, personas):
+def test_a_write_gives_its_topics_new_tokens_once_it_commits(
+    tara, personas, django_capture_on_commit_callbacks
+):
     before = _tokens()
-    team_services.update_technician(personas["olivia"], tara, {"weekly_capacity_hours": 60})
+    with django_capture_on_commit_callbacks(execute=True) as done:
+        team_services.update_technician(personas["olivia"], tara, {"weekly_capacity_hours": 60})
+        assert _tokens() == before  # not before the commit: other processes see old rows
+    assert done  # the tokens' UPDATE waited for the commit
     after = _tokens()
     assert after["team"] != before["team"]
     assert {k: v for k, v in after.items() if k != "team"} == {
@@ -129,11 +134,28 @@ def test_a_write_gives_its_topics_new_tokens_in_its_own_transaction(tara, person
     class Undo(Exception):
         pass
 
-    with pytest.raises(Undo), transaction.atomic():
+    with (
+        django_capture_on_commit_callbacks(execute=True) as undone,
+        pytest.raises(Undo),
+        transaction.atomic(),
+    ):
         team_services.update_technician(personas["olivia"], tara, {"weekly_capacity_hours": 50})
-        assert _tokens()["team"] != after["team"]
         raise Undo
-    assert _tokens() == after  # rolled back with the change
+    assert not undone and _tokens() == after  # rolled back: no new token
+
+
+def test_the_writing_process_sees_its_change_before_the_commit(
+    tara, new_ticket, client_for, personas
+):
+    """Inside the writing transaction (no commit yet, so no new token) this process's own
+    pages already show the change: its per-process salt moved."""
+    dan = client_for("dan")
+    url = f"/desk/tickets/{new_ticket.pk}/"
+    first = _free_hours(dan.get(url), tara)
+    before = _tokens()
+    team_services.update_technician(personas["olivia"], tara, {"weekly_capacity_hours": 90})
+    assert _tokens() == before
+    assert _free_hours(dan.get(url), tara) == first + 10
 
 
 def test_another_process_sees_a_change_through_the_tokens(tara, new_ticket, client_for):

@@ -9,6 +9,7 @@ and the unique index make the second transaction wait or fail."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from decimal import Decimal
 from functools import partial
 from typing import Any
@@ -167,3 +168,46 @@ def test_a_stale_edit_form_is_refused_with_a_clear_message():
     assert r.status_code == 302
     ticket.refresh_from_db()
     assert ticket.subject == "Printer (edited)" and ticket.description == "Olivia's note"
+
+
+def test_a_transaction_saving_two_tickets_and_an_edit_of_the_second_both_commit():
+    """The engine cache's tokens are written after commit (core.engine_cache): when they were
+    written inside the transaction, the first save held the "tickets" token's row lock to
+    the end, so a transaction that had saved ticket A and then saved B (batch accept) and a
+    concurrent edit that had saved B and then wanted the token deadlocked on PostgreSQL,
+    and one of them failed. Now both commit, whatever the interleaving."""
+    import threading
+
+    from sweetspot.desk.models import Ticket
+
+    company = Company.objects.create(name="Lock Co")
+    a = Ticket.objects.create(company=company, subject="A", created_at=timezone.now())
+    b = Ticket.objects.create(company=company, subject="B", created_at=timezone.now())
+    first_saved, second_saved = threading.Event(), threading.Event()
+
+    def batch() -> str:
+        with transaction.atomic():
+            ticket = Ticket.objects.get(pk=a.pk)
+            ticket.subject = "A, batch"
+            ticket.save()
+            first_saved.set()
+            second_saved.wait(2)  # the edit holds B now (or is stuck behind a token lock)
+            time.sleep(0.2)
+            other = Ticket.objects.get(pk=b.pk)
+            other.priority = "P1"
+            other.save()
+        return "batch"
+
+    def edit() -> str:
+        first_saved.wait(5)
+        with transaction.atomic():
+            ticket = Ticket.objects.get(pk=b.pk)
+            ticket.subject = "B, edited"
+            ticket.save()
+            second_saved.set()
+        return "edit"
+
+    assert at_once(batch, edit) == ["batch", "edit"]
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.subject, b.subject, b.priority) == ("A, batch", "B, edited", "P1")

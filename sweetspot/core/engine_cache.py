@@ -6,10 +6,16 @@ people, the requirements and skill names, the owner's charts, the on-call tag, t
   row of one of its models is saved or deleted: ``watch(model, topic)`` connects the
   ``post_save``/``post_delete`` receivers (each app declares its own models in its
   ``AppConfig.ready``), ``bump(topic)`` is for writes that bypass signals (``bulk_create``,
-  ``QuerySet.update``). The bump is an UPDATE in the writing transaction, so it commits with
-  the change: a process that reads the new token also sees the new rows (and a rolled-back
-  write leaves the old token). Tokens are random, not counters, so a rolled-back bump's
-  number is never reused for other data.
+  ``QuerySet.update``). The writing process forgets its own values at once (a per-process
+  salt in every key changes), and the UPDATE of the token runs once the transaction has
+  committed (``transaction.on_commit``; at once outside a transaction): a process that reads
+  the new token also sees the new rows, and a rolled-back write changes no token. Running
+  the UPDATE inside the writing transaction held the topic's row lock to its end, so every
+  ticket write waited for every other, and a transaction that had saved one ticket and then
+  locked another (batch accept) could deadlock with a concurrent edit of that second ticket
+  on PostgreSQL (tests/test_engine_cache.py shows the two now both commit). Between the
+  commit and the UPDATE another process may still serve the value from before: the same as
+  a read that started a moment earlier. Tokens are random, not counters.
 * **Reading.** ``generations()`` reads every topic's token in one query, once per request
   (``GenerationsMiddleware`` keeps it for the request; a bump during the request forgets it).
   ``cached(name, topics, compute, *parts)`` looks the value up under the name, the tokens of
@@ -29,10 +35,12 @@ import contextvars
 import datetime as dt
 import hashlib
 import secrets
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.core.cache import caches
+from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
@@ -58,6 +66,12 @@ _MISSING = object()
 _memo: contextvars.ContextVar[dict[str, int] | None] = contextvars.ContextVar(
     "engine_generations", default=None
 )
+
+
+# topic -> how many times this process has bumped it: part of every key, so the writing
+# process forgets its values at once, before its transaction commits and the tokens change.
+_salt: dict[str, int] = {}
+_salt_lock = threading.Lock()
 
 
 def _token() -> int:
@@ -86,23 +100,35 @@ def generations() -> dict[str, int]:
     return rows
 
 
-def bump(*topics: str) -> None:
-    """A row of these topics changed: give them new tokens (in the current transaction)."""
-    unknown = set(topics) - set(TOPICS)
-    if unknown:
-        raise ValueError(f"unknown cache topics: {sorted(unknown)}")
-    if not topics:
-        return
+def _write(topics: tuple[str, ...]) -> None:
+    """New tokens for ``topics`` in the database (every process sees them)."""
     updated = CacheGeneration.objects.filter(topic__in=topics).update(token=_token())
     if updated < len(set(topics)):
         CacheGeneration.objects.bulk_create(
             [CacheGeneration(topic=t, token=_token()) for t in topics], ignore_conflicts=True
         )
-        # A concurrent reader may have created a row before our rows committed: new token.
+        # A concurrent reader may have created a row before ours: a new token all the same.
         CacheGeneration.objects.filter(topic__in=topics).update(token=_token())
     memo = _memo.get()
     if memo:
         memo.clear()
+
+
+def bump(*topics: str, using: str | None = None) -> None:
+    """A row of these topics changed: this process forgets their values now, every process
+    once the write commits (the tokens' UPDATE runs then; at once outside a transaction)."""
+    unknown = set(topics) - set(TOPICS)
+    if unknown:
+        raise ValueError(f"unknown cache topics: {sorted(unknown)}")
+    if not topics:
+        return
+    with _salt_lock:
+        for topic in topics:
+            _salt[topic] = _salt.get(topic, 0) + 1
+    memo = _memo.get()
+    if memo:
+        memo.clear()
+    transaction.on_commit(lambda: _write(tuple(topics)), using=using)
 
 
 def bump_all() -> None:
@@ -111,7 +137,9 @@ def bump_all() -> None:
 
 def _key(name: str, topics: Iterable[str], parts: Iterable[Any]) -> str:
     gens = generations()
-    raw = ":".join([*(f"{t}={gens[t]:x}" for t in topics), *(str(p) for p in parts)])
+    raw = ":".join(
+        [*(f"{t}={gens[t]:x}.{_salt.get(t, 0)}" for t in topics), *(str(p) for p in parts)]
+    )
     if len(raw) > 160:
         raw = hashlib.sha256(raw.encode()).hexdigest()
     return f"{name}:{raw}"
@@ -168,7 +196,7 @@ def watch(model: type[Model] | str, *topics: str, singleton: bool = False) -> No
 
     def changed(sender: Any, created: bool = False, raw: bool = False, **kwargs: Any) -> None:
         if not raw and not (singleton and created):
-            bump(*topics)
+            bump(*topics, using=kwargs.get("using"))
 
     # Keep a strong reference: the receivers are closures.
     uid = f"engine_cache:{model}:{','.join(topics)}"

@@ -136,13 +136,15 @@ def test_generate_scale_tickets(demo, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_a_bulk_load_forgets_cached_engine_results() -> None:
-    """The loader writes past the save signals, so it renews every cache topic itself: a page
-    read before the load must not be served from values computed on the old rows."""
+def test_a_bulk_load_forgets_cached_engine_results(django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
+    """The loader writes past the save signals, so it renews every cache topic itself (once
+    its rows commit): a page read after the load must not be served from values computed on
+    the old rows."""
     from sweetspot.core import engine_cache
 
     before = dict(engine_cache.generations())
-    _generate(2, seed=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        _generate(2, seed=5)
     after = engine_cache.generations()
     assert set(after) == set(engine_cache.TOPICS)
     assert all(after[topic] != before[topic] for topic in engine_cache.TOPICS)
