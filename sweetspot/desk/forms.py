@@ -5,15 +5,17 @@ from typing import Any
 from django import forms
 
 from sweetspot.catalog.models import Service
-from sweetspot.clients.models import Company, Contact, Site
+from sweetspot.clients.models import Contact, Site
+from sweetspot.clients.widgets import CompanyScoped, company_field
 from sweetspot.core.limits import LimitedText
 from sweetspot.team.models import Skill
 
 from .models import Priority, Source
 
 
-class TicketForm(LimitedText, forms.Form):
-    company = forms.ModelChoiceField(queryset=Company.objects.filter(archived_at__isnull=True))
+class TicketForm(CompanyScoped, LimitedText, forms.Form):
+    company_fields = ("site", "contact")  # the chosen company's only (clients.widgets)
+    company = company_field()
     site = forms.ModelChoiceField(queryset=Site.objects.all(), required=False)
     contact = forms.ModelChoiceField(queryset=Contact.objects.all(), required=False)
     subject = forms.CharField(max_length=200)
@@ -24,6 +26,10 @@ class TicketForm(LimitedText, forms.Form):
         queryset=Service.objects.filter(archived_at__isnull=True), required=False
     )
     estimate_hours = forms.DecimalField(min_value=0, max_digits=6, decimal_places=2, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.scope_to_company(self.data if self.is_bound else None, self.initial)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -6,7 +6,8 @@ from typing import Any
 
 from django import forms
 
-from sweetspot.clients.models import Company, Site
+from sweetspot.clients.models import Site
+from sweetspot.clients.widgets import CompanyScoped, company_field
 from sweetspot.core.limits import LimitedText
 from sweetspot.team.models import Technician
 
@@ -31,7 +32,7 @@ class TimeEntryForm(LimitedText, forms.Form):
         help_text="Optional: the ticket this work was for (its client and agreement follow).",
         error_messages={"invalid_choice": "No such ticket."},
     )
-    company = forms.ModelChoiceField(queryset=Company.objects.none(), required=False)
+    company = company_field(required=False)
     work_type = forms.ChoiceField(choices=WorkType.choices, initial=WorkType.REMOTE)
     internal_category = forms.ChoiceField(
         choices=InternalCategory.choices, required=False, label="Internal"
@@ -42,14 +43,12 @@ class TimeEntryForm(LimitedText, forms.Form):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["company"].queryset = Company.objects.filter(  # type: ignore[attr-defined]
-            archived_at__isnull=True
-        ).only("pk", "name")
         self.fields["ticket"].queryset = tickets_visible_to(user)  # type: ignore[attr-defined]
 
 
-class VisitForm(LimitedText, forms.Form):
-    company = forms.ModelChoiceField(queryset=Company.objects.none())
+class VisitForm(CompanyScoped, LimitedText, forms.Form):
+    company_fields = ("site",)  # the chosen company's only (clients.widgets)
+    company = company_field()
     site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False)
     technician = forms.ModelChoiceField(queryset=Technician.objects.none())
     starts_at = forms.DateTimeField(
@@ -62,12 +61,10 @@ class VisitForm(LimitedText, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["company"].queryset = Company.objects.filter(  # type: ignore[attr-defined]
-            archived_at__isnull=True
-        )
         self.fields["site"].queryset = Site.objects.filter(  # type: ignore[attr-defined]
             archived_at__isnull=True
-        ).select_related("company")
+        )
+        self.scope_to_company(self.data if self.is_bound else None, self.initial)
         self.fields["technician"].queryset = Technician.objects.filter(  # type: ignore[attr-defined]
             archived_at__isnull=True
         )

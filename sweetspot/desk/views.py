@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sweetspot.clients.scoping import companies_visible_to
+from sweetspot.clients.widgets import with_picked_company
 from sweetspot.core import permissions
 from sweetspot.core.access import (
     AuthedHttpRequest,
@@ -136,7 +137,7 @@ def my_tickets(request: AuthedHttpRequest) -> HttpResponse:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def ticket_create(request: AuthedHttpRequest) -> HttpResponse:
-    form = TicketForm(request.POST or None)
+    form = TicketForm(request.POST or None, initial=with_picked_company(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         ticket = _run(request, lambda: services.open_ticket(request.user, data))

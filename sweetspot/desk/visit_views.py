@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sweetspot.agreements.models import Agreement, AgreementStatus
 from sweetspot.agreements.services import terms_of
+from sweetspot.clients.widgets import with_picked_company
 from sweetspot.core import permissions
 from sweetspot.core.access import AuthedHttpRequest, permission_required
 from sweetspot.core.models import Firm, Role
@@ -138,7 +139,7 @@ def _form_data(form: VisitForm) -> dict[str, Any]:
 @manager_required
 @require_http_methods(["GET", "POST"])
 def visit_create(request: AuthedHttpRequest) -> HttpResponse:
-    form = VisitForm(request.POST or None)
+    form = VisitForm(request.POST or None, initial=with_picked_company(request))
     if request.method == "POST" and form.is_valid():
         try:
             visit = visit_services.schedule_visit(request.user, _form_data(form))
@@ -154,7 +155,7 @@ def visit_create(request: AuthedHttpRequest) -> HttpResponse:
 def visit_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     visit = get_visit_for(request.user, pk)
     initial = {k: getattr(visit, k) for k in visit_services.VISIT_FIELDS}
-    form = VisitForm(request.POST or None, initial=initial)
+    form = VisitForm(request.POST or None, initial=with_picked_company(request, initial))
     if request.method == "POST" and form.is_valid():
         try:
             visit_services.update_visit(request.user, visit, _form_data(form))

@@ -69,3 +69,44 @@ def test_dan_filters_the_queue_by_typing_part_of_a_client_name(page: Page, demo_
     expect(page).to_have_url(re.compile(r"client=(&|$)"))
     other = page.locator("#ticket-rows tbody td[data-label=Client]", has_not_text="Maple Law")
     expect(other.first).to_be_visible()
+
+
+def test_dan_opens_a_ticket_picking_the_client_then_one_of_its_sites(
+    page: Page, demo_live: str, shot
+):
+    """The new-ticket form's client is the same picker (clients.widgets): picking it fills
+    the site and contact lists with that company's own, and the ticket opens for it."""
+    from sweetspot.clients.models import Company, Site
+    from sweetspot.desk.models import Ticket
+
+    harbor = Company.objects.get(name="Harbor Dental")
+    site = Site.objects.filter(company=harbor).order_by("name").first()
+    assert site is not None
+    login(page, demo_live, "dan")
+    page.goto(f"{demo_live}/desk/tickets/new/")
+    sites = page.get_by_label("Site", exact=True)
+    expect(sites.locator("option[value]:not([value=''])")).to_have_count(0)  # none yet
+
+    box = page.get_by_role("combobox", name="Client")
+    box.click()
+    box.press_sequentially("harb", delay=40)
+    listbox = page.get_by_role("listbox")
+    option = listbox.get_by_role("option", name="Harbor Dental")
+    expect(option).to_be_visible()
+    expect(listbox.get_by_role("option")).to_have_count(1)  # the answer to "harb"
+    shot(page, "ticket-form-company-picker")
+    option.click()
+    expect(listbox).to_be_hidden()
+    expect(page).to_have_url(re.compile(r"/desk/tickets/new/$"))  # picking submits nothing
+    sites = page.get_by_label("Site", exact=True)
+    expect(sites.locator(f"option[value='{site.pk}']")).to_have_count(1)
+    expect(sites.locator("option[value]:not([value=''])")).to_have_count(
+        Site.objects.filter(company=harbor).count()
+    )
+    sites.select_option(str(site.pk))
+    page.get_by_label("Subject", exact=True).fill("Scanner offline")
+    shot(page, "ticket-form-company-picked")
+    page.get_by_role("button", name="Open ticket").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Scanner offline")
+    ticket = Ticket.objects.get(subject="Scanner offline")
+    assert (ticket.company_id, ticket.site_id) == (harbor.pk, site.pk)

@@ -75,13 +75,16 @@
     var changed = c.value.value !== option.dataset.value;
     c.value.value = option.dataset.value;
     c.text.value = option.dataset.label;
+    c.box.dataset.picked = option.dataset.label;
     comboOpen(c, false);
     if (changed) c.value.dispatchEvent(new Event("change", { bubbles: true }));
   }
   document.addEventListener("htmx:afterSwap", function (event) {
     var c = comboParts(event.target);
     if (c && event.target === c.list) {
-      comboOpen(c, document.activeElement === c.text && c.list.children.length > 0);
+      // A late answer to what was typed before a pick does not open the list again.
+      var picked = c.box.dataset.picked !== undefined && c.text.value === c.box.dataset.picked;
+      comboOpen(c, document.activeElement === c.text && c.list.children.length > 0 && !picked);
       comboActivate(c, null);
     }
   });
@@ -127,6 +130,7 @@
     var c = event.target.matches && event.target.matches("[data-combobox] [role=combobox]")
       ? comboParts(event.target)
       : null;
+    if (c) delete c.box.dataset.picked; // typing again: answers may open the list
     // Emptying the box clears the choice.
     if (c && c.text.value.trim() === "" && c.value.value !== "") {
       c.value.value = "";
