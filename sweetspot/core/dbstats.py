@@ -3,9 +3,13 @@ ANALYZE gathers; without them (a fresh SQLite file) or with stale ones (after a 
 it guesses. ``refresh_statistics(full=True)`` runs after the bulk loaders (generate_scale,
 seed_demo; a client import its tables); the hourly task runs the cheap form.
 
-* SQLite: ``full`` runs ANALYZE; otherwise ``PRAGMA optimize`` with ``analysis_limit`` (each
-  index sampled at most ANALYSIS_LIMIT rows, so it costs milliseconds at a million rows),
-  which re-analyzes only the tables whose statistics look stale.
+* SQLite: ``full`` runs ANALYZE; otherwise ``PRAGMA optimize``, which re-analyzes only the
+  tables whose statistics look stale (grown many times over since the last ANALYZE), in
+  full (``analysis_limit`` 0). A sampled analysis (``analysis_limit=1000``, which this used
+  to set) read only the first thousand entries of each index and estimated, at a million
+  tickets, 1,001 tickets per status: the at-risk filter then read every open ticket by
+  status (750 ms instead of 30). A full one takes about 3 s for the ticket table at a
+  million rows, and runs only when a table has grown that much.
 * PostgreSQL: ``full`` runs ANALYZE; otherwise nothing (autovacuum keeps them).
 """
 
@@ -15,7 +19,7 @@ from collections.abc import Sequence
 
 from django.db import connection
 
-ANALYSIS_LIMIT = 1000
+ANALYSIS_LIMIT = 0  # no sampling: see above
 
 
 def refresh_statistics(full: bool = False, tables: Sequence[str] = ()) -> None:

@@ -35,6 +35,6 @@ def daily_backup() -> str | None:
 
 @db_periodic_task(crontab(minute="41"))
 def optimize_statistics() -> None:
-    """Hourly: SQLite's PRAGMA optimize, bounded by analysis_limit (issue 18); nothing on
-    PostgreSQL, whose autovacuum keeps the statistics."""
+    """Hourly: SQLite's PRAGMA optimize, which re-analyzes the tables whose statistics look
+    stale (issue 18, core.dbstats); nothing on PostgreSQL, whose autovacuum keeps them."""
     refresh_statistics()
