@@ -53,7 +53,10 @@ def company_lookup(request: AuthedHttpRequest) -> HttpResponse:
     """The company picker's options (issue 18): at most LOOKUP_LIMIT companies whose name
     contains ``q``, names starting with it first; one query, whatever the book's size."""
     q = (request.GET.get("q") or "").strip()[:100]
-    companies = queries.lookup_companies(companies_visible_to(request.user), q, LOOKUP_LIMIT)
+    visible = companies_visible_to(request.user)
+    if request.GET.get("active"):  # a form's picker: only companies new work can go to
+        visible = visible.filter(archived_at__isnull=True)
+    companies = queries.lookup_companies(visible, q, LOOKUP_LIMIT)
     context = {
         "companies": companies,
         "q": q,

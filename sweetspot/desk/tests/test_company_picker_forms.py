@@ -114,3 +114,19 @@ def test_editing_a_visit_refreshes_the_sites_for_the_company_picked(
     page, _ = _get(dan, f"{url}?company={maple.pk}")
     assert str(maple_site.pk) in _options(page, "site")
     assert str(harbor_site.pk) not in _options(page, "site")
+
+
+def test_a_forms_picker_offers_active_companies_only(full_demo, client_for):
+    """The queue's filter finds archived companies too (old tickets); a form's picker asks
+    for active ones only, since the form refuses an archived company."""
+    from django.utils import timezone
+
+    Company.objects.create(name="Zephyr Old Co", archived_at=timezone.now())
+    Company.objects.create(name="Zephyr New Co")
+    dan = client_for("dan")
+    page, _ = _get(dan, "/desk/tickets/new/")
+    assert '"active": "1"' in page
+    everything = dan.get("/clients/lookup/", {"q": "zephyr"}).content.decode()
+    active = dan.get("/clients/lookup/", {"q": "zephyr", "active": "1"}).content.decode()
+    assert "Zephyr Old Co" in everything and "Zephyr New Co" in everything
+    assert "Zephyr Old Co" not in active and "Zephyr New Co" in active
