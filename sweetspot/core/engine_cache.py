@@ -128,7 +128,9 @@ def bump(*topics: str, using: str | None = None) -> None:
     memo = _memo.get()
     if memo:
         memo.clear()
-    transaction.on_commit(lambda: _write(tuple(topics)), using=using)
+    # robust: the write has committed by then; a failed token UPDATE is logged, never turned
+    # into an error page for a change that is already saved.
+    transaction.on_commit(lambda: _write(tuple(topics)), using=using, robust=True)
 
 
 def bump_all() -> None:
