@@ -942,7 +942,6 @@ def plan(
     until1 = min(deadline - reserve, start + limit * STAGE1_SHARE)
     warm = _more_urgent(prob, greedy, deadline - reserve)
     stage1 = _solve_urgency(prob, warm, until1)
-    clock["urgency"] = time.perf_counter() - began
     x1 = stage1.x if stage1.x is not None and _feasible(prob, stage1.x) else warm
     urgency_bound = stage1.bound
     if not stage1.optimal:
@@ -962,6 +961,7 @@ def plan(
             until = now + (deadline - reserve - now) * RESTRICTED_URGENCY_SHARE
             x1 = _better(prob, x1, _restricted_urgency(prob, _fill(prob, x1), until, reduced))
     x1 = _fill(prob, x1)  # a no-op when stage 1 is optimal
+    clock["urgency"] = time.perf_counter() - began
     u1, c1 = _value(prob, x1)
     if ug > u1:  # cannot happen with a warm start, but never trust it
         x1, u1, c1 = greedy, ug, cg
@@ -980,8 +980,9 @@ def plan(
     # plan at least as urgent as the urgency it was proven for, which the optimum is.
     cost_bounds: list[float | None] = []
     if not stage1.optimal:
-        # A hard queue. The relaxation at u1 bounds the cost whatever happens next, and its
-        # reduced costs pick the pairs of a smaller model that finds a cheap plan quickly.
+        # A hard queue. The relaxation at the target bounds the cost whatever happens next,
+        # and its reduced costs pick the pairs of a smaller model that finds a cheap plan
+        # quickly.
         relaxed, reduced, price = _cost_relaxation(prob, target, deadline - reserve)
         cost_bounds.append(relaxed)
         if reduced is not None:
