@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
+from django.utils import timezone
 
 from sweetspot.core.models import AuditLog
 from sweetspot.team.models import Certification, Skill, Subcontractor, Technician
@@ -177,9 +179,12 @@ def test_inline_certification_form(team, client_for, tara_tech):
     assert ok.status_code == 200 and b"Network+" in ok.content
     held = tara_tech.certifications.get(certification=net)
     assert str(held.expires_on) == "2029-01-10"
+    # A month from today, so "expires in" shows whatever day the suite runs (a fixed
+    # 2026-12-01 had passed by 2026-12-02 and the page said "expired").
+    soon = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
     edit = c.post(
         f"/team/technicians/certifications/{held.pk}/edit/",
-        {"earned_on": "2026-01-10", "expires_on": "2026-12-01", "credential_id": "COMP-9"},
+        {"earned_on": "2026-01-10", "expires_on": soon, "credential_id": "COMP-9"},
         headers=HTMX,
     )
     assert edit.status_code == 200 and b"expires in" in edit.content
