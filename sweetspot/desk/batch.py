@@ -884,19 +884,29 @@ def _better(prob: _Problem, x: list[int], found: Sequence[int] | None) -> list[i
 
 
 def _settle(
-    prob: _Problem, x: list[int], target: int, until: float, cost_bounds: list[float | None]
+    prob: _Problem,
+    x: list[int],
+    target: int,
+    until: float,
+    cost_bounds: list[float | None] | None = None,
+    rounds: int = 1,
 ) -> tuple[list[int], int]:
     """Fill ``x``; when that adds work, the plan is more urgent than ``target``: make it
-    cheaper at its new urgency and bound the cost there too (the relaxation's bound at the
-    higher urgency is the tighter one). Returns the plan and its urgency, the new target."""
-    filled = _fill(prob, x)
-    more = _value(prob, filled)[0]
-    if more <= target:
-        return x, target
-    filled = _cheaper(prob, filled, more, until)
-    more = _value(prob, filled)[0]  # a swap in the cheaper search may add work too
-    cost_bounds.append(_cost_relaxation(prob, more, until)[0])
-    return filled, more
+    cheaper at its new urgency (a swap in that search may add work too), and again, up to
+    ``rounds`` times, while the cheaper plan leaves room for more. With ``cost_bounds``, bound
+    the cost at the urgency reached too (the relaxation's bound at the higher urgency is the
+    tighter one). Returns the plan and its urgency, the new target."""
+    start = target
+    for _ in range(rounds):
+        filled = _fill(prob, x)
+        more = _value(prob, filled)[0]
+        if more <= target:
+            break
+        x = _cheaper(prob, filled, more, until)
+        target = _value(prob, x)[0]
+    if cost_bounds is not None and target > start:
+        cost_bounds.append(_cost_relaxation(prob, target, until)[0])
+    return x, target
 
 
 def greedy_plan(
@@ -968,14 +978,8 @@ def plan(
     start2 = greedy if (ug == u1 and cg < c1) else x1
     began = part("cost")
     x2 = _cheaper(prob, start2, u1, deadline - reserve)
-    target = u1  # the urgency stage 2 keeps: u1, or more once a fill finds room
-    for _ in range(FILL_ROUNDS):  # the cheaper plan may leave room for more work
-        filled = _fill(prob, x2)
-        more = _value(prob, filled)[0]
-        if more <= target:
-            break
-        x2 = _cheaper(prob, filled, more, deadline - reserve)
-        target = _value(prob, x2)[0]
+    # The urgency stage 2 keeps: u1, or more where the cheaper plan leaves room for work.
+    x2, target = _settle(prob, x2, u1, deadline - reserve, rounds=FILL_ROUNDS)
     # Lower bounds on the cost of the lexicographic optimum: each bounds the cost of every
     # plan at least as urgent as the urgency it was proven for, which the optimum is.
     cost_bounds: list[float | None] = []

@@ -72,7 +72,9 @@ class Person:
     def member(self) -> depth_engine.Person:
         """The person as the catalog's rules see them, made once (a batch asks for it for
         every ticket)."""
-        return _member_of(self)
+        return depth_engine.Person(
+            id=0, kind=self.kind, name=self.label, skills=self.skills, level=self.level
+        )
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,13 @@ class Ticket:
     @cached_property
     def service(self) -> depth_engine.ServiceSpec:
         """The ticket as the catalog's rules see it, made once."""
-        return _service_of(self)
+        return depth_engine.ServiceSpec(
+            id=0,
+            name=self.id,
+            requires=self.requires,
+            tier=self.tier,
+            subcontractable=self.subcontractable,
+        )
 
 
 @dataclass(frozen=True)
@@ -140,30 +148,6 @@ class Suggestion:
         }
 
 
-def _as_service(ticket: Ticket) -> depth_engine.ServiceSpec:
-    return ticket.service
-
-
-def _as_member(person: Person) -> depth_engine.Person:
-    return person.member
-
-
-def _service_of(ticket: Ticket) -> depth_engine.ServiceSpec:
-    return depth_engine.ServiceSpec(
-        id=0,
-        name=ticket.id,
-        requires=ticket.requires,
-        tier=ticket.tier,
-        subcontractable=ticket.subcontractable,
-    )
-
-
-def _member_of(person: Person) -> depth_engine.Person:
-    return depth_engine.Person(
-        id=0, kind=person.kind, name=person.label, skills=person.skills, level=person.level
-    )
-
-
 def certification_applies(ticket: Ticket, settings: DispatchSettings) -> bool:
     return settings.require_certification_for_upper and ticket.segment == "upper"
 
@@ -177,7 +161,7 @@ def uncertified(person: Person, ticket: Ticket, settings: DispatchSettings) -> l
 
 def qualified(person: Person, ticket: Ticket, settings: DispatchSettings | None = None) -> bool:
     settings = settings or DispatchSettings()
-    return depth_engine.qualifies(_as_member(person), _as_service(ticket)) and not uncertified(
+    return depth_engine.qualifies(person.member, ticket.service) and not uncertified(
         person, ticket, settings
     )
 
@@ -201,7 +185,7 @@ def skill_surplus(person: Person, ticket: Ticket) -> int:
 
 
 def level_surplus(person: Person, ticket: Ticket) -> int:
-    return depth_engine.level_surplus(_as_member(person), _as_service(ticket))
+    return depth_engine.level_surplus(person.member, ticket.service)
 
 
 def surplus(person: Person, ticket: Ticket) -> int:
