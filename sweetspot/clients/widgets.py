@@ -19,12 +19,13 @@ from typing import Any
 
 from django import forms
 
+from sweetspot.core.validators import query_pk
+
 from .models import Company
 
 
 def _pk(value: Any) -> int | None:
-    text = str(value.pk if isinstance(value, Company) else value or "")
-    return int(text) if text.isdigit() and len(text) <= 10 else None
+    return query_pk(value.pk if isinstance(value, Company) else value)
 
 
 class CompanyPicker(forms.Widget):
@@ -56,14 +57,14 @@ class CompanyScoped:
     company_fields: tuple[str, ...] = ()
     fields: dict[str, forms.Field]
 
-    def scope_to_company(self, data: Any, initial: Any) -> int | None:
-        """Restrict the ``company_fields`` querysets to the form's company; returns its pk."""
-        raw = None
-        if data is not None:
-            raw = data.get("company")
-        elif initial:
-            raw = initial.get("company")
-        pk = _pk(raw)
+    is_bound: bool
+    data: Any
+    initial: Any
+
+    def scope_to_company(self) -> None:
+        """Restrict the ``company_fields`` querysets to the form's company (submitted, else
+        initial)."""
+        pk = _pk((self.data if self.is_bound else self.initial or {}).get("company"))
         for name in self.company_fields:
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
@@ -71,7 +72,6 @@ class CompanyScoped:
             assert rows is not None
             field.queryset = rows.filter(company_id=pk) if pk is not None else rows.none()
             field.company_dependent = True  # type: ignore[attr-defined]
-        return pk
 
 
 def with_picked_company(request: Any, initial: dict[str, Any] | None = None) -> dict[str, Any]:

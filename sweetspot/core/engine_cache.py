@@ -100,6 +100,13 @@ def generations() -> dict[str, int]:
     return rows
 
 
+def _forget_memo() -> None:
+    """The request's tokens are read again on next use."""
+    memo = _memo.get()
+    if memo:
+        memo.clear()
+
+
 def _write(topics: tuple[str, ...]) -> None:
     """New tokens for ``topics`` in the database (every process sees them)."""
     updated = CacheGeneration.objects.filter(topic__in=topics).update(token=_token())
@@ -109,9 +116,7 @@ def _write(topics: tuple[str, ...]) -> None:
         )
         # A concurrent reader may have created a row before ours: a new token all the same.
         CacheGeneration.objects.filter(topic__in=topics).update(token=_token())
-    memo = _memo.get()
-    if memo:
-        memo.clear()
+    _forget_memo()
 
 
 def bump(*topics: str, using: str | None = None) -> None:
@@ -125,9 +130,7 @@ def bump(*topics: str, using: str | None = None) -> None:
     with _salt_lock:
         for topic in topics:
             _salt[topic] = _salt.get(topic, 0) + 1
-    memo = _memo.get()
-    if memo:
-        memo.clear()
+    _forget_memo()
     # robust: the write has committed by then; a failed token UPDATE is logged, never turned
     # into an error page for a change that is already saved.
     transaction.on_commit(lambda: _write(tuple(topics)), using=using, robust=True)

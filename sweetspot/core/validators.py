@@ -137,3 +137,12 @@ class TextChecked(models.Model):
                 errors[name] = kept + [e for e in errs if e.code == "max_length"]
         if errors:
             raise ValidationError(errors)
+
+
+def query_pk(value: Any) -> int | None:
+    """A primary key from a query string or form value: digits that fit the database's
+    integer, else None (a 30-digit id used to reach SQLite and overflow: a 500)."""
+    text = str(value or "")
+    if text.isdigit() and len(text) <= 10 and int(text) <= 2_147_483_647:
+        return int(text)
+    return None

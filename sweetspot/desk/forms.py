@@ -29,7 +29,7 @@ class TicketForm(CompanyScoped, LimitedText, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.scope_to_company(self.data if self.is_bound else None, self.initial)
+        self.scope_to_company()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

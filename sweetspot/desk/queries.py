@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from sweetspot.core.models import STAFF_ROLES, Role
+from sweetspot.core.validators import query_pk
 
 from .models import OPEN_Q, OPEN_STATUSES, Ticket, TicketComment, TicketStatus, TimeEntry
 
@@ -152,15 +153,6 @@ def with_flags(qs: QuerySet[Ticket], now: dt.datetime | None = None) -> QuerySet
     )
 
 
-def _id(value: Any) -> int | None:
-    """A primary key from a query string: digits that fit the database's integer, else None
-    (a 30-digit id used to reach SQLite and overflow: a 500)."""
-    text = str(value or "")
-    if text.isdigit() and len(text) <= 10 and int(text) <= 2_147_483_647:
-        return int(text)
-    return None
-
-
 def filter_tickets(
     qs: QuerySet[Ticket], params: Mapping[str, Any], now: dt.datetime | None = None
 ) -> QuerySet[Ticket]:
@@ -174,15 +166,15 @@ def filter_tickets(
     priority = params.get("priority") or ""
     if priority in ("P1", "P2", "P3", "P4"):
         qs = qs.filter(priority=priority)
-    client = _id(params.get("client"))
+    client = query_pk(params.get("client"))
     if client is not None:
         qs = qs.filter(company_id=client)
     assignee = str(params.get("assignee") or "")
     if assignee == "none":
         qs = qs.filter(technician__isnull=True, subcontractor__isnull=True)
-    elif assignee[:1] == "t" and (tech := _id(assignee[1:])) is not None:
+    elif assignee[:1] == "t" and (tech := query_pk(assignee[1:])) is not None:
         qs = qs.filter(technician_id=tech)
-    elif assignee[:1] == "s" and (sub := _id(assignee[1:])) is not None:
+    elif assignee[:1] == "s" and (sub := query_pk(assignee[1:])) is not None:
         qs = qs.filter(subcontractor_id=sub)
     if params.get("at_risk") in ("1", "true", "on", True):
         qs = qs.filter(is_open()).filter(_at_risk(now) & ~_breached(now))

@@ -64,7 +64,7 @@ class VisitForm(CompanyScoped, LimitedText, forms.Form):
         self.fields["site"].queryset = Site.objects.filter(  # type: ignore[attr-defined]
             archived_at__isnull=True
         )
-        self.scope_to_company(self.data if self.is_bound else None, self.initial)
+        self.scope_to_company()
         self.fields["technician"].queryset = Technician.objects.filter(  # type: ignore[attr-defined]
             archived_at__isnull=True
         )
