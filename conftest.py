@@ -21,6 +21,17 @@ def demo_snapshots(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_default_cache():
+    """Each test starts with an empty default cache. Its entries outlive the test's
+    rolled-back rows otherwise, and the header's firm brand (cached for a minute) could
+    expire in the middle of a query-count test that an earlier test had warmed: one request
+    then reads the firm row and the counts for 1 and 20 rows differ (seen once in CI)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _force_login_passes_the_second_factor(monkeypatch):
     """Test clients logged in with force_login (client_for and the tests that call it
     directly) have passed their second factor, as a persona signing in with a verified
