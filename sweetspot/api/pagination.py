@@ -28,6 +28,8 @@ class CappedPages(Pages):
     of CAP + 1 means "more than CAP"; page on until a page comes back short."""
 
     CAP = 1000
+    # The fewest ids the inner select asks for (see paginate_queryset).
+    IDS_AT_LEAST = 25
 
     def _items_count(self, queryset: Any) -> int:
         # Without ORDER BY: the cheapest index for the filter alone (desk.queries.TicketPaginator).
@@ -41,8 +43,19 @@ class CappedPages(Pages):
             # of the filter and the sort), then those rows: as desk.queries.TicketPaginator.
             # Whole rows asked at once let SQLite search the filter's index and sort every
             # match (at risk: all tickets in flight) instead of reading the first 25 in order.
-            outer = queryset.model._default_manager.filter(pk__in=items.values("pk"))
+            # A short page asks the inner select for IDS_AT_LEAST ids and keeps its own
+            # first rows: with LIMIT 20 or less SQLite stopped reading at-risk tickets in
+            # order from the newest-first index and collected and sorted all of them
+            # instead (7 ms more at 1M tickets for ?page_size=4 than for 25; issue 18).
+            low, high = items.query.low_mark, items.query.high_mark
+            wide = items
+            if high is not None and high - low < self.IDS_AT_LEAST:
+                wide = queryset[low : low + self.IDS_AT_LEAST]
+            outer = queryset.model._default_manager.filter(pk__in=wide.values("pk"))
             outer.query.select_related = queryset.query.select_related
             outer = outer.prefetch_related(*queryset._prefetch_related_lookups)
-            out[self.items_attribute] = outer.order_by(*queryset.query.order_by)
+            outer = outer.order_by(*queryset.query.order_by)
+            out[self.items_attribute] = (
+                outer if high is None or wide is items else outer[: high - low]
+            )
         return out

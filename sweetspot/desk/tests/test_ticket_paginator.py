@@ -114,3 +114,24 @@ def test_at_risk_and_breached_lists_are_the_flagged_tickets(client_for, api_toke
 
 def _paused() -> dict[str, None]:
     return {"resolution_due_at": None, "resolution_at_risk_at": None}
+
+
+def test_api_short_pages_list_their_own_rows(client_for, api_token, maple):
+    """A page shorter than the inner select's floor of ids (CappedPages.IDS_AT_LEAST) still
+    lists exactly its own tickets, newest first, on every page."""
+    Ticket.objects.all().delete()
+    pks = _tickets(maple, 5)[::-1]
+    auth = {"Authorization": f"Bearer {api_token('dan')}"}
+    api = client_for(None)
+    for size in (1, 2, 3):
+        got = []
+        for number in range(1, 7):
+            body = api.get(f"/api/v1/tickets?page_size={size}&page={number}", headers=auth)
+            if body.status_code == 404:  # ninja: past the last page
+                break
+            items = [t["id"] for t in body.json()["items"]]
+            assert len(items) <= size and body.json()["count"] == 5
+            got += items
+            if len(items) < size:
+                break
+        assert got == pks, size
