@@ -189,6 +189,34 @@ def cases() -> list[dict[str, str]]:
     return out
 
 
+def _pin_clock(built_at: str | None) -> None:
+    """Run this process's clock from the moment its database was built.
+
+    The generator dates tickets back from the moment it ran, so what is open, at risk or
+    breached depends on "now": on a database a day old, most tickets that were at risk have
+    breached, and the at-risk cases would measure a different, emptier list on every run.
+    ``django.utils.timezone.now`` (which the code reads, as ``timezone.now()`` and through
+    ``localdate()``) then starts at ``built_at`` and runs at the real pace. Written here
+    rather than with a time-travel library: one function in one benchmark process."""
+    if not built_at:
+        return
+    from django.utils import timezone
+
+    real_now = timezone.now
+    shift = real_now() - dt.datetime.fromisoformat(built_at)
+    timezone.now = lambda: real_now() - shift  # type: ignore[assignment]
+
+
+_TICKET_LINK = re.compile(r'href="/desk/tickets/(\d+)/"')
+
+
+def _rows(url: str, body: bytes) -> int | None:
+    """Tickets listed: the API page's items, a page's distinct ticket links."""
+    if url.startswith("/api/"):
+        return len(json.loads(body)["items"])
+    return len(set(_TICKET_LINK.findall(body.decode())))
+
+
 def worker(scale: int) -> None:
     """Measure cases on one scale's database, as asked line by line on stdin (JSON)."""
     from django.db import connection, reset_queries
@@ -222,6 +250,7 @@ def worker(scale: int) -> None:
             assert r.status_code == 200, url
             counts.add(len(ctx.captured_queries))
             size = len(r.content)
+        rows = _rows(url, r.content)
         reset_queries()
         print(
             json.dumps(
@@ -231,6 +260,7 @@ def worker(scale: int) -> None:
                     "max_ms": round(max(times), 2),
                     "queries": sorted(counts),
                     "bytes": size,
+                    "rows": rows,
                 }
             ),
             flush=True,
@@ -260,8 +290,9 @@ def main() -> None:
         print(json.dumps(build(args.build)))
         return
     if args.worker:
-        db, _, var = _paths(args.worker)
+        db, meta_path, var = _paths(args.worker)
         _setup(db, var)
+        _pin_clock(json.loads(meta_path.read_text()).get("built_at"))
         worker(args.worker)
         return
     scales = [int(s) for s in args.scales.split(",")]
@@ -296,6 +327,22 @@ def main() -> None:
             row[str(scale)] = {"url": case["url"], "persona": case["persona"]} | got
         small, large = row[str(scales[0])], row[str(scales[-1])]
         row["p95_ratio"] = round(large["p95_ms"] / small["p95_ms"], 2)
+        row["p95_ratio_same_rows"] = None
+        if small["rows"] is not None and large["rows"] is not None:
+            if small["rows"] == large["rows"]:
+                row["p95_ratio_same_rows"] = row["p95_ratio"]
+            elif case["url"].startswith("/api/") and small["rows"] < large["rows"]:
+                # Like for like: the large database's page cut to the rows the small one
+                # has (the API's page_size), so the ratio is the data's, not the page's.
+                proc = workers[scales[-1]]
+                assert proc.stdin is not None and proc.stdout is not None
+                cut = "&" if "?" in case["url"] else "?"
+                same = ask | {"url": f"{case['url']}{cut}page_size={max(1, small['rows'])}"}
+                proc.stdin.write(json.dumps(same) + "\n")
+                proc.stdin.flush()
+                got = json.loads(proc.stdout.readline())
+                row["same_rows"] = {"url": same["url"]} | got
+                row["p95_ratio_same_rows"] = round(got["p95_ms"] / small["p95_ms"], 2)
         results.append(row)
         print(
             f"{name}: {small['p95_ms']} → {large['p95_ms']} ms p95 (x{row['p95_ratio']}), "
@@ -326,14 +373,18 @@ def main() -> None:
     }
     out_path.write_text(json.dumps(doc, indent=2) + "\n")
     a, b = scales[0], scales[-1]
-    print(f"| case | p50 {a:,} | p95 {a:,} | p50 {b:,} | p95 {b:,} | p95 ratio | queries |")
-    print("|---|---:|---:|---:|---:|---:|---|")
+    print(
+        f"| case | p50 {a:,} | p95 {a:,} | p50 {b:,} | p95 {b:,} | p95 ratio | rows | "
+        "ratio, same rows | queries |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in results:
         x, y = r[str(a)], r[str(b)]
         q = f"{','.join(map(str, x['queries']))} → {','.join(map(str, y['queries']))}"
+        same = "—" if r["p95_ratio_same_rows"] is None else r["p95_ratio_same_rows"]
         print(
             f"| {r['case']} | {x['p50_ms']} | {x['p95_ms']} | {y['p50_ms']} | {y['p95_ms']} "
-            f"| {r['p95_ratio']} | {q} |"
+            f"| {r['p95_ratio']} | {x['rows']} → {y['rows']} | {same} | {q} |"
         )
     shown = out_path.relative_to(ROOT) if out_path.is_relative_to(ROOT) else out_path
     print(f"\nWrote {shown}")
