@@ -237,7 +237,9 @@ def test_iif_balances_and_parses_back_into_the_same_invoices(taxed: World) -> No
     world = taxed
     inv = issued_invoice(world, price="150.00", description='=HYPERLINK("x")')
     pay(world, inv, "500.00", dt.date(2026, 12, 12))
-    services.credit(world.olivia, inv, [inv.lines.get(kind="item").pk], "returned")
+    # Dated inside the exported December (a credit note is dated today otherwise, which
+    # falls outside the range from 2027-01-01 on).
+    services.credit(world.olivia, inv, [inv.lines.get(kind="item").pk], "returned", today=TODAY)
     batch = ar_services.create_export(
         world.olivia, "iif", dt.date(2026, 12, 1), dt.date(2026, 12, 31)
     )
@@ -316,7 +318,7 @@ def test_qbo_csv_columns_and_one_row_per_line(taxed: World) -> None:
 
 def test_xero_csv_columns_invoice_number_on_each_line_and_credit_notes(world: World) -> None:
     inv = issued_invoice(world, price="150.00")
-    note = services.credit(world.olivia, inv, [inv.lines.get(kind="item").pk])
+    note = services.credit(world.olivia, inv, [inv.lines.get(kind="item").pk], today=TODAY)
     batch = ar_services.create_export(
         world.olivia, "xero", dt.date(2026, 12, 1), dt.date(2026, 12, 31)
     )
