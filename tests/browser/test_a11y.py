@@ -11,7 +11,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from .conftest import login
+from .conftest import login, settled
 
 MAIN_PAGES = {
     "olivia": [
@@ -71,7 +71,7 @@ def test_main_pages_have_no_critical_or_serious_axe_violation(
     for path in paths:
         response = page.goto(f"{demo_live}{path}")
         assert response is not None and response.status == 200, path
-        page.wait_for_load_state("networkidle")
+        settled(page)
         bad = _blocking(page)
         if bad:
             found[path] = bad

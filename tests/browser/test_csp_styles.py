@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from tests.test_csp import main_pages
 
-from .conftest import login
+from .conftest import login, settled
 
 LISTENER = """
 window.__cspViolations = [];
@@ -38,7 +38,7 @@ def test_no_policy_violation_on_the_main_pages(
     for n, path in enumerate(paths):
         response = page.goto(f"{demo_live}{path}")
         assert response is not None and response.status == 200, path
-        page.wait_for_load_state("networkidle")
+        settled(page)
         if path == "/api/v1/docs":
             # Swagger UI renders under the strict policy too, an opened operation included.
             expect(page.locator(".swagger-ui .info .title")).to_be_visible()
