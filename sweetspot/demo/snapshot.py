@@ -3,8 +3,9 @@
 Seeding the demo through the services takes seconds (every write is validated and audited);
 the suite needs it in hundreds of tests. So the suite seeds it once per session inside a
 transaction, reads every row the seed wrote (table by table), rolls back, and each test that
-asks for the demo gets those rows back with plain INSERTs inside its own transaction:
-milliseconds instead of seconds, and each test still starts from the same firm.
+asks for the demo gets those rows back with plain INSERTs (COPY on PostgreSQL) inside its own
+transaction: a tenth of a second instead of seconds, and each test still starts from the same
+firm.
 
 Rows are copied with the same primary keys. Foreign keys are deferred until the end of the
 restoring transaction on both SQLite and PostgreSQL, so tables load in any order.
@@ -80,8 +81,33 @@ def _adapt(value: Any) -> Any:
     return value
 
 
+# id(TableRows) -> (that TableRows, its statement, its rows as parameters): adapting every
+# value again on each restore took half of a restore's time (the suite restores the demo in
+# hundreds of tests). The TableRows is kept with them, so a reused id never matches.
+_PREPARED: dict[int, tuple[TableRows, str, list[tuple[Any, ...]]]] = {}
+
+
+def _prepared(table: TableRows) -> tuple[str, list[tuple[Any, ...]]]:
+    """The statement that loads ``table``'s rows (a COPY on PostgreSQL, an INSERT for
+    executemany on SQLite) and the rows as its parameters, made once per process."""
+    hit = _PREPARED.get(id(table))
+    if hit is None or hit[0] is not table:
+        qn = connection.ops.quote_name
+        cols = ", ".join(qn(c) for c in table.columns)
+        if connection.vendor == "postgresql":
+            sql = f"COPY {qn(table.table)} ({cols}) FROM STDIN"
+        else:
+            marks = ", ".join(["%s"] * len(table.columns))
+            sql = f"INSERT INTO {qn(table.table)} ({cols}) VALUES ({marks})"  # noqa: S608
+        hit = (table, sql, [tuple(_adapt(v) for v in row) for row in table.rows])
+        _PREPARED[id(table)] = hit
+    return hit[1], hit[2]
+
+
 def restore(snapshot: Snapshot) -> None:
-    """Replace the rows of the snapshot's tables with the snapshot's rows."""
+    """Replace the rows of the snapshot's tables with the snapshot's rows. On PostgreSQL
+    with COPY: a third of the time of the same rows through executemany (113 against 341
+    ms for the full demo)."""
     qn = connection.ops.quote_name
     with transaction.atomic(), connection.cursor() as cursor:
         for table in snapshot:
@@ -89,10 +115,13 @@ def restore(snapshot: Snapshot) -> None:
         for table in snapshot:
             if not table.rows:
                 continue
-            cols = ", ".join(qn(c) for c in table.columns)
-            marks = ", ".join(["%s"] * len(table.columns))
-            sql = f"INSERT INTO {qn(table.table)} ({cols}) VALUES ({marks})"  # noqa: S608
-            cursor.executemany(sql, [tuple(_adapt(v) for v in row) for row in table.rows])
+            sql, rows = _prepared(table)
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(sql) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(sql, rows)
         if connection.vendor == "postgresql":
             # Keep identity sequences past the restored keys.
             resets = [
