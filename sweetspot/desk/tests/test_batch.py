@@ -23,6 +23,7 @@ from sweetspot.desk.batch import (
     _restricted_cost,
     _restricted_urgency,
     _urgency_relaxation,
+    _used_urgency,
     _value,
     greedy_plan,
     hour_units,
@@ -300,7 +301,7 @@ def test_lp_bounds_hold_against_the_proven_optimum(queue):
     prob = _build(tickets, people, FAST)
     units = int(best.urgency_hours * 1000)
     cents = int(best.total_cost * 100)
-    upper, whole, _ = _urgency_relaxation(prob, time.perf_counter() + 5)
+    upper, whole, _, _ = _urgency_relaxation(prob, time.perf_counter() + 5)
     lower, reduced, price = _cost_relaxation(prob, units, time.perf_counter() + 5)
     if not prob.pairs:
         assert upper is None and lower is None
@@ -322,8 +323,10 @@ def test_restricted_models_return_feasible_plans_that_keep_the_urgency(queue):
         return
     greedy = _fill(prob, [0] * len(prob.pairs))
     urgency = _value(prob, greedy)[0]
-    _, _, reduced = _urgency_relaxation(prob, time.perf_counter() + 5)
+    _, _, reduced, used = _urgency_relaxation(prob, time.perf_counter() + 5)
     more = _restricted_urgency(prob, greedy, time.perf_counter() + 5, reduced)
+    assert more is None or _feasible(prob, more)
+    more = _used_urgency(prob, greedy, time.perf_counter() + 5, used)
     assert more is None or _feasible(prob, more)
     _, reduced, price = _cost_relaxation(prob, urgency, time.perf_counter() + 5)
     for priced in (0.0, price * 3):
@@ -340,7 +343,7 @@ def test_capacity_is_rounded_down_to_what_whole_tickets_can_use():
     assert prob.capacity == [250]
     got = plan(jobs, [tara], FAST)
     assert len(got.assignments) == 5 and got.status == "optimal"
-    upper, _, _ = _urgency_relaxation(prob, time.perf_counter() + 5)
+    upper, _, _, _ = _urgency_relaxation(prob, time.perf_counter() + 5)
     assert upper is not None and abs(upper - float(got.urgency_hours * 1000)) < 1e-6
 
 
