@@ -6,13 +6,25 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from .conftest import login
 
 
 def _rows_clients(page: Page) -> set[str]:
     return set(page.locator("#ticket-rows tbody td[data-label=Client]").all_inner_texts())
+
+
+def _type_client(page: Page, typed: str, name: str) -> tuple[Locator, Locator]:
+    """Click the Client picker, type ``typed`` key by key and wait until the option
+    ``name`` shows; returns the list and that option."""
+    box = page.get_by_role("combobox", name="Client")
+    box.click()
+    box.press_sequentially(typed, delay=40)
+    listbox = page.get_by_role("listbox")
+    option = listbox.get_by_role("option", name=name)
+    expect(option).to_be_visible()
+    return listbox, option
 
 
 def test_dan_filters_the_queue_by_typing_part_of_a_client_name(page: Page, demo_live: str, shot):
@@ -24,12 +36,7 @@ def test_dan_filters_the_queue_by_typing_part_of_a_client_name(page: Page, demo_
     page.goto(f"{demo_live}/desk/queue/")
     assert len(_rows_clients(page)) > 1  # several clients before filtering
 
-    box = page.get_by_role("combobox", name="Client")
-    box.click()
-    box.press_sequentially("arbor d", delay=40)
-    listbox = page.get_by_role("listbox")
-    option = listbox.get_by_role("option", name="Harbor Dental")
-    expect(option).to_be_visible()
+    listbox, option = _type_client(page, "arbor d", "Harbor Dental")
     expect(listbox.get_by_role("option")).to_have_count(2)  # "Any client", Harbor Dental
     shot(page, "queue-company-picker")
     option.click()
@@ -87,12 +94,7 @@ def test_dan_opens_a_ticket_picking_the_client_then_one_of_its_sites(
     sites = page.get_by_label("Site", exact=True)
     expect(sites.locator("option[value]:not([value=''])")).to_have_count(0)  # none yet
 
-    box = page.get_by_role("combobox", name="Client")
-    box.click()
-    box.press_sequentially("harb", delay=40)
-    listbox = page.get_by_role("listbox")
-    option = listbox.get_by_role("option", name="Harbor Dental")
-    expect(option).to_be_visible()
+    listbox, option = _type_client(page, "harb", "Harbor Dental")
     expect(listbox.get_by_role("option")).to_have_count(1)  # the answer to "harb"
     shot(page, "ticket-form-company-picker")
     option.click()
