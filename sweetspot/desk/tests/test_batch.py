@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import time
 from dataclasses import replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
@@ -22,6 +23,7 @@ from sweetspot.desk.batch import (
     _more_urgent,
     _restricted_cost,
     _restricted_urgency,
+    _tight_urgency,
     _urgency_relaxation,
     _used_urgency,
     _value,
@@ -301,7 +303,8 @@ def test_lp_bounds_hold_against_the_proven_optimum(queue):
     prob = _build(tickets, people, FAST)
     units = int(best.urgency_hours * 1000)
     cents = int(best.total_cost * 100)
-    upper, whole, _, _ = _urgency_relaxation(prob, time.perf_counter() + 5)
+    relaxation = _urgency_relaxation(prob, time.perf_counter() + 5)
+    upper, whole = relaxation.bound, relaxation.whole
     lower, reduced, price = _cost_relaxation(prob, units, time.perf_counter() + 5)
     if not prob.pairs:
         assert upper is None and lower is None
@@ -323,7 +326,8 @@ def test_restricted_models_return_feasible_plans_that_keep_the_urgency(queue):
         return
     greedy = _fill(prob, [0] * len(prob.pairs))
     urgency = _value(prob, greedy)[0]
-    _, _, reduced, used = _urgency_relaxation(prob, time.perf_counter() + 5)
+    relaxation = _urgency_relaxation(prob, time.perf_counter() + 5)
+    reduced, used = relaxation.reduced, relaxation.values
     more = _restricted_urgency(prob, greedy, time.perf_counter() + 5, reduced)
     assert more is None or _feasible(prob, more)
     more = _used_urgency(prob, greedy, time.perf_counter() + 5, used)
@@ -332,6 +336,46 @@ def test_restricted_models_return_feasible_plans_that_keep_the_urgency(queue):
     for priced in (0.0, price * 3):
         cheaper = _restricted_cost(prob, greedy, urgency, time.perf_counter() + 5, reduced, priced)
         assert cheaper is None or (_feasible(prob, cheaper) and _value(prob, cheaper)[0] >= urgency)
+
+
+@settings(max_examples=80, deadline=None)
+@given(queue=queues(max_tickets=8, max_people=4))
+def test_the_model_at_the_relaxations_bound_finds_the_optimum_exactly_when_it_reaches_it(queue):
+    """``_tight_urgency`` keeps every plan as urgent as the relaxation's bound (rounded
+    down): where the proven optimum reaches that bound it returns a plan as urgent, and
+    otherwise nothing; what it returns always fits."""
+    tickets, people = queue
+    prob = _build(tickets, people, FAST)
+    if not prob.pairs:
+        return
+    best = plan(tickets, people, FAST)
+    assert best.status == "optimal"
+    units = int(best.urgency_hours * 1000)
+    relaxation = _urgency_relaxation(prob, time.perf_counter() + 5)
+    assert relaxation.bound is not None
+    got = _tight_urgency(prob, relaxation, time.perf_counter() + 5)
+    if units == math.floor(relaxation.bound + 1e-6):
+        assert got is not None and _feasible(prob, got) and _value(prob, got)[0] == units
+    else:
+        assert got is None
+
+
+def test_the_model_at_the_bound_is_infeasible_where_no_plan_reaches_it():
+    """4 free hours, jobs of 2 and 3 hours: the relaxation packs all 4 hours (the 2-hour job
+    and two thirds of the other), whole jobs at most 3. Nothing reaches the bound, and the
+    model at it says so; the plan is still optimal."""
+    tara = replace(TARA, free_hours=Decimal("4"))
+    jobs = [
+        replace(OUTLOOK, id="two", estimate_hours=Decimal("2")),
+        replace(OUTLOOK, id="three", estimate_hours=Decimal("3")),
+    ]
+    prob = _build(jobs, [tara], FAST)
+    relaxation = _urgency_relaxation(prob, time.perf_counter() + 5)
+    weight = urgency_weight(OUTLOOK)
+    assert relaxation.bound is not None and abs(relaxation.bound - 400 * weight) < 1e-6
+    assert _tight_urgency(prob, relaxation, time.perf_counter() + 5) is None
+    got = plan(jobs, [tara], FAST)
+    assert got.assignments == {"three": tara.id} and got.status == "optimal"
 
 
 def test_capacity_is_rounded_down_to_what_whole_tickets_can_use():
@@ -343,7 +387,7 @@ def test_capacity_is_rounded_down_to_what_whole_tickets_can_use():
     assert prob.capacity == [250]
     got = plan(jobs, [tara], FAST)
     assert len(got.assignments) == 5 and got.status == "optimal"
-    upper, _, _, _ = _urgency_relaxation(prob, time.perf_counter() + 5)
+    upper = _urgency_relaxation(prob, time.perf_counter() + 5).bound
     assert upper is not None and abs(upper - float(got.urgency_hours * 1000)) < 1e-6
 
 
