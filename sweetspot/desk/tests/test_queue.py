@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from sweetspot.desk import queries, services
 from sweetspot.desk.models import Ticket
@@ -106,6 +107,26 @@ def test_queue_page_lists_and_filters(three, personas):
     assert "risky" in body and "late" in body and 'hx-trigger="every 30s"' in body
     part = c.get("/desk/queue/?status=waiting", headers={"HX-Request": "true"}).content.decode()
     assert "paused" in part and "risky" not in part and "<html" not in part
+
+
+@pytest.mark.django_db
+def test_each_queue_row_links_to_its_own_ticket_and_names_client_and_assignee(three, personas):
+    """The rows' links are built from one reverse (views._detail_urls) and the rows load
+    only the columns they show (queries.LIST_FIELDS): each link still opens its own
+    ticket, and the client and assignee still show."""
+    from sweetspot.team.models import Technician
+
+    tech = Technician.objects.create(name="Queue Row Tech")
+    services.assign(personas["dan"], three["risky"], tech)
+    c = Client()
+    c.force_login(personas["dan"])
+    body = c.get(f"/desk/queue/?client={three['ok'].company_id}").content.decode()
+    for ticket in three.values():
+        link = f'<a href="{reverse("desk:ticket_detail", args=[ticket.pk])}">{ticket.subject}</a>'
+        assert link in body
+    assert "Queue Row Tech" in body and three["ok"].company.name in body
+    page = c.get(reverse("desk:ticket_detail", args=[three["late"].pk]))
+    assert page.status_code == 200 and "late" in page.content.decode()
 
 
 @pytest.mark.django_db
