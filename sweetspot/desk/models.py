@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F
-from django.db.models.functions import Coalesce
+from django.db.models import Case, F, When
+from django.db.models.functions import Coalesce, Least
 
 from sweetspot.agreements.models import Agreement
 from sweetspot.catalog.models import Service
@@ -52,6 +53,36 @@ OPEN_STATUSES = (
 )
 # The one spelling of "is open" in SQL (the partial indexes below repeat it).
 OPEN_Q = models.Q(status__in=OPEN_STATUSES)
+
+
+def _soonest(a: Any, b: Any) -> Coalesce:
+    """The earlier of two times, either of which may be NULL (NULL when both are): the same
+    on SQLite, whose MIN() is NULL when an argument is, and PostgreSQL, whose LEAST() skips
+    NULLs. Columns only, no constants: SQLite uses an index on an expression only for the
+    very same expression, and a query's constants arrive as parameters."""
+    return Coalesce(Least(a, b), a, b)
+
+
+def next_sla_due() -> Coalesce:
+    """The soonest due time of the ticket's running SLA clocks (the response clock until the
+    first response; the resolution clock while it runs), NULL when none runs. A ticket has
+    breached when it is before now (issue 18: "at risk" and "breached" on one index)."""
+    response = Case(When(responded_at__isnull=True, then=F("response_due_at")))
+    return _soonest(response, F("resolution_due_at"))
+
+
+def next_sla_risk() -> Coalesce:
+    """The soonest at-risk time of the ticket's running SLA clocks, NULL when none runs. A
+    ticket not breached (``next_sla_due`` ≥ now) is at risk when this is before now."""
+    response = Case(
+        When(
+            responded_at__isnull=True,
+            response_due_at__isnull=False,
+            then=F("response_at_risk_at"),
+        )
+    )
+    resolution = Case(When(resolution_due_at__isnull=False, then=F("resolution_at_risk_at")))
+    return _soonest(response, resolution)
 
 
 class Ticket(TextChecked, models.Model):
@@ -168,6 +199,19 @@ class Ticket(TextChecked, models.Model):
                 ],
                 condition=OPEN_Q,
                 name="ticket_open_response_due",
+            ),
+            # At risk and not breached (desk.queries.at_risk_now): the soonest running due
+            # time (from now on) and the soonest running at-risk time (before now), then the
+            # priority (open P1 at risk) and created (the list's default sort). The count of
+            # the at-risk list (the first 1,001) reads these keys instead of evaluating six
+            # columns per ticket in flight: 1.4 -> 0.3 ms at 1M tickets (issue 18).
+            models.Index(
+                next_sla_due(),
+                next_sla_risk(),
+                F("priority"),
+                F("created_at"),
+                condition=OPEN_Q,
+                name="ticket_open_next_sla",
             ),
             models.Index(
                 fields=[

@@ -8,14 +8,24 @@ from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import BooleanField, Case, F, Lookup, Q, QuerySet, When
+from django.db.models import BooleanField, Case, F, Lookup, Q, QuerySet, Value, When
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.http import Http404
 from django.utils import timezone
 
 from sweetspot.core.models import STAFF_ROLES, Role
 from sweetspot.core.validators import query_pk
 
-from .models import OPEN_Q, OPEN_STATUSES, Ticket, TicketComment, TicketStatus, TimeEntry
+from .models import (
+    OPEN_Q,
+    OPEN_STATUSES,
+    Ticket,
+    TicketComment,
+    TicketStatus,
+    TimeEntry,
+    next_sla_due,
+    next_sla_risk,
+)
 
 SORTS = {
     "created": "created_at",
@@ -117,19 +127,22 @@ def _at_risk(now: dt.datetime) -> Q:
     )
 
 
-# Later than any due time: the upper end of the in-flight range below (a planner hint).
+# Later than any due time: the upper end of the not-yet-due range below (a planner hint).
 _NEVER = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 
 
-def _in_flight(now: dt.datetime) -> Q:
-    """Implied by "at risk and not breached": the resolution clock is still ahead of now, or
-    paused. Spelled out so that at risk is found on the open tickets' resolution-due index
-    among those not yet due (the work in flight, issue 18), never by reading every open
-    ticket; the rows are the same. The upper bound changes no row: with ``>= now`` alone
-    SQLite guessed a quarter of the index and scanned all of it; a closed range it reads as
-    narrow, and searches it (and the paused ones) by index."""
-    return Q(resolution_due_at__gte=now, resolution_due_at__lt=_NEVER) | Q(
-        resolution_due_at__isnull=True
+def at_risk_now(now: dt.datetime) -> tuple[GreaterThanOrEqual, LessThan, LessThan]:
+    """At risk and not breached, as the index ``ticket_open_next_sla`` spells it: no running
+    clock due before now, one at risk before now. The same tickets as ``_at_risk(now) &
+    ~_breached(now)`` (a test compares the two on every combination of clock states). The
+    upper bound changes no row: SQLite reads ``>= now`` alone as a quarter of the index and
+    a closed range as narrow, and searches it. At 1M tickets the capped count of the at-risk
+    list went from 1.4 to 0.3 ms, and open P1 at risk, which the index also serves through
+    its priority key, reads no table row to reject a ticket (issue 18)."""
+    return (
+        GreaterThanOrEqual(next_sla_due(), Value(now)),
+        LessThan(next_sla_due(), Value(_NEVER)),
+        LessThan(next_sla_risk(), Value(now)),
     )
 
 
@@ -177,8 +190,7 @@ def filter_tickets(
     elif assignee[:1] == "s" and (sub := query_pk(assignee[1:])) is not None:
         qs = qs.filter(subcontractor_id=sub)
     if params.get("at_risk") in ("1", "true", "on", True):
-        qs = qs.filter(is_open()).filter(_at_risk(now) & ~_breached(now))
-        qs = qs.filter(_in_flight(now))
+        qs = qs.filter(is_open()).filter(*at_risk_now(now))
     if params.get("breached") in ("1", "true", "on", True):
         qs = qs.filter(is_open()).filter(_breached(now))
     return qs

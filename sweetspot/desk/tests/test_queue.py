@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 from django.test import Client
@@ -84,6 +85,36 @@ def test_flags_in_the_query(three):
     Ticket.objects.filter(pk=three["ok"].pk).update(responded_at=NOW)
     later = NOW + dt.timedelta(hours=8)
     assert _subjects(queries.filter_tickets(base, {"at_risk": "1"}, later)) == ["fine", "risky"]
+
+
+@pytest.mark.django_db
+def test_at_risk_on_the_index_is_the_same_as_the_clocks_say(demo, maple):
+    """``at_risk_now`` (two expressions that ``ticket_open_next_sla`` indexes) picks the very
+    tickets "at risk and not breached" picks from the clocks, on every combination of clock
+    states: responded or not, and each due and at-risk time missing, past or ahead."""
+    hour = dt.timedelta(hours=1)
+    times = (None, NOW - hour, NOW + hour)
+    first = _ticket(maple, "clocks")
+    pks = []
+    for n, (responded, r_due, r_risk, s_due, s_risk) in enumerate(
+        itertools.product((None, NOW - 2 * hour), times, times, times, times)
+    ):
+        ticket = first if n == 0 else _ticket(maple, f"clocks {n}")
+        Ticket.objects.filter(pk=ticket.pk).update(
+            responded_at=responded,
+            response_due_at=r_due,
+            response_at_risk_at=r_risk,
+            resolution_due_at=s_due,
+            resolution_at_risk_at=s_risk,
+        )
+        pks.append(ticket.pk)
+    mine = Ticket.objects.filter(pk__in=pks)
+    by_clocks = set(
+        mine.filter(queries._at_risk(NOW) & ~queries._breached(NOW)).values_list("pk", flat=True)
+    )
+    by_index = set(mine.filter(*queries.at_risk_now(NOW)).values_list("pk", flat=True))
+    assert len(pks) == 162 and 0 < len(by_clocks) < len(pks)
+    assert by_index == by_clocks
 
 
 @pytest.mark.django_db
