@@ -247,6 +247,15 @@ class Ticket(TextChecked, models.Model):
                 condition=OPEN_Q & models.Q(technician__isnull=True, subcontractor__isnull=True),
                 name="ticket_open_unassigned_due",
             ),
+            # Every ticket nobody has, newest first (the queue's and the API's "unassigned"):
+            # the (technician, created) index found them, but had to read each ticket row
+            # to see that no subcontractor has it either, 1.4 ms for the capped count at 1M
+            # tickets (issue 18).
+            models.Index(
+                fields=["subcontractor", "created_at", "id"],
+                condition=models.Q(technician__isnull=True),
+                name="ticket_untech_sub_created",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
