@@ -54,9 +54,10 @@ def _percentile(values: list[float], pct: float) -> float:
 
 
 def _has_tickets_option() -> bool:
-    from django.core.management import load_command_class
+    from django.core.management import get_commands, load_command_class
 
-    cmd = load_command_class("sweetspot.clients", "generate_scale")
+    # Wherever the command lives (it moved from clients to demo with the app layers).
+    cmd = load_command_class(get_commands()["generate_scale"], "generate_scale")
     parser = cmd.create_parser("manage.py", "generate_scale")
     return any("--tickets" in a.option_strings for a in parser._actions)
 
