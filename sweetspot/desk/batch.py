@@ -921,17 +921,18 @@ def _tight_urgency(
     prob: _Problem, relaxation: _UrgencyRelaxation, until: float
 ) -> list[int] | None:
     """A plan as urgent as the relaxation's bound (rounded down), which is then optimal, or
-    None: found or ruled out in a tenth of a second on the 1,000 × 50 benchmark queue.
+    None: found or ruled out in a tenth of a second on the 1,000 × 50 benchmark queue (None
+    also when the time given runs out first).
 
     For any plan x, with the bound's multipliers (``_urgency_relaxation``): bound − urgency(x)
     = Σ_t u_t·(1 − y_t) + Σ_p λ_p·(cap_p − load_p) + Σ_pairs (max(0, d) − d·x), every term
-    non-negative. A plan within ``room`` = bound − ⌊bound⌋ of the bound can afford no term
-    larger than that, so it assigns every ticket with u_t > room, fills every person with
-    λ_p > room to capacity, takes every pair with d > room and none with d < −room. Stage 1
-    over what is left: on the benchmark queue 6,081 of 8,273 pairs, 43 of them fixed, and
-    HiGHS finds the optimum in 0.09 s. Where the relaxation's bound is not reached by any
-    plan (integer optimum below it) this model is infeasible, which HiGHS shows in
-    thousandths."""
+    non-negative. A plan within ``room`` = bound − ⌊bound⌋ of the bound (plus 10⁻⁹ of the
+    bound for floating point) can afford no term larger than that, so it assigns every
+    ticket with u_t > room, fills every person with λ_p > room to capacity, takes every pair
+    with d > room and none with d < −room. Stage 1 over what is left: on the benchmark
+    queue 6,081 of 8,273 pairs, 43 of them fixed, and HiGHS finds the optimum in 0.09 s.
+    Where the relaxation's bound is not reached by any plan (integer optimum below it) this
+    model is infeasible, which HiGHS shows in thousandths."""
     if relaxation.duals is None or relaxation.bound is None:
         return None
     if until - time.perf_counter() <= 0.01:
@@ -973,7 +974,9 @@ def _tight_urgency(
     for j, v in enumerate(h.getSolution().col_value[:n]):
         if v > 0.5:
             x[int(kept[j])] = 1
-    return x
+    # Each term is at most ``room`` here, but several together can be more: a plan of this
+    # model that falls short of the bound proves nothing, and is not returned.
+    return x if _value(prob, x)[0] >= math.floor(relaxation.bound + 1e-6) else None
 
 
 def _cheapest(prob: _Problem, x: list[int], found: Sequence[int] | None, urgency: int) -> list[int]:
@@ -1079,7 +1082,8 @@ def plan(
             now = time.perf_counter()
             until = now + (deadline - reserve - now) * TIGHT_SHARE
             x1 = _better(prob, x1, _tight_urgency(prob, relaxation, until))
-        # Decided on the plan so far: the model below runs whenever it did before.
+        # Decided on the plan so far, the one at the bound included: the restricted model
+        # below runs whenever it did before, unless that plan reached the bound.
         far = relaxed is not None and relaxed > (1 + URGENCY_CLOSE) * _value(prob, x1)[0]
         short = relaxed is not None and math.floor(relaxed + 1e-6) > _value(prob, x1)[0]
         if used is not None and short and limit >= SUPPORT_MIN_LIMIT:
