@@ -326,6 +326,12 @@ def _build(
     return prob
 
 
+def _reachable(bound: float) -> int:
+    """The most urgency a plan can have under a proven bound: urgency is an integer, and the
+    bound a float that may sit a hair under the integer it proves."""
+    return math.floor(bound + 1e-6)
+
+
 def _value(prob: _Problem, x: Sequence[int]) -> tuple[int, int]:
     """(urgency units, cost in cents) of a 0/1 vector over pairs."""
     urgency = cost = 0
@@ -568,7 +574,7 @@ def _plan(
     urgency_bound, cost_bound = bounds
     urgency_gap = cost_gap = None
     if urgency_bound is not None:
-        urgency_gap = max(0.0, math.floor(urgency_bound + 1e-6) - urgency) / max(urgency, 1)
+        urgency_gap = max(0.0, _reachable(urgency_bound) - urgency) / max(urgency, 1)
     if cost_bound is not None:
         cost_gap = max(0.0, cost - math.ceil(cost_bound - 1e-6)) / max(cost, 1)
     gaps = [g for g in (urgency_gap, cost_gap) if g is not None]
@@ -938,7 +944,7 @@ def _tight_urgency(
     if until - time.perf_counter() <= 0.01:
         return None
     u, lam, margin = relaxation.duals
-    room = relaxation.bound - math.floor(relaxation.bound + 1e-6) + 1e-9 * relaxation.bound
+    room = relaxation.bound - _reachable(relaxation.bound) + 1e-9 * relaxation.bound
     kept = np.flatnonzero(margin >= -room)
     n = len(kept)
     if n == 0:
@@ -976,7 +982,7 @@ def _tight_urgency(
             x[int(kept[j])] = 1
     # Each term is at most ``room`` here, but several together can be more: a plan of this
     # model that falls short of the bound proves nothing, and is not returned.
-    return x if _value(prob, x)[0] >= math.floor(relaxation.bound + 1e-6) else None
+    return x if _value(prob, x)[0] >= _reachable(relaxation.bound) else None
 
 
 def _cheapest(prob: _Problem, x: list[int], found: Sequence[int] | None, urgency: int) -> list[int]:
@@ -1078,14 +1084,14 @@ def plan(
             urgency_bound = relaxed if urgency_bound is None else min(urgency_bound, relaxed)
         if whole is not None:
             x1 = _better(prob, x1, _more_urgent(prob, _fill(prob, whole), deadline - reserve))
-        if relaxed is not None and math.floor(relaxed + 1e-6) > _value(prob, x1)[0]:
+        if relaxed is not None and _reachable(relaxed) > _value(prob, x1)[0]:
             now = time.perf_counter()
             until = now + (deadline - reserve - now) * TIGHT_SHARE
             x1 = _better(prob, x1, _tight_urgency(prob, relaxation, until))
         # Decided on the plan so far, the one at the bound included: the restricted model
         # below runs whenever it did before, unless that plan reached the bound.
         far = relaxed is not None and relaxed > (1 + URGENCY_CLOSE) * _value(prob, x1)[0]
-        short = relaxed is not None and math.floor(relaxed + 1e-6) > _value(prob, x1)[0]
+        short = relaxed is not None and _reachable(relaxed) > _value(prob, x1)[0]
         if used is not None and short and limit >= SUPPORT_MIN_LIMIT:
             now = time.perf_counter()
             until = now + (deadline - reserve - now) * SUPPORT_SHARE

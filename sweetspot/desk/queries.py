@@ -139,9 +139,10 @@ def at_risk_now(now: dt.datetime) -> tuple[GreaterThanOrEqual, LessThan, LessTha
     a closed range as narrow, and searches it. At 1M tickets the capped count of the at-risk
     list went from 1.4 to 0.3 ms, and open P1 at risk, which the index also serves through
     its priority key, reads no table row to reject a ticket (issue 18)."""
+    due = next_sla_due()
     return (
-        GreaterThanOrEqual(next_sla_due(), Value(now)),
-        LessThan(next_sla_due(), Value(_NEVER)),
+        GreaterThanOrEqual(due, Value(now)),
+        LessThan(due, Value(_NEVER)),
         LessThan(next_sla_risk(), Value(now)),
     )
 

@@ -92,7 +92,7 @@ def _queue_page(request: AuthedHttpRequest, base: Any, title: str, url_name: str
         decorate=lambda rows: queries.for_list(rows, now),
     )
     page = paginator.get_page(request.GET.get("page"))
-    tickets = list(page.object_list)
+    tickets = page.object_list  # already a list (TicketPaginator.page)
     rows = [
         (
             t,
